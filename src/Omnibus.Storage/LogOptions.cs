@@ -1,0 +1,51 @@
+namespace Omnibus.Storage;
+
+/// <summary>Options of one partition log. Defaults are the documented ones (docs/storage.md).</summary>
+public sealed record LogOptions
+{
+    /// <summary>Smallest allowed segment size.</summary>
+    public const long MinSegmentSize = 4096;
+
+    /// <summary>A segment is sealed and a new one started once it reaches this size. Default 64 MiB.</summary>
+    public long SegmentSize { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest record body accepted. Default 16 MiB.</summary>
+    public int MaxRecordSize { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>One sparse index entry per this many bytes of segment. Default 64 KiB (1,024 entries per 64 MiB segment).</summary>
+    public int IndexInterval { get; init; } = 64 * 1024;
+
+    /// <summary>How appends become durable. Default <see cref="DurabilityPolicy.Always"/>.</summary>
+    public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.Always;
+
+    /// <summary>Deletion of old segments for stream-style logs. Default unlimited.</summary>
+    public RetentionPolicy Retention { get; init; } = RetentionPolicy.Unlimited;
+
+    /// <summary>Verify every record's CRC when reading. Default true.</summary>
+    public bool VerifyChecksumsOnRead { get; init; } = true;
+
+    /// <summary>Source of record timestamps and retention age.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (SegmentSize < MinSegmentSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SegmentSize), SegmentSize, $"SegmentSize must be at least {MinSegmentSize} bytes.");
+        }
+        if (MaxRecordSize is < 1 or > 1024 * 1024 * 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRecordSize), MaxRecordSize, "MaxRecordSize must be between 1 byte and 1 GiB.");
+        }
+        if (IndexInterval is < 512 or > 64 * 1024 * 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IndexInterval), IndexInterval, "IndexInterval must be between 512 bytes and 64 MiB.");
+        }
+        if (Retention.MaxBytes is < 0 || Retention.MaxAge < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Retention), Retention, "Retention limits must not be negative.");
+        }
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Buffers;
+using Omnibus.Storage.Format;
+
+namespace Omnibus.Storage;
+
+/// <summary>
+/// Sequential reader over a partition log. Reads 1 MiB at a time with positional reads and hands
+/// out records as slices of its buffer (no allocation per record), verifying each CRC. It sees
+/// only acknowledged records and can follow the log as it grows.
+/// </summary>
+public sealed class LogReader : IDisposable
+{
+    private const int DefaultBufferSize = 1024 * 1024;
+    private readonly PartitionLog _log;
+    private readonly bool _verify;
+    private Segment? _segment;
+    private byte[] _buffer;
+    private long _bufferStart;
+    private int _bufferLength;
+    private long _position;
+
+    internal LogReader(PartitionLog log, long fromSequence)
+    {
+        _log = log;
+        _verify = log.Options.VerifyChecksumsOnRead;
+        _buffer = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
+        NextSequence = fromSequence;
+    }
+
+    /// <summary>The sequence number the next <see cref="TryRead"/> returns.</summary>
+    public long NextSequence { get; private set; }
+
+    /// <summary>Moves the reader to <paramref name="sequence"/>.</summary>
+    public void Seek(long sequence)
+    {
+        ReleaseSegment();
+        NextSequence = sequence;
+    }
+
+    /// <summary>Reads the next record, or returns false when no further acknowledged record exists yet.</summary>
+    public bool TryRead(out LogRecord record)
+    {
+        record = default;
+        if (NextSequence >= _log.NextSequence)
+        {
+            return false;
+        }
+        while (true)
+        {
+            if (_segment is null || NextSequence >= _segment.VisibleNextSequence)
+            {
+                if (_segment is not null && !_segment.IsSealed)
+                {
+                    return false; // caught up with the active segment
+                }
+                if (!MoveToSegment())
+                {
+                    return false;
+                }
+                if (NextSequence >= _segment!.VisibleNextSequence)
+                {
+                    if (!_segment.IsSealed)
+                    {
+                        return false;
+                    }
+                    continue;
+                }
+            }
+            Segment segment = _segment;
+            long limit = segment.VisibleLength;
+            if (!Ensure(segment, _position, RecordFormat.HeaderSize, limit))
+            {
+                throw Damaged(segment, _position, "record header runs past the segment's end");
+            }
+            ReadOnlySpan<byte> header = _buffer.AsSpan((int)(_position - _bufferStart), RecordFormat.HeaderSize);
+            int bodyLength = RecordFormat.BodyLength(header);
+            long sequence = RecordFormat.Sequence(header);
+            if (bodyLength > RecordFormat.MaxBodyLength || sequence > NextSequence || sequence < segment.BaseSequence)
+            {
+                throw Damaged(segment, _position, $"expected sequence {NextSequence}, found {sequence} with length {bodyLength}");
+            }
+            int total = RecordFormat.HeaderSize + bodyLength;
+            if (!Ensure(segment, _position, total, limit))
+            {
+                throw Damaged(segment, _position, "record runs past the segment's end");
+            }
+            int offset = (int)(_position - _bufferStart);
+            if (_verify && !RecordFormat.ChecksumMatches(_buffer.AsSpan(offset, total)))
+            {
+                throw Damaged(segment, _position, $"CRC mismatch in record {sequence}");
+            }
+            _position += total;
+            if (sequence < NextSequence)
+            {
+                continue; // walking forward from the sparse index entry
+            }
+            record = new LogRecord(sequence, RecordFormat.Timestamp(_buffer.AsSpan(offset)), _buffer.AsMemory(offset + RecordFormat.HeaderSize, bodyLength));
+            NextSequence++;
+            return true;
+        }
+    }
+
+    private bool MoveToSegment()
+    {
+        ReleaseSegment();
+        Segment? segment = _log.AcquireSegmentFor(NextSequence);
+        if (segment is null)
+        {
+            long first = _log.FirstSequence;
+            if (NextSequence < first)
+            {
+                throw new ArgumentOutOfRangeException(nameof(NextSequence), NextSequence, $"Sequence {NextSequence} was deleted; the log starts at {first}.");
+            }
+            return false;
+        }
+        _segment = segment;
+        IndexEntry? entry = segment.Index.Floor(NextSequence);
+        _position = entry?.Position ?? SegmentHeader.Size;
+        _bufferLength = 0;
+        return true;
+    }
+
+    private bool Ensure(Segment segment, long position, int count, long limit)
+    {
+        if (position + count > limit)
+        {
+            return false;
+        }
+        return SegmentScanner.EnsureBuffered(segment.Handle, ref _buffer, ref _bufferStart, ref _bufferLength, position, count, limit);
+    }
+
+    private static StorageCorruptionException Damaged(Segment segment, long position, string what) =>
+        new($"Segment '{segment.Path}' is damaged at byte {position}: {what}.") { FilePath = segment.Path, Position = position };
+
+    private void ReleaseSegment()
+    {
+        _segment?.Release();
+        _segment = null;
+        _bufferLength = 0;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        ReleaseSegment();
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+}

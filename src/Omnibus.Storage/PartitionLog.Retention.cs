@@ -1,0 +1,67 @@
+namespace Omnibus.Storage;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Deletes every sealed segment all of whose records are below <paramref name="sequence"/>
+    /// (for a queue: the lowest sequence any subscription still needs). Returns how many were deleted.
+    /// </summary>
+    public int DeleteSegmentsBefore(long sequence) => DeleteHead(s => s.NextSequence <= sequence);
+
+    /// <summary>
+    /// Applies the log's <see cref="RetentionPolicy"/>: deletes whole sealed segments from the head
+    /// while the log exceeds its size limit or while a segment's newest record is older than the
+    /// age limit. Runs by itself after each segment roll; call it on a timer for age limits on idle logs.
+    /// </summary>
+    public int EnforceRetention()
+    {
+        RetentionPolicy policy = Options.Retention;
+        if (policy.IsUnlimited)
+        {
+            return 0;
+        }
+        long now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        long total = SizeInBytes;
+        return DeleteHead(s =>
+        {
+            bool tooBig = policy.MaxBytes is long max && total > max;
+            bool tooOld = policy.MaxAge is TimeSpan age && s.LastTimestampMs != long.MinValue && now - s.LastTimestampMs > (long)age.TotalMilliseconds;
+            if (tooBig || tooOld)
+            {
+                total -= s.Length;
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private int DeleteHead(Func<Segment, bool> shouldDelete)
+    {
+        var doomed = new List<Segment>();
+        lock (_segmentsLock)
+        {
+            Segment[] segments = _segments;
+            int count = 0;
+            // The newest segment is where appends go; it is never deleted.
+            while (count < segments.Length - 1 && segments[count].IsSealed && shouldDelete(segments[count]))
+            {
+                count++;
+            }
+            if (count == 0)
+            {
+                return 0;
+            }
+            doomed.AddRange(segments.AsSpan(0, count));
+            Volatile.Write(ref _segments, segments[count..]);
+        }
+        foreach (Segment segment in doomed)
+        {
+            // Unlink first: open readers keep their handle; the space is freed when the last one releases.
+            File.Delete(segment.IndexPath);
+            File.Delete(segment.Path);
+            segment.Release();
+        }
+        Io.FileSync.SyncDirectory(Directory);
+        return doomed.Count;
+    }
+}

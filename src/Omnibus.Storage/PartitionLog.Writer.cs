@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using Omnibus.Storage.Format;
+using Omnibus.Storage.Io;
+
+namespace Omnibus.Storage;
+
+public sealed partial class PartitionLog
+{
+    private long _lastIndexedPosition = long.MinValue;
+    private long _lastSyncTimestamp = Stopwatch.GetTimestamp();
+    private bool _dirty;
+
+    /// <summary>Number of data flushes (fdatasync) performed, for benchmarks and metrics.</summary>
+    public long FlushCount { get; private set; }
+
+    /// <summary>Number of write batches written, for benchmarks and metrics.</summary>
+    public long WriteCount { get; private set; }
+
+    /// <summary>
+    /// The single writer: takes everything appended since its last pass, writes it with one
+    /// positional write per segment, flushes once (policy permitting), then acknowledges all of it.
+    /// </summary>
+    private void WriterLoop()
+    {
+        while (true)
+        {
+            WriteBatch batch;
+            bool closing;
+            lock (_appendLock)
+            {
+                while (_pending.IsEmpty && !_closing)
+                {
+                    if (Options.Durability.Mode == DurabilityMode.Interval && _dirty)
+                    {
+                        TimeSpan due = Options.Durability.Interval - Stopwatch.GetElapsedTime(_lastSyncTimestamp);
+                        if (due <= TimeSpan.Zero)
+                        {
+                            break;
+                        }
+                        Monitor.Wait(_appendLock, due);
+                    }
+                    else
+                    {
+                        Monitor.Wait(_appendLock);
+                    }
+                }
+                batch = _pending;
+                _pending = _spare;
+                _spare = batch;
+                closing = _closing;
+            }
+
+            if (!batch.IsEmpty)
+            {
+                WriteAndAcknowledge(batch);
+            }
+            else if (_dirty && _fault is null)
+            {
+                TrySync();
+            }
+            batch.Clear();
+
+            if (closing)
+            {
+                lock (_appendLock)
+                {
+                    if (!_pending.IsEmpty)
+                    {
+                        continue;
+                    }
+                }
+                if (_fault is null && _dirty)
+                {
+                    TrySync();
+                }
+                return;
+            }
+        }
+    }
+
+    private void WriteAndAcknowledge(WriteBatch batch)
+    {
+        if (_fault is not null)
+        {
+            Fail(batch, _fault);
+            return;
+        }
+        try
+        {
+            int rollIndex = 0;
+            int offset = 0;
+            int recordIndex = 0;
+            Segment active = Volatile.Read(ref _segments)[^1];
+            while (offset < batch.Length)
+            {
+                if (rollIndex < batch.Rolls.Count && batch.Rolls[rollIndex].Offset == offset)
+                {
+                    active = Roll(active, batch.Rolls[rollIndex].BaseSequence);
+                    rollIndex++;
+                }
+                int end = rollIndex < batch.Rolls.Count ? batch.Rolls[rollIndex].Offset : batch.Length;
+                long filePosition = active.Length;
+                RandomAccess.Write(active.Handle, batch.Bytes[offset..end], filePosition);
+                for (; recordIndex < batch.Records.Count && batch.Records[recordIndex].Offset < end; recordIndex++)
+                {
+                    (int recordOffset, long sequence, long timestamp) = batch.Records[recordIndex];
+                    long position = filePosition + (recordOffset - offset);
+                    if (_lastIndexedPosition == long.MinValue || position - _lastIndexedPosition >= Options.IndexInterval)
+                    {
+                        active.Index.Add(sequence, position);
+                        _lastIndexedPosition = position;
+                    }
+                    if (active.FirstTimestampMs == long.MinValue)
+                    {
+                        active.FirstTimestampMs = timestamp;
+                    }
+                    active.LastTimestampMs = timestamp;
+                    active.NextSequence = sequence + 1;
+                }
+                active.Length = filePosition + (end - offset);
+                offset = end;
+            }
+            WriteCount++;
+            _dirty = true;
+            if (Options.Durability.Mode == DurabilityMode.Always)
+            {
+                Sync(active);
+            }
+            else if (Options.Durability.Mode == DurabilityMode.Interval && Stopwatch.GetElapsedTime(_lastSyncTimestamp) >= Options.Durability.Interval)
+            {
+                Sync(active);
+            }
+            active.Publish();
+            Volatile.Write(ref _visibleNext, active.NextSequence);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            var fault = new LogFaultedException(DescribeWriteFailure(ex), ex) { FilePath = Volatile.Read(ref _segments)[^1].Path };
+            lock (_appendLock)
+            {
+                _fault = fault;
+            }
+            Fail(batch, fault);
+            return;
+        }
+        foreach ((TaskCompletionSource<long> completion, long first) in batch.Waiters)
+        {
+            completion.TrySetResult(first);
+        }
+        if (batch.Rolls.Count > 0 && !Options.Retention.IsUnlimited)
+        {
+            EnforceRetention();
+        }
+    }
+
+    private string DescribeWriteFailure(Exception ex)
+    {
+        string file = Volatile.Read(ref _segments)[^1].Path;
+        // ENOSPC (28) and EDQUOT (122) are the usual cause; name them so the operator knows what to fix.
+        bool full = ex.HResult is 28 or 122 || (ex.HResult & 0xFFFF) is 28 or 122
+            || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
+            || ex.Message.Contains("quota", StringComparison.OrdinalIgnoreCase);
+        return full
+            ? $"The disk is full: writing '{file}' failed ({ex.Message}). Free space and reopen the log; nothing acknowledged was lost."
+            : $"Writing '{file}' failed: {ex.Message}. Reopen the log to recover; nothing acknowledged was lost.";
+    }
+
+    private static void Fail(WriteBatch batch, Exception fault)
+    {
+        foreach ((TaskCompletionSource<long> completion, _) in batch.Waiters)
+        {
+            completion.TrySetException(fault);
+        }
+    }
+
+    private void Sync(Segment active)
+    {
+        FileSync.DataSync(active.Handle);
+        FlushCount++;
+        _lastSyncTimestamp = Stopwatch.GetTimestamp();
+        _dirty = false;
+    }
+
+    private void TrySync()
+    {
+        try
+        {
+            Sync(Volatile.Read(ref _segments)[^1]);
+        }
+        catch (IOException ex)
+        {
+            lock (_appendLock)
+            {
+                _fault ??= new LogFaultedException(DescribeWriteFailure(ex), ex);
+            }
+        }
+    }
+
+    /// <summary>Seals the active segment (flush, index file) and starts a new one at <paramref name="baseSequence"/>.</summary>
+    private Segment Roll(Segment active, long baseSequence)
+    {
+        Debug.Assert(baseSequence == active.NextSequence, "A new segment starts right after the sealed one.");
+        if (_dirty)
+        {
+            Sync(active);
+        }
+        active.Publish();
+        Volatile.Write(ref _visibleNext, active.NextSequence);
+        IndexFile.Write(active.IndexPath, active.Index, active.Summary);
+        active.IsSealed = true;
+        Segment next = LogRecovery.CreateSegment(Directory, baseSequence);
+        _lastIndexedPosition = long.MinValue;
+        lock (_segmentsLock)
+        {
+            Segment[] grown = [.. _segments, next];
+            Volatile.Write(ref _segments, grown);
+        }
+        return next;
+    }
+}

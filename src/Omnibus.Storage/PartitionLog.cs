@@ -1,0 +1,252 @@
+using Omnibus.Storage.Format;
+
+namespace Omnibus.Storage;
+
+/// <summary>
+/// An append-only partition log: dense 64-bit sequence numbers starting at 0, stored in segment
+/// files named by their first sequence number, each record length-prefixed and CRC-32C checked.
+/// Appends are group-committed by one writer thread; reads never need the log in memory.
+/// On-disk format: docs/storage.md.
+/// </summary>
+public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
+{
+    private readonly object _appendLock = new();
+    private readonly object _segmentsLock = new();
+    private Segment[] _segments;
+    private WriteBatch _pending = new();
+    private WriteBatch _spare = new();
+    private long _nextAssigned;          // under _appendLock
+    private long _activeLogicalLength;   // bytes of the active segment including pending records, under _appendLock
+    private long _visibleNext;           // readers see sequences below this
+    private Exception? _fault;
+    private bool _closing;
+    private readonly Thread _writer;
+
+    private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery)
+    {
+        Directory = directory;
+        Options = options;
+        _segments = segments;
+        Recovery = recovery;
+        Segment active = segments[^1];
+        _nextAssigned = active.NextSequence;
+        _visibleNext = active.NextSequence;
+        _activeLogicalLength = active.Length;
+        _lastIndexedPosition = active.Index.Count == 0 ? long.MinValue : active.Index.LastPosition;
+        _writer = new Thread(WriterLoop) { IsBackground = true, Name = "omnibus-log-writer" };
+        _writer.Start();
+    }
+
+    /// <summary>The log's directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The options the log was opened with.</summary>
+    public LogOptions Options { get; }
+
+    /// <summary>What opening the log found and repaired.</summary>
+    public RecoveryReport Recovery { get; }
+
+    /// <summary>The oldest sequence number still stored (segments before it were deleted).</summary>
+    public long FirstSequence => Volatile.Read(ref _segments)[0].BaseSequence;
+
+    /// <summary>The sequence number the next acknowledged record becomes visible at; readers see everything below it.</summary>
+    public long NextSequence => Volatile.Read(ref _visibleNext);
+
+    /// <summary>Total bytes of all segment files.</summary>
+    public long SizeInBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (Segment s in Volatile.Read(ref _segments))
+            {
+                total += s.VisibleLength;
+            }
+            return total;
+        }
+    }
+
+    /// <summary>Memory held by the sparse indexes of all segments, in bytes.</summary>
+    public long IndexMemoryBytes => Volatile.Read(ref _segments).Sum(s => s.Index.MemoryBytes);
+
+    /// <summary>The segments, oldest first.</summary>
+    public IReadOnlyList<SegmentInfo> Segments => Volatile.Read(ref _segments)
+        .Select(s => new SegmentInfo(s.Path, s.BaseSequence, s.VisibleNextSequence, s.VisibleLength, s.IsSealed, s.FirstTimestampMs, s.LastTimestampMs))
+        .ToArray();
+
+    /// <summary>Opens (creating if needed) the log in <paramref name="directory"/>, recovering its tail.</summary>
+    public static PartitionLog Open(string directory, LogOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= new LogOptions();
+        options.Validate();
+        string full = Path.GetFullPath(directory);
+        (Segment[] segments, RecoveryReport report) = LogRecovery.OpenSegments(full, options);
+        return new PartitionLog(full, options, segments, report);
+    }
+
+    /// <summary>Appends one record; completes with its sequence number once durable under the log's policy.</summary>
+    public Task<long> AppendAsync(ReadOnlyMemory<byte> body)
+    {
+        ReadOnlyMemory<byte>[] one = [body];
+        return AppendBatchAsync(one);
+    }
+
+    /// <summary>
+    /// Appends records atomically: after a crash either all of them are present or none. Completes
+    /// with the first record's sequence number (the rest follow densely) once durable.
+    /// </summary>
+    public Task<long> AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> bodies)
+    {
+        ArgumentNullException.ThrowIfNull(bodies);
+        if (bodies.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one record.", nameof(bodies));
+        }
+        long batchBytes = 0;
+        foreach (ReadOnlyMemory<byte> body in bodies)
+        {
+            if (body.Length > Options.MaxRecordSize)
+            {
+                throw new ArgumentException($"A record of {body.Length} bytes exceeds the log's maximum of {Options.MaxRecordSize} bytes.", nameof(bodies));
+            }
+            batchBytes += RecordFormat.HeaderSize + body.Length;
+        }
+        var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        long timestamp = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_appendLock)
+        {
+            if (_fault is not null)
+            {
+                throw new LogFaultedException($"Log '{Directory}' stopped accepting appends after a write failure: {_fault.Message}", _fault);
+            }
+            ObjectDisposedException.ThrowIf(_closing, this);
+            WriteBatch batch = _pending;
+            bool wasEmpty = batch.IsEmpty;
+            long first = _nextAssigned;
+            // A batch never spans segments, so a torn batch is always confined to the tail segment.
+            if (_activeLogicalLength > SegmentHeader.Size && _activeLogicalLength + batchBytes > Options.SegmentSize)
+            {
+                batch.Rolls.Add((batch.Length, first));
+                _activeLogicalLength = SegmentHeader.Size;
+            }
+            for (int i = 0; i < bodies.Count; i++)
+            {
+                ReadOnlySpan<byte> body = bodies[i].Span;
+                int size = RecordFormat.HeaderSize + body.Length;
+                uint flags = i < bodies.Count - 1 ? RecordFormat.FlagBatchContinues : 0;
+                RecordFormat.Write(batch.Reserve(size), first + i, timestamp, flags, body);
+                batch.Records.Add((batch.Length, first + i, timestamp));
+                batch.Commit(size);
+            }
+            _activeLogicalLength += batchBytes;
+            _nextAssigned = first + bodies.Count;
+            batch.Waiters.Add((completion, first));
+            if (wasEmpty)
+            {
+                Monitor.Pulse(_appendLock);
+            }
+        }
+        return completion.Task;
+    }
+
+    /// <summary>Opens a reader positioned at <paramref name="fromSequence"/>.</summary>
+    public LogReader OpenReader(long fromSequence)
+    {
+        long first = FirstSequence;
+        if (fromSequence < first)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromSequence), fromSequence, $"Sequence {fromSequence} was deleted; the log starts at {first}.");
+        }
+        return new LogReader(this, fromSequence);
+    }
+
+    /// <summary>Reads up to <paramref name="maxCount"/> records from <paramref name="fromSequence"/>, copying their bodies.</summary>
+    public IReadOnlyList<StoredRecord> Read(long fromSequence, int maxCount)
+    {
+        var result = new List<StoredRecord>();
+        using LogReader reader = OpenReader(Math.Max(fromSequence, FirstSequence));
+        while (result.Count < maxCount && reader.TryRead(out LogRecord record))
+        {
+            result.Add(new StoredRecord(record.Sequence, record.TimestampMs, record.Body.ToArray()));
+        }
+        return result;
+    }
+
+    /// <summary>Reads one record, or null when it does not exist (deleted or not yet appended).</summary>
+    public StoredRecord? ReadOne(long sequence)
+    {
+        if (sequence < FirstSequence || sequence >= NextSequence)
+        {
+            return null;
+        }
+        IReadOnlyList<StoredRecord> one = Read(sequence, 1);
+        return one.Count == 1 && one[0].Sequence == sequence ? one[0] : null;
+    }
+
+    /// <summary>Finds the segment holding <paramref name="sequence"/> and takes a reader reference on it.</summary>
+    internal Segment? AcquireSegmentFor(long sequence)
+    {
+        while (true)
+        {
+            Segment[] segments = Volatile.Read(ref _segments);
+            int lo = 0, hi = segments.Length - 1, found = -1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (segments[mid].BaseSequence <= sequence)
+                {
+                    found = mid;
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+            if (found < 0)
+            {
+                return null;
+            }
+            Segment segment = segments[found];
+            if (segment.TryAcquire())
+            {
+                return segment;
+            }
+            // Deleted between the lookup and the acquire: look again in the new list.
+            if (ReferenceEquals(segments, Volatile.Read(ref _segments)))
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Stops the writer after it has written everything pending, and closes the files.</summary>
+    public void Dispose()
+    {
+        lock (_appendLock)
+        {
+            if (_closing)
+            {
+                return;
+            }
+            _closing = true;
+            Monitor.Pulse(_appendLock);
+        }
+        _writer.Join();
+        lock (_segmentsLock)
+        {
+            foreach (Segment s in _segments)
+            {
+                s.Release();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Buffers;
+
+namespace Omnibus.Storage;
+
+/// <summary>
+/// Records serialized by appenders and waiting for the writer thread. Appenders fill one batch
+/// under the append lock while the writer writes and flushes the other, so every record that
+/// arrives during an fdatasync shares the next one (group commit).
+/// </summary>
+internal sealed class WriteBatch
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+
+    /// <summary>Serialized records, in sequence order.</summary>
+    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, Length);
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
+    public int Length { get; private set; }
+
+    /// <summary>Record start offsets (into <see cref="Bytes"/>), sequences and timestamps, for the sparse index.</summary>
+    public List<(int Offset, long Sequence, long TimestampMs)> Records { get; } = [];
+
+    /// <summary>Offsets where a new segment starts (the records from there on go to it).</summary>
+    public List<(int Offset, long BaseSequence)> Rolls { get; } = [];
+
+    public List<(TaskCompletionSource<long> Completion, long FirstSequence)> Waiters { get; } = [];
+
+    public bool IsEmpty => Records.Count == 0;
+
+    public Span<byte> Reserve(int size)
+    {
+        if (Length + size > _buffer.Length)
+        {
+            byte[] grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + size));
+            _buffer.AsSpan(0, Length).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = grown;
+        }
+        return _buffer.AsSpan(Length, size);
+    }
+
+    public void Commit(int size) => Length += size;
+
+    public void Clear()
+    {
+        Length = 0;
+        Records.Clear();
+        Rolls.Clear();
+        Waiters.Clear();
+        // A batch that once grew large (a 16 MiB record) gives its buffer back rather than hold it.
+        if (_buffer.Length > 4 * 1024 * 1024)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        }
+    }
+}
