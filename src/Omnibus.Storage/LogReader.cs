@@ -85,15 +85,17 @@ public sealed class LogReader : IDisposable
                 throw Damaged(segment, _position, "record runs past the segment's end");
             }
             int offset = (int)(_position - _bufferStart);
+            if (sequence < NextSequence)
+            {
+                // Walking forward from the sparse index entry: only the header is needed to hop.
+                _position += total;
+                continue;
+            }
             if (_verify && !RecordFormat.ChecksumMatches(_buffer.AsSpan(offset, total)))
             {
                 throw Damaged(segment, _position, $"CRC mismatch in record {sequence}");
             }
             _position += total;
-            if (sequence < NextSequence)
-            {
-                continue; // walking forward from the sparse index entry
-            }
             record = new LogRecord(sequence, RecordFormat.Timestamp(_buffer.AsSpan(offset)), _buffer.AsMemory(offset + RecordFormat.HeaderSize, bodyLength));
             NextSequence++;
             return true;

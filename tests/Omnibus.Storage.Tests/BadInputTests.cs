@@ -1,0 +1,155 @@
+using System.Buffers.Binary;
+
+namespace Omnibus.Storage.Tests;
+
+public class BadInputTests
+{
+    [Fact]
+    public void A_directory_holding_other_files_is_not_taken_for_a_log_and_is_left_untouched()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Sub("notes.txt"), "mine");
+        var ex = Assert.Throws<StorageFormatException>(() => PartitionLog.Open(dir.Path));
+        Assert.Contains("is not an Omnibus log", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(dir.Path, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_path_that_is_a_file_is_refused()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Sub("file"), "x");
+        var ex = Assert.Throws<StorageFormatException>(() => PartitionLog.Open(dir.Sub("file")));
+        Assert.Contains("is a file", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_log_marker_from_a_newer_format_is_refused_naming_the_file_and_version()
+    {
+        using var dir = new TempDirectory();
+        using (var log = PartitionLog.Open(dir.Path))
+        {
+            await log.AppendAsync(new byte[] { 1 });
+        }
+        string marker = dir.Sub("omnibus.log");
+        byte[] bytes = File.ReadAllBytes(marker);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 9);
+        File.WriteAllBytes(marker, bytes);
+        var ex = Assert.Throws<StorageFormatException>(() => PartitionLog.Open(dir.Path));
+        Assert.Equal(marker, ex.FilePath);
+        Assert.Contains("version 9", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("newer", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_segment_from_a_newer_format_is_refused_and_kept()
+    {
+        using var dir = new TempDirectory();
+        string path;
+        using (var log = PartitionLog.Open(dir.Path))
+        {
+            await log.AppendAsync(new byte[] { 1, 2, 3 });
+            path = log.Segments[0].Path;
+        }
+        byte[] bytes = File.ReadAllBytes(path);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 2);
+        File.WriteAllBytes(path, bytes);
+        var ex = Assert.Throws<StorageFormatException>(() => PartitionLog.Open(dir.Path));
+        Assert.Equal(path, ex.FilePath);
+        Assert.Contains("segment format version 2", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public async Task A_file_with_a_segment_name_but_foreign_content_is_refused()
+    {
+        using var dir = new TempDirectory();
+        using (var log = PartitionLog.Open(dir.Path))
+        {
+            await log.AppendAsync(new byte[] { 1 });
+        }
+        string path = dir.Sub($"{0:D20}.seg");
+        File.WriteAllText(path, "a text file that someone renamed to look like a segment");
+        var ex = Assert.Throws<StorageFormatException>(() => PartitionLog.Open(dir.Path));
+        Assert.Contains("not an Omnibus segment", ex.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_full_disk_fails_the_append_with_a_clear_message_and_keeps_what_was_durable()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root to mount a small tmpfs");
+        using var dir = new TempDirectory();
+        string mount = dir.Sub("tiny");
+        Directory.CreateDirectory(mount);
+        using var mounted = TinyFileSystem.Mount(mount, "256k");
+        Skip.If(mounted is null, "mount -t tmpfs is not permitted here");
+        string logDir = Path.Combine(mount, "log");
+        long acknowledged = 0;
+        LogFaultedException? fault = null;
+        using (var log = PartitionLog.Open(logDir, new LogOptions { SegmentSize = 64 * 1024 }))
+        {
+            try
+            {
+                for (int i = 0; i < 10_000; i++)
+                {
+                    await log.AppendAsync(Payload.For(i, 1000));
+                    acknowledged++;
+                }
+            }
+            catch (LogFaultedException ex)
+            {
+                fault = ex;
+            }
+            Assert.NotNull(fault);
+            Assert.Contains("disk is full", fault!.Message, StringComparison.Ordinal);
+            Assert.Contains(logDir, fault.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<LogFaultedException>(() => log.AppendAsync(new byte[] { 1 }));
+        }
+        Assert.True(acknowledged > 10);
+        // Free the space the way an operator would (here: grow the tmpfs), reopen, and count.
+        Assert.True(TinyFileSystem.Resize(mount, "4m"));
+        using var reopened = PartitionLog.Open(logDir, new LogOptions { SegmentSize = 64 * 1024 });
+        Assert.True(reopened.NextSequence >= acknowledged);
+        IReadOnlyList<StoredRecord> all = reopened.Read(0, int.MaxValue);
+        for (int i = 0; i < acknowledged; i++)
+        {
+            Assert.Equal(Payload.For(i, 1000), all[i].Body);
+        }
+        long next = reopened.NextSequence;
+        Assert.Equal(next, await reopened.AppendAsync(new byte[] { 1 }));
+    }
+}
+
+/// <summary>Mounts a size-limited tmpfs for full-disk tests; unmounts on dispose.</summary>
+internal sealed class TinyFileSystem : IDisposable
+{
+    private readonly string _path;
+
+    private TinyFileSystem(string path) => _path = path;
+
+    public static TinyFileSystem? Mount(string path, string size) =>
+        Run("mount", $"-t tmpfs -o size={size} tmpfs {path}") ? new TinyFileSystem(path) : null;
+
+    public static bool Resize(string path, string size) => Run("mount", $"-o remount,size={size} {path}");
+
+    public void Dispose() => Run("umount", "-l " + _path);
+
+    private static bool Run(string file, string arguments)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, arguments)
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+}
