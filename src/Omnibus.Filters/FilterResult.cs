@@ -33,7 +33,7 @@ public readonly record struct FilterResult(FilterOutcome Outcome, string? Error 
     public bool IsMatch => Outcome == FilterOutcome.True;
 }
 
-/// <summary>Raised by <see cref="IRuleFilter.Matches"/> and <see cref="IRuleAction.Apply"/> when evaluation fails.</summary>
+/// <summary>Raised by <see cref="RuleExtensions.Matches"/> and <see cref="RuleExtensions.Apply"/> when evaluation fails.</summary>
 public sealed class FilterEvaluationException : Exception
 {
     public FilterEvaluationException()

@@ -8,15 +8,6 @@ public interface IRuleFilter
 {
     /// <summary>Evaluates the filter. Never throws for a message; failures come back as <see cref="FilterOutcome.Error"/>.</summary>
     FilterResult Evaluate(IFilterMessage message);
-
-    /// <summary>True when the filter selects the message; throws <see cref="FilterEvaluationException"/> on an evaluation error.</summary>
-    bool Matches(IFilterMessage message)
-    {
-        var result = Evaluate(message);
-        return result.Outcome == FilterOutcome.Error
-            ? throw new FilterEvaluationException(result.Error ?? "Filter evaluation failed.")
-            : result.IsMatch;
-    }
 }
 
 /// <summary>A rule action that changes the subscription's copy of a matched message.</summary>
@@ -24,11 +15,26 @@ public interface IRuleAction
 {
     /// <summary>Runs the action; returns false with a reason when it fails (the copy is then unusable).</summary>
     bool TryApply(IMutableFilterMessage message, out string? error);
+}
+
+/// <summary>Convenience forms that throw instead of returning an outcome.</summary>
+public static class RuleExtensions
+{
+    /// <summary>True when the filter selects the message; throws <see cref="FilterEvaluationException"/> on an evaluation error.</summary>
+    public static bool Matches(this IRuleFilter filter, IFilterMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var result = filter.Evaluate(message);
+        return result.Outcome == FilterOutcome.Error
+            ? throw new FilterEvaluationException(result.Error ?? "Filter evaluation failed.")
+            : result.IsMatch;
+    }
 
     /// <summary>Runs the action; throws <see cref="FilterEvaluationException"/> when it fails.</summary>
-    void Apply(IMutableFilterMessage message)
+    public static void Apply(this IRuleAction action, IMutableFilterMessage message)
     {
-        if (!TryApply(message, out var error))
+        ArgumentNullException.ThrowIfNull(action);
+        if (!action.TryApply(message, out var error))
         {
             throw new FilterEvaluationException(error ?? "Rule action failed.");
         }
