@@ -40,6 +40,10 @@ public sealed partial class PartitionLog
         var doomed = new List<Segment>();
         lock (_segmentsLock)
         {
+            if (_closing)
+            {
+                return 0;
+            }
             Segment[] segments = _segments;
             int count = 0;
             // The newest segment is where appends go; it is never deleted.

@@ -19,7 +19,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     private long _activeLogicalLength;   // bytes of the active segment including pending records, under _appendLock
     private long _visibleNext;           // readers see sequences below this
     private Exception? _fault;
-    private bool _closing;
+    private volatile bool _closing;
     private readonly Thread _writer;
 
     private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery)
@@ -236,6 +236,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
         _writer.Join();
         lock (_segmentsLock)
         {
+            // _closing (set above) makes later DeleteSegmentsBefore calls no-ops, so nothing is released twice.
             foreach (Segment s in _segments)
             {
                 s.Release();

@@ -1,0 +1,238 @@
+using System.Buffers;
+using Omnibus.Storage.Io;
+
+namespace Omnibus.Storage.State;
+
+/// <summary>
+/// Durable delivery state of one subscription: an append-only change log (a <see cref="PartitionLog"/>
+/// with small segments, so it shares group commit and torn-tail recovery) plus periodic checkpoints
+/// of the whole state. Opening loads the newest good checkpoint and replays only the changes after
+/// it. Layout under the store's directory: <c>changes/</c>, <c>checkpoint</c>, <c>checkpoint.prev</c>.
+/// </summary>
+public sealed class DeliveryStateStore : IDisposable
+{
+    private const string CheckpointName = "checkpoint";
+    private const string PreviousCheckpointName = "checkpoint.prev";
+    private readonly object _lock = new();
+    private readonly PartitionLog _changes;
+    private readonly DeliveryStateOptions _options;
+    private readonly ArrayBufferWriter<byte> _encoder = new();
+    private long _recordsSinceCheckpoint;
+    private bool _checkpointing;
+    private long _assignedNext;       // change-log records appended so far (completed or not), under _lock
+    private Task _lastAppend = Task.CompletedTask;
+
+    private DeliveryStateStore(string directory, PartitionLog changes, DeliveryState state, DeliveryStateOptions options, long replayed)
+    {
+        Directory = directory;
+        _changes = changes;
+        State = state;
+        _options = options;
+        ReplayedRecords = replayed;
+        _recordsSinceCheckpoint = replayed;
+        _assignedNext = changes.NextSequence;
+    }
+
+    /// <summary>The store's directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>
+    /// The current state. Read it under <see cref="SyncRoot"/> when other threads apply changes.
+    /// </summary>
+    public DeliveryState State { get; }
+
+    /// <summary>The lock that serialises changes; take it to read <see cref="State"/> consistently.</summary>
+    public object SyncRoot => _lock;
+
+    /// <summary>Change records replayed on open (after the checkpoint): a measure of how fast reopening was.</summary>
+    public long ReplayedRecords { get; }
+
+    /// <summary>What opening the change log repaired.</summary>
+    public RecoveryReport Recovery => _changes.Recovery;
+
+    /// <summary>Opens or creates the store in <paramref name="directory"/>.</summary>
+    public static DeliveryStateStore Open(string directory, DeliveryStateOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= new DeliveryStateOptions();
+        options.Validate();
+        string full = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(full);
+        var changes = PartitionLog.Open(Path.Combine(full, "changes"), new LogOptions
+        {
+            SegmentSize = options.ChangeLogSegmentSize,
+            Durability = options.Durability,
+            IndexInterval = 4096,
+        });
+        try
+        {
+            (DeliveryState state, long from) = LoadCheckpoint(full, options, changes);
+            long replayed = 0;
+            using (LogReader reader = changes.OpenReader(from))
+            {
+                while (reader.TryRead(out LogRecord record))
+                {
+                    foreach (StateChange change in StateCodec.DecodeChanges(record.Body.Span, changes.Directory))
+                    {
+                        state.Apply(change);
+                    }
+                    replayed++;
+                }
+            }
+            return new DeliveryStateStore(full, changes, state, options, replayed);
+        }
+        catch
+        {
+            changes.Dispose();
+            throw;
+        }
+    }
+
+    private static (DeliveryState, long) LoadCheckpoint(string directory, DeliveryStateOptions options, PartitionLog changes)
+    {
+        foreach (string name in new[] { CheckpointName, PreviousCheckpointName })
+        {
+            string path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+            if (StateCodec.DecodeCheckpoint(File.ReadAllBytes(path), path) is { } loaded && loaded.ChangesNext >= changes.FirstSequence)
+            {
+                return loaded;
+            }
+        }
+        if (changes.FirstSequence > 0)
+        {
+            throw new StorageCorruptionException(
+                $"Delivery state in '{directory}' has no usable checkpoint and its change log starts at record {changes.FirstSequence}; the state cannot be rebuilt. Nothing was changed.")
+            { FilePath = Path.Combine(directory, CheckpointName) };
+        }
+        return (new DeliveryState(options.InitialFloor), 0);
+    }
+
+    /// <summary>Records one change; completes when it is durable. A change that alters nothing writes nothing.</summary>
+    public Task ApplyAsync(StateChange change) => ApplyAsync([change]);
+
+    /// <summary>Records changes atomically (one change-log record); completes when durable.</summary>
+    public Task ApplyAsync(ReadOnlySpan<StateChange> changes)
+    {
+        Task durable;
+        lock (_lock)
+        {
+            _encoder.ResetWrittenCount();
+            int effective = 0;
+            foreach (StateChange change in changes)
+            {
+                if (State.Apply(change))
+                {
+                    StateCodec.EncodeChanges([change], _encoder);
+                    effective++;
+                }
+            }
+            if (effective == 0)
+            {
+                return Task.CompletedTask;
+            }
+            // Appending under the same lock keeps the change log in the order the state saw.
+            durable = _changes.AppendAsync(_encoder.WrittenMemory.ToArray());
+            _lastAppend = durable;
+            _assignedNext++;
+            _recordsSinceCheckpoint++;
+            if (_recordsSinceCheckpoint < _options.CheckpointEvery)
+            {
+                return durable;
+            }
+        }
+        return CheckpointAfter(durable);
+    }
+
+    private async Task CheckpointAfter(Task durable)
+    {
+        await durable.ConfigureAwait(false);
+        await CheckpointAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the whole state to <c>checkpoint</c> (keeping the one before as <c>checkpoint.prev</c>)
+    /// and deletes change-log segments older than the previous checkpoint.
+    /// </summary>
+    public async Task CheckpointAsync()
+    {
+        byte[] bytes;
+        Task covered;
+        lock (_lock)
+        {
+            if (_checkpointing)
+            {
+                return;
+            }
+            _checkpointing = true;
+            // The snapshot is exactly the state after change-log record _assignedNext - 1 ...
+            bytes = StateCodec.EncodeCheckpoint(State, _assignedNext);
+            covered = _lastAppend;
+            _recordsSinceCheckpoint = 0;
+        }
+        try
+        {
+            // ... and is written only once those records are durable, so replay after it never
+            // applies a change twice and the checkpoint never holds a change that could be lost.
+            await covered.ConfigureAwait(false);
+            WriteCheckpoint(bytes);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _checkpointing = false;
+            }
+        }
+    }
+
+    private void WriteCheckpoint(byte[] bytes)
+    {
+        string path = Path.Combine(Directory, CheckpointName);
+        string previous = Path.Combine(Directory, PreviousCheckpointName);
+        string temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+        long previousNext = -1;
+        if (File.Exists(path))
+        {
+            File.Move(path, previous, overwrite: true);
+            previousNext = StateCodec.DecodeCheckpoint(File.ReadAllBytes(previous), previous)?.ChangesNext ?? -1;
+        }
+        File.Move(temp, path, overwrite: true);
+        FileSync.SyncDirectory(Directory);
+        if (previousNext > 0)
+        {
+            // Keep every change after the older checkpoint, so either checkpoint can restore the state.
+            _changes.DeleteSegmentsBefore(previousNext);
+        }
+    }
+
+    /// <summary>Flushes, checkpoints and closes.</summary>
+    public void Dispose()
+    {
+        byte[] bytes;
+        lock (_lock)
+        {
+            bytes = StateCodec.EncodeCheckpoint(State, _assignedNext);
+        }
+        _changes.Dispose(); // writes everything pending
+        if (_lastAppend.IsCompletedSuccessfully)
+        {
+            try
+            {
+                WriteCheckpoint(bytes);
+            }
+            catch (IOException)
+            {
+                // Replay from the last checkpoint covers it.
+            }
+        }
+    }
+}
