@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Omnibus.Storage.Benchmarks;
 
+// `e2e [options]` runs the end-to-end storage benchmark (disk bandwidth, durable appends, reads,
+// memory); anything else goes to BenchmarkDotNet (e.g. `--filter *Append*`).
+if (args.Length > 0 && args[0] == "e2e")
+{
+    return EndToEnd.Run(args[1..]);
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
