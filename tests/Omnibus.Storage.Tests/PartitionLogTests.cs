@@ -228,3 +228,47 @@ public class PartitionLogTests
         Assert.Throws<ObjectDisposedException>(() => { _ = log.AppendAsync(new byte[] { 2 }); });
     }
 }
+
+public class DurabilityPolicyBehaviourTests
+{
+    [Fact]
+    public async Task Policy_none_never_flushes_while_open()
+    {
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Path, new LogOptions { Durability = DurabilityPolicy.None });
+        for (int i = 0; i < 50; i++)
+        {
+            await log.AppendAsync(Payload.For(i));
+        }
+        Assert.Equal(0, log.FlushCount);
+        Assert.Equal(50, log.WriteCount);
+    }
+
+    [Fact]
+    public async Task Policy_always_flushes_before_acknowledging()
+    {
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Path);
+        for (int i = 0; i < 5; i++)
+        {
+            await log.AppendAsync(Payload.For(i));
+            Assert.Equal(i + 1, log.FlushCount);
+        }
+    }
+
+    [Fact]
+    public async Task Policy_interval_flushes_in_the_background_after_the_interval()
+    {
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Path, new LogOptions { Durability = DurabilityPolicy.Every(TimeSpan.FromMilliseconds(20)) });
+        await log.AppendAsync(Payload.For(0));
+        await log.AppendAsync(Payload.For(1)); // right after: not flushed by itself
+        long deadline = Environment.TickCount64 + 5000;
+        while (log.FlushCount < 1 && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(log.FlushCount >= 1);
+        Assert.True(log.FlushCount <= 2);
+    }
+}
