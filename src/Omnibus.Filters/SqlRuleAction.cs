@@ -35,6 +35,23 @@ public sealed class SqlRuleAction : IRuleAction
         return new SqlRuleAction(expression, statements, steps);
     }
 
+    /// <summary>Validates <paramref name="expression"/>; false with the error when invalid.</summary>
+    public static bool TryCompile(string expression, out SqlRuleAction? action, out FilterException? error, IReadOnlyDictionary<string, object?>? parameters = null)
+    {
+        try
+        {
+            action = Compile(expression, parameters);
+            error = null;
+            return true;
+        }
+        catch (FilterException e)
+        {
+            action = null;
+            error = e;
+            return false;
+        }
+    }
+
     public bool TryApply(IMutableFilterMessage message, out string? error)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -120,4 +120,29 @@ public class ErrorTests
         Assert.NotNull(filter);
         Assert.Null(error);
     }
+
+    [Fact]
+    public void Nesting_up_to_the_limit_works_and_deeper_is_rejected_without_exhausting_the_stack()
+    {
+        var ok = new string('(', 60) + "a = 1" + new string(')', 60);
+        Assert.True(Matches(ok, With(("a", 1))));
+        Assert.True(Matches(string.Concat(Enumerable.Repeat("NOT ", 120)) + "a = 1", With(("a", 1))));
+
+        var deep = new string('(', 500) + "a = 1" + new string(')', 500);
+        Assert.Contains("nested more than", Rejects(deep).Message, StringComparison.Ordinal);
+        Assert.Contains("nested more than", Rejects("a = " + new string('-', 1000) + "1").Message, StringComparison.Ordinal);
+        Assert.Contains("nested more than", Rejects(string.Concat(Enumerable.Repeat("NOT ", 250)) + "a = 1").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Long_flat_chains_at_the_length_limit_compile_and_evaluate()
+    {
+        var sum = "a" + string.Concat(Enumerable.Repeat("+a", 500)) + " > 0";
+        Assert.True(sum.Length <= 1024);
+        Assert.True(Matches(sum, With(("a", 1))));
+        var ands = string.Join(" AND ", Enumerable.Repeat("a=1", 100));
+        Assert.True(Matches(ands, With(("a", 1))));
+        Assert.False(SqlRuleAction.TryCompile("SET", out _, out var error));
+        Assert.NotNull(error);
+    }
 }

@@ -14,9 +14,17 @@ internal sealed class Parser
     /// <summary>Service Bus limit on the number of statements in one rule action.</summary>
     public const int MaxActionStatements = 32;
 
+    /// <summary>
+    /// Deepest nesting accepted (each parenthesis, NOT or sign counts one level). A 1,024-character
+    /// expression could otherwise nest ~500 levels and recurse deep enough to threaten a small
+    /// thread stack; real filters stay far below 20.
+    /// </summary>
+    public const int MaxNesting = 128;
+
     private readonly string _text;
     private readonly List<Token> _tokens;
     private int _index;
+    private int _depth;
 
     private Parser(string text)
     {
@@ -177,17 +185,33 @@ internal sealed class Parser
         return left;
     }
 
+    private void Enter()
+    {
+        if (++_depth > MaxNesting)
+        {
+            throw new FilterException(_text, Current.Position, $"the expression is nested more than {MaxNesting} levels deep.");
+        }
+    }
+
     private SqlNode ParseNot()
     {
-        if (Current.IsKeyword("NOT"))
+        Enter();
+        try
         {
-            var op = Current;
-            _index++;
-            var operand = ParseNot();
-            RequirePredicate(operand);
-            return new NotNode(operand) { Position = op.Position };
+            if (Current.IsKeyword("NOT"))
+            {
+                var op = Current;
+                _index++;
+                var operand = ParseNot();
+                RequirePredicate(operand);
+                return new NotNode(operand) { Position = op.Position };
+            }
+            return ParsePredicate();
         }
-        return ParsePredicate();
+        finally
+        {
+            _depth--;
+        }
     }
 
     private SqlNode ParsePredicate()
@@ -329,6 +353,19 @@ internal sealed class Parser
     }
 
     private SqlNode ParseUnary()
+    {
+        Enter();
+        try
+        {
+            return ParseUnaryCore();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private SqlNode ParseUnaryCore()
     {
         var token = Current;
         if (token.Kind is TokenKind.Plus or TokenKind.Minus)
