@@ -185,33 +185,19 @@ internal sealed class Parser
         return left;
     }
 
-    private void Enter()
-    {
-        if (++_depth > MaxNesting)
-        {
-            throw new FilterException(_text, Current.Position, $"the expression is nested more than {MaxNesting} levels deep.");
-        }
-    }
-
     private SqlNode ParseNot()
     {
-        Enter();
-        try
+        if (Current.IsKeyword("NOT"))
         {
-            if (Current.IsKeyword("NOT"))
-            {
-                var op = Current;
-                _index++;
-                var operand = ParseNot();
-                RequirePredicate(operand);
-                return new NotNode(operand) { Position = op.Position };
-            }
-            return ParsePredicate();
-        }
-        finally
-        {
+            var op = Current;
+            _index++;
+            Enter(op);
+            var operand = ParseNot();
             _depth--;
+            RequirePredicate(operand);
+            return new NotNode(operand) { Position = op.Position };
         }
+        return ParsePredicate();
     }
 
     private SqlNode ParsePredicate()
@@ -352,20 +338,16 @@ internal sealed class Parser
         return left;
     }
 
-    private SqlNode ParseUnary()
+    /// <summary>Counts one nesting level; the caller decrements <see cref="_depth"/> when the nested part is parsed.</summary>
+    private void Enter(Token at)
     {
-        Enter();
-        try
+        if (++_depth > MaxNesting)
         {
-            return ParseUnaryCore();
-        }
-        finally
-        {
-            _depth--;
+            throw new FilterException(_text, at.Position, $"the expression is nested more than {MaxNesting} levels deep.");
         }
     }
 
-    private SqlNode ParseUnaryCore()
+    private SqlNode ParseUnary()
     {
         var token = Current;
         if (token.Kind is TokenKind.Plus or TokenKind.Minus)
@@ -379,7 +361,9 @@ internal sealed class Parser
                 _index++;
                 return NumberConstant(number, negative: true, token.Position);
             }
+            Enter(token);
             var operand = ParseUnary();
+            _depth--;
             RequireValue(operand);
             return new NegateNode(operand, token.Kind == TokenKind.Plus) { Position = token.Position };
         }
@@ -424,7 +408,9 @@ internal sealed class Parser
             case TokenKind.LeftParen:
             {
                 _index++;
+                Enter(token);
                 var inner = ParseOr();
+                _depth--;
                 Expect(TokenKind.RightParen, "')'");
                 return inner;
             }
@@ -457,7 +443,9 @@ internal sealed class Parser
             case "property":
             case "p":
             {
+                Enter(name);
                 var argument = ParseAdditive();
+                _depth--;
                 RequireValue(argument);
                 Expect(TokenKind.RightParen, "')'");
                 return new PropertyFunctionNode(lower, argument) { Position = name.Position };
