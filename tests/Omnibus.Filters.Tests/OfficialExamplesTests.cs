@@ -147,6 +147,10 @@ public class OfficialExamplesTests
     [InlineData("2.0", 2.0)]
     [InlineData("101.5E5", 101.5E5)]
     [InlineData("0.5E-2", 0.5E-2)]
+    [InlineData("2.", 2.0)]
+    [InlineData(".5", 0.5)]
+    [InlineData("1e3", 1000.0)]
+    [InlineData("1.5E+2", 150.0)]
     public void Decimal_and_approximate_constants_are_double(string constant, double expected)
     {
         var tree = (Sql.ConstantNode)((Sql.CompareNode)SqlFilter.Compile("x = " + constant).Tree).Right;
