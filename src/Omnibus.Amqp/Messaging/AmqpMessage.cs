@@ -124,9 +124,27 @@ public sealed class AmqpMessage
             throw new InvalidOperationException("Only a decoded message has its bare message bytes.");
         }
 
-        WriteAnnotations(ref writer);
-        writer.WriteRaw(sections.BareMessage.Span);
-        WriteMapSection(ref writer, DescriptorCodes.Footer, Footer);
+        WriteAnnotated(ref writer, Header, DeliveryAnnotations, MessageAnnotations, sections.BareMessage.Span, Footer);
+    }
+
+    /// <summary>
+    /// Writes a message from its annotations and bare message bytes kept elsewhere (a broker that
+    /// stored <see cref="MessageSections.BareMessage"/> and re-attaches fresh annotations on
+    /// delivery, without a typed message at all).
+    /// </summary>
+    public static void WriteAnnotated(
+        ref AmqpWriter writer,
+        MessageHeader? header,
+        AmqpMap? deliveryAnnotations,
+        AmqpMap? messageAnnotations,
+        scoped ReadOnlySpan<byte> bareMessage,
+        AmqpMap? footer)
+    {
+        header?.Encode(ref writer);
+        WriteMapSection(ref writer, DescriptorCodes.DeliveryAnnotations, deliveryAnnotations);
+        WriteMapSection(ref writer, DescriptorCodes.MessageAnnotations, messageAnnotations);
+        writer.WriteRaw(bareMessage);
+        WriteMapSection(ref writer, DescriptorCodes.Footer, footer);
     }
 
     /// <summary>The encoded message as a new array (for tests and cold paths).</summary>
@@ -158,18 +176,19 @@ public sealed class AmqpMessage
         switch (Body)
         {
             case DataBody data:
-                foreach (var section in data.Sections)
+                // Indexed loops: foreach over an interface would box an enumerator per message.
+                for (var i = 0; i < data.Sections.Count; i++)
                 {
                     writer.WriteDescriptor(DescriptorCodes.Data);
-                    writer.WriteBinary(section.Span);
+                    writer.WriteBinary(data.Sections[i].Span);
                 }
 
                 break;
             case SequenceBody sequence:
-                foreach (var section in sequence.Sections)
+                for (var i = 0; i < sequence.Sections.Count; i++)
                 {
                     writer.WriteDescriptor(DescriptorCodes.AmqpSequence);
-                    writer.WriteList(section);
+                    writer.WriteList(sequence.Sections[i]);
                 }
 
                 break;

@@ -25,8 +25,6 @@ public sealed record AmqpError(AmqpSymbol Condition, string? Description = null,
         return error;
     }
 
-    internal static AmqpError? DecodeNullable(ref AmqpReader reader) => reader.TryReadNull() ? null : Decode(ref reader);
-
     internal static void EncodeField(ref AmqpWriter writer, ref FieldListScope fields, AmqpError? error)
     {
         if (error is null)

@@ -8,8 +8,8 @@ public ref partial struct AmqpWriter
 {
     /// <summary>
     /// Writes a value of the CLR object model (see <see cref="AmqpReader.ReadValue"/>), plus a few
-    /// conveniences: <c>byte[]</c> as binary, <c>char</c> as char, <c>DateTimeOffset</c> and UTC
-    /// <c>DateTime</c> as timestamp, any <see cref="IDictionary"/> as map, any
+    /// conveniences: <c>byte[]</c> as binary, <c>char</c> as char, <c>DateTimeOffset</c> and <c>DateTime</c>
+    /// (unspecified kind taken as UTC) as timestamp, any <see cref="IDictionary"/> as map, any
     /// <see cref="IList{T}"/> of object as list, typed CLR arrays as arrays.
     /// </summary>
     public void WriteValue(object? value)
@@ -35,7 +35,7 @@ public ref partial struct AmqpWriter
             case char v: WriteChar(new Rune(v)); break;
             case AmqpTimestamp v: WriteTimestamp(v); break;
             case DateTimeOffset v: WriteTimestamp(AmqpTimestamp.FromDateTimeOffset(v)); break;
-            case DateTime v: WriteTimestamp(AmqpTimestamp.FromDateTimeOffset(new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)))); break;
+            case DateTime v: WriteTimestamp(AmqpTimestamp.FromDateTimeOffset(v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc))); break;
             case Guid v: WriteUuid(v); break;
             case byte[] v when v.GetType() == typeof(byte[]): WriteBinary(v); break;
             case ReadOnlyMemory<byte> v: WriteBinary(v.Span); break;
@@ -56,9 +56,10 @@ public ref partial struct AmqpWriter
     {
         ArgumentNullException.ThrowIfNull(values);
         var start = BeginCompound();
-        foreach (var item in values)
+        // Indexed loops over interfaces throughout: foreach would box an enumerator per value.
+        for (var i = 0; i < values.Count; i++)
         {
-            WriteValue(item);
+            WriteValue(values[i]);
         }
 
         EndList(start, values.Count);
@@ -89,16 +90,16 @@ public ref partial struct AmqpWriter
     {
         ArgumentNullException.ThrowIfNull(symbols);
         var wide = false;
-        foreach (var symbol in symbols)
+        for (var i = 0; i < symbols.Count; i++)
         {
-            wide |= symbol.Length > byte.MaxValue;
+            wide |= symbols[i].Length > byte.MaxValue;
         }
 
         var start = BeginCompound();
         WriteCode(wide ? FormatCode.Symbol32 : FormatCode.Symbol8);
-        foreach (var symbol in symbols)
+        for (var i = 0; i < symbols.Count; i++)
         {
-            WriteLengthPrefixed(symbol.Bytes, wide);
+            WriteLengthPrefixed(symbols[i].Bytes, wide);
         }
 
         EndArray(start, symbols.Count);
@@ -268,9 +269,9 @@ public ref partial struct AmqpWriter
         }
 
         WriteCode(array.ElementCode);
-        foreach (var item in array.Items)
+        for (var i = 0; i < array.Items.Count; i++)
         {
-            WriteElementBody(array.ElementCode, item);
+            WriteElementBody(array.ElementCode, array.Items[i]);
         }
 
         EndArray(start, array.Items.Count);
@@ -331,7 +332,7 @@ public ref partial struct AmqpWriter
         switch (item)
         {
             case IList<object?> list:
-                foreach (var element in list) WriteValue(element);
+                for (var i = 0; i < list.Count; i++) WriteValue(list[i]);
                 return list.Count;
             case AmqpMap map:
                 foreach (var (key, value) in map) { WriteValue(key); WriteValue(value); }

@@ -153,6 +153,39 @@ public class MessageCodecTests
     }
 
     [Fact]
+    public void Stored_bare_message_with_fresh_annotations_equals_encoding_the_whole_message()
+    {
+        var message = MessageSamples.ServiceBusMessage();
+        var stored = AmqpMessage.Decode(message.ToArray()).Sections!.Value.BareMessage.ToArray();
+
+        var writer = new AmqpWriter(64);
+        AmqpMessage.WriteAnnotated(ref writer, message.Header, null, message.MessageAnnotations, stored, null);
+        var written = writer.WrittenSpan.ToArray();
+        writer.Dispose();
+
+        Assert.Equal(Hex.Format(message.ToArray()), Hex.Format(written));
+    }
+
+    [Fact]
+    public void Re_encoding_the_bare_message_of_a_built_message_is_refused()
+    {
+        var message = new AmqpMessage { Body = new ValueBody(1) };
+
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            var writer = new AmqpWriter(64);
+            try
+            {
+                message.EncodeWithBareMessage(ref writer);
+            }
+            finally
+            {
+                writer.Dispose();
+            }
+        });
+    }
+
+    [Fact]
     public void Data_sections_are_slices_of_the_decoded_buffer()
     {
         var encoded = MessageSamples.ServiceBusMessage().ToArray();

@@ -208,6 +208,11 @@ public class PrimitiveEncodingTests
         Assert.Equal("7300000041", Hex.Format(Codec.EncodeValue('A')));
         Assert.Equal("830000000000000001", Hex.Format(Codec.EncodeValue(DateTimeOffset.FromUnixTimeMilliseconds(1))));
         Assert.Equal("c10602a101615401", Hex.Format(Codec.EncodeValue(new Dictionary<string, object> { ["a"] = 1 })));
+        Assert.Equal("830000000000000001", Hex.Format(Codec.EncodeValue(new DateTime(1970, 1, 1, 0, 0, 0, 1, DateTimeKind.Utc))));
+        Assert.Equal("830000000000000001", Hex.Format(Codec.EncodeValue(new DateTime(1970, 1, 1, 0, 0, 0, 1, DateTimeKind.Unspecified))));
+        var local = new DateTime(2024, 5, 1, 12, 0, 0, DateTimeKind.Local);
+        Assert.Equal(Hex.Format(Codec.EncodeValue(new DateTimeOffset(local))), Hex.Format(Codec.EncodeValue(local)));
+        Assert.Equal("e00503510102ff", Hex.Format(Codec.EncodeValue(new sbyte[] { 1, 2, -1 })));
         Assert.Throws<ArgumentException>(() => Codec.EncodeValue(1.5m));
     }
 }
