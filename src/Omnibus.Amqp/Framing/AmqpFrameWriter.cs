@@ -55,6 +55,50 @@ public static class AmqpFrameWriter
         return size;
     }
 
+    /// <summary>
+    /// Writes a delivery as one or more transfer frames, none larger than
+    /// <paramref name="maxFrameSize"/> (the peer's). Continuation frames repeat the first frame's
+    /// fields, which the spec allows and every client accepts; <c>more</c> is set on all but the last.
+    /// Returns the number of frames written.
+    /// </summary>
+    public static int WriteTransfer(IBufferWriter<byte> output, ushort channel, in Transfer transfer, ReadOnlySpan<byte> payload, uint maxFrameSize)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var continued = transfer with { More = true };
+        var overhead = AmqpFrameReader.FrameHeaderSize + EncodedSize(continued);
+        var room = (int)Math.Min(maxFrameSize - (long)overhead, int.MaxValue);
+        if (room <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxFrameSize), "The frame size leaves no room for message bytes.");
+        }
+
+        var frames = 1;
+        while (payload.Length > room)
+        {
+            WriteFrame(output, channel, continued, payload[..room]);
+            payload = payload[room..];
+            frames++;
+        }
+
+        WriteFrame(output, channel, transfer, payload);
+        return frames;
+    }
+
+    private static int EncodedSize<T>(in T performative)
+        where T : struct, IPerformative<T>
+    {
+        var writer = new AmqpWriter(stackalloc byte[256]);
+        try
+        {
+            performative.Encode(ref writer);
+            return writer.Position;
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
     private static int WriteFrameHeaderAndPerformative<T>(IBufferWriter<byte> output, ushort channel, in T performative, int payloadLength)
         where T : struct, IPerformative<T>
     {

@@ -196,6 +196,36 @@ public class FrameReaderTests
         Assert.Equal(Hex.Format(contiguous), Hex.Format(written));
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(600)]
+    [InlineData(65536)]
+    public void Large_delivery_is_split_into_frames_within_max_frame_size_and_reassembles(int maxFrameSize)
+    {
+        var message = MessageSamples.ServiceBusMessage(bodySize: 5000).ToArray();
+        var transfer = new Transfer { Handle = 1, DeliveryId = 9, DeliveryTag = new DeliveryTag([7]), MessageFormat = 0 };
+        var count = 0;
+        var bytes = FrameSamples.Write(w => count = AmqpFrameWriter.WriteTransfer(w, 2, transfer, message, (uint)maxFrameSize));
+
+        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
+        var reassembled = new List<byte>();
+        var frames = new List<Transfer>();
+        while (AmqpFrameReader.TryReadFrame(ref reader, (uint)maxFrameSize, out var frame, out var error))
+        {
+            Assert.Equal(FrameError.None, error);
+            frames.Add(PerformativeDecoder.Decode<Transfer>(frame.Body, out var payload));
+            reassembled.AddRange(payload.ToArray());
+        }
+
+        Assert.True(reader.End);
+        Assert.Equal(count, frames.Count);
+        Assert.Equal(maxFrameSize >= 65536 ? 1 : (message.Length / maxFrameSize) + 1, count, tolerance: 1);
+        Assert.All(frames[..^1], f => Assert.True(f.More));
+        Assert.False(frames[^1].More);
+        Assert.All(frames, f => Assert.Equal(9u, f.DeliveryId));
+        Assert.Equal(Hex.Format(message), Hex.Format(reassembled.ToArray()));
+    }
+
     [Fact]
     public void Truncated_performative_in_a_frame_is_a_decode_error()
     {
