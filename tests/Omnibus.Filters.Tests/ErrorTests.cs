@@ -49,11 +49,12 @@ public class ErrorTests
     [InlineData("(a = 1) = TRUE", 3, "expected a value expression but found a predicate")]
     [InlineData("(a = 1) + 1 = 2", 3, "expected a value expression but found a predicate")]
     [InlineData("a = @missing", 4, "no value was supplied for parameter '@missing'")]
+    [InlineData("a = 1 OR @number", 9, "expected a Boolean value but found a constant of type Int32")]
     [InlineData("a = @", 4, "expected a parameter name")]
     [InlineData("a LIKE 'x' ESCAPE", 17, "but found end of expression")]
     public void Syntax_errors_name_the_position_and_what_was_expected(string filter, int position, string fragment)
     {
-        var e = Rejects(filter);
+        var e = Assert.Throws<FilterException>(() => SqlFilter.Compile(filter, new Dictionary<string, object?> { ["number"] = 5 }));
         Assert.Equal(position, e.Position);
         Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
         Assert.StartsWith("Invalid expression at line 1, column " + (position + 1), e.Message, StringComparison.Ordinal);

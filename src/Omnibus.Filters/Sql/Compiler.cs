@@ -12,9 +12,14 @@ internal sealed class Compiler(string text, IReadOnlyDictionary<string, object?>
     public Evaluator CompilePredicate(SqlNode node)
     {
         var evaluator = Compile(node);
-        return node.IsPredicate || (evaluator is ConstantEvaluator c && c.Value.Kind == ValueKind.Bool)
-            ? evaluator
-            : new ToPredicateEvaluator(evaluator);
+        if (evaluator is ConstantEvaluator c)
+        {
+            // A parameter (or folded constant) standing where a truth value is needed.
+            return c.Value.Kind is ValueKind.Bool or ValueKind.Null
+                ? evaluator
+                : throw new FilterException(text, node.Position, $"expected a Boolean value but found a constant of type {SqlValue.KindName(c.Value.Kind)}.");
+        }
+        return node.IsPredicate ? evaluator : new ToPredicateEvaluator(evaluator);
     }
 
     public Evaluator Compile(SqlNode node)
