@@ -12,15 +12,21 @@ public sealed class SqlFilter : IRuleFilter
 {
     private readonly Evaluator _evaluator;
 
-    private SqlFilter(string expression, SqlNode tree, Evaluator evaluator)
+    private SqlFilter(string expression, IReadOnlyDictionary<string, object?>? parameters, SqlNode tree, Evaluator evaluator)
     {
         Expression = expression;
+        Parameters = parameters is null ? EmptyParameters : new Dictionary<string, object?>(parameters);
         Tree = tree;
         _evaluator = evaluator;
     }
 
+    private static readonly Dictionary<string, object?> EmptyParameters = [];
+
     /// <summary>The expression as written.</summary>
     public string Expression { get; }
+
+    /// <summary>The parameter values it was compiled with (for echoing the rule back to the admin API).</summary>
+    public IReadOnlyDictionary<string, object?> Parameters { get; }
 
     internal SqlNode Tree { get; }
 
@@ -33,7 +39,7 @@ public sealed class SqlFilter : IRuleFilter
     {
         var tree = Parser.ParseFilter(expression);
         var evaluator = new Compiler(expression, parameters).CompilePredicate(tree);
-        return new SqlFilter(expression, tree, evaluator);
+        return new SqlFilter(expression, parameters, tree, evaluator);
     }
 
     /// <summary>Validates <paramref name="expression"/> without keeping the result; false with the error when invalid.</summary>

@@ -11,14 +11,20 @@ public sealed class SqlRuleAction : IRuleAction
 {
     private readonly Step[] _steps;
 
-    private SqlRuleAction(string expression, List<ActionStatement> statements, Step[] steps)
+    private static readonly Dictionary<string, object?> EmptyParameters = [];
+
+    private SqlRuleAction(string expression, IReadOnlyDictionary<string, object?>? parameters, List<ActionStatement> statements, Step[] steps)
     {
         Expression = expression;
+        Parameters = parameters is null ? EmptyParameters : new Dictionary<string, object?>(parameters);
         Statements = statements;
         _steps = steps;
     }
 
     public string Expression { get; }
+
+    /// <summary>The parameter values it was compiled with (for echoing the rule back to the admin API).</summary>
+    public IReadOnlyDictionary<string, object?> Parameters { get; }
 
     internal IReadOnlyList<ActionStatement> Statements { get; }
 
@@ -32,7 +38,7 @@ public sealed class SqlRuleAction : IRuleAction
         var steps = statements.Select(s => new Step(
             s.Target,
             s is SetStatement set ? compiler.Compile(set.Value) : null)).ToArray();
-        return new SqlRuleAction(expression, statements, steps);
+        return new SqlRuleAction(expression, parameters, statements, steps);
     }
 
     /// <summary>Validates <paramref name="expression"/>; false with the error when invalid.</summary>

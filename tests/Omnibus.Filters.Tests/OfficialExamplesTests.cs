@@ -109,6 +109,8 @@ public class OfficialExamplesTests
     public void Parameter_string_filter_with_set_action_from_the_sql_filter_page()
     {
         var filter = SqlFilter.Compile("source = @stringParam", new Dictionary<string, object?> { ["@stringParam"] = "orders" });
+        Assert.Equal("orders", filter.Parameters["@stringParam"]);
+        Assert.Empty(SqlFilter.Compile("a = 1").Parameters);
         var action = SqlRuleAction.Compile("SET source='routedOrders'");
         var m = With(("source", "orders"));
         Assert.True(filter.Evaluate(m).IsMatch);
