@@ -41,14 +41,17 @@ public readonly struct RuleSetResult
     private readonly List<RuleCopy>? _copies;
     private readonly List<RuleError>? _errors;
 
-    internal RuleSetResult(bool deliverOriginal, List<RuleCopy>? copies, List<RuleError>? errors)
+    internal RuleSetResult(string? matchedRule, List<RuleCopy>? copies, List<RuleError>? errors)
     {
-        DeliverOriginal = deliverOriginal;
+        MatchedRule = matchedRule;
         _copies = copies;
         _errors = errors;
     }
 
-    public bool DeliverOriginal { get; }
+    /// <summary>The first rule without an action that matched (rules after it are not evaluated), or null.</summary>
+    public string? MatchedRule { get; }
+
+    public bool DeliverOriginal => MatchedRule is not null;
 
     public IReadOnlyList<RuleCopy> Copies => (IReadOnlyList<RuleCopy>?)_copies ?? [];
 
@@ -105,13 +108,13 @@ public sealed class RuleSet
     {
         ArgumentNullException.ThrowIfNull(message);
         List<RuleError>? errors = null;
-        var deliver = false;
+        string? matched = null;
         foreach (var rule in _plain)
         {
             var result = rule.Filter.Evaluate(message);
             if (result.IsMatch)
             {
-                deliver = true;
+                matched = rule.Name;
                 break;
             }
             if (result.Outcome == FilterOutcome.Error)
@@ -140,7 +143,7 @@ public sealed class RuleSet
             target.SetUserProperty(RuleNameProperty, rule.Name);
             (copies ??= []).Add(new RuleCopy(rule.Name, target));
         }
-        return new RuleSetResult(deliver, copies, errors);
+        return new RuleSetResult(matched, copies, errors);
     }
 
     /// <summary>True when any rule selects the message (ignoring actions); errors count as no match.</summary>

@@ -9,6 +9,7 @@ public class RuleSetTests
     {
         var result = RuleSet.Default.Evaluate(new FilterMessage());
         Assert.True(result.DeliverOriginal);
+        Assert.Equal("$Default", result.MatchedRule);
         Assert.Empty(result.Copies);
         Assert.Empty(result.Errors);
         Assert.Equal(1, result.MessageCount);
@@ -22,6 +23,7 @@ public class RuleSetTests
             new SubscriptionRule("s", new CorrelationFilter("nope"))]);
         var result = rules.Evaluate(With(("x", 2)));
         Assert.False(result.IsSelected);
+        Assert.Null(result.MatchedRule);
         Assert.Equal(0, result.MessageCount);
         Assert.False(rules.Matches(With(("x", 2))));
     }
@@ -73,6 +75,7 @@ public class RuleSetTests
         ]);
         var result = rules.Evaluate(With(("s", "text")));
         Assert.True(result.DeliverOriginal);
+        Assert.Equal("good", result.MatchedRule);
         Assert.Empty(result.Copies);
         Assert.Equal(["bad-filter", "bad-action", "bad-action-filter"], result.Errors.Select(e => e.RuleName));
         Assert.Equal([false, true, false], result.Errors.Select(e => e.InAction));
