@@ -48,6 +48,10 @@ public static class KnownSymbols
     public static readonly AmqpSymbol LockedUntil = Get("x-opt-locked-until");
     public static readonly AmqpSymbol PartitionKey = Get("x-opt-partition-key");
     public static readonly AmqpSymbol ScheduledEnqueueTime = Get("x-opt-scheduled-enqueue-time");
+    public static readonly AmqpSymbol SessionFilter = Get("com.microsoft:session-filter");
+    public static readonly AmqpSymbol MssbCbs = Get("MSSBCBS");
+    public static readonly AmqpSymbol Anonymous = Get("ANONYMOUS");
+    public static readonly AmqpSymbol Plain = Get("PLAIN");
 
     /// <summary>The interned instance equal to <paramref name="ascii"/>, or null.</summary>
     public static AmqpSymbol? TryGet(ReadOnlySpan<byte> ascii)

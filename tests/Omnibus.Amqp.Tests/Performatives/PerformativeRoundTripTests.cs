@@ -355,6 +355,17 @@ public class PerformativeRoundTripTests
     }
 
     [Fact]
+    public void Decoded_error_conditions_are_the_interned_instances()
+    {
+        var encoded = Codec.Encode(new AmqpError(AmqpSymbol.FromString("com.microsoft:message-lock-lost")));
+
+        var error = Codec.Decode(encoded, (ref AmqpReader r) => AmqpError.Decode(ref r));
+
+        Assert.Same(ErrorConditions.MessageLockLost, error.Condition);
+        Assert.Equal("amqp:link:message-size-exceeded", ErrorConditions.MessageSizeExceeded.ToString());
+    }
+
+    [Fact]
     public void Delivery_tag_keeps_lock_tokens_in_dotnet_guid_byte_order()
     {
         var lockToken = Guid.Parse("00112233-4455-6677-8899-aabbccddeeff");
