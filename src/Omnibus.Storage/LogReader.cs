@@ -68,21 +68,39 @@ public sealed class LogReader : IDisposable
             }
             Segment segment = _segment;
             long limit = segment.VisibleLength;
+            string? damage = null;
+            int bodyLength = 0, total = 0;
+            long sequence = -1;
             if (!Ensure(segment, _position, RecordFormat.HeaderSize, limit))
             {
-                throw Damaged(segment, _position, "record header runs past the segment's end");
+                damage = "record header runs past the segment's end";
             }
-            ReadOnlySpan<byte> header = _buffer.AsSpan((int)(_position - _bufferStart), RecordFormat.HeaderSize);
-            int bodyLength = RecordFormat.BodyLength(header);
-            long sequence = RecordFormat.Sequence(header);
-            if (bodyLength > RecordFormat.MaxBodyLength || sequence > NextSequence || sequence < segment.BaseSequence)
+            else
             {
-                throw Damaged(segment, _position, $"expected sequence {NextSequence}, found {sequence} with length {bodyLength}");
+                ReadOnlySpan<byte> header = _buffer.AsSpan((int)(_position - _bufferStart), RecordFormat.HeaderSize);
+                bodyLength = RecordFormat.BodyLength(header);
+                sequence = RecordFormat.Sequence(header);
+                total = RecordFormat.HeaderSize + bodyLength;
+                if (bodyLength > RecordFormat.MaxBodyLength || sequence > NextSequence || sequence < segment.BaseSequence)
+                {
+                    damage = $"expected sequence {NextSequence}, found {sequence} with length {bodyLength}";
+                }
+                else if (!Ensure(segment, _position, total, limit))
+                {
+                    damage = "record runs past the segment's end";
+                }
             }
-            int total = RecordFormat.HeaderSize + bodyLength;
-            if (!Ensure(segment, _position, total, limit))
+            if (damage is not null)
             {
-                throw Damaged(segment, _position, "record runs past the segment's end");
+                // The damaged record may lie between the index entry and the one wanted: find the
+                // next intact record and go on from there if it is not past the wanted one.
+                long intact = SegmentScanner.FindIntactRecordAfter(segment.Handle, _position, limit, segment.BaseSequence);
+                if (intact > _position && intact < limit && PeekSequence(segment, intact, limit) is long found && found <= NextSequence)
+                {
+                    _position = intact;
+                    continue;
+                }
+                throw Damaged(segment, _position, damage);
             }
             int offset = (int)(_position - _bufferStart);
             if (sequence < NextSequence)
@@ -101,6 +119,11 @@ public sealed class LogReader : IDisposable
             return true;
         }
     }
+
+    private long? PeekSequence(Segment segment, long position, long limit) =>
+        Ensure(segment, position, RecordFormat.HeaderSize, limit)
+            ? RecordFormat.Sequence(_buffer.AsSpan((int)(position - _bufferStart), RecordFormat.HeaderSize))
+            : null;
 
     private bool MoveToSegment()
     {

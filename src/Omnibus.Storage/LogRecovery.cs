@@ -14,7 +14,6 @@ internal static class LogRecovery
 {
     public static (Segment[] Segments, RecoveryReport Report) OpenSegments(string directory, LogOptions options)
     {
-        PrepareDirectory(directory);
         List<(long Base, string Path)> files = ListSegmentFiles(directory);
         var segments = new List<Segment>(files.Count);
         var rebuilt = new List<string>();
@@ -61,17 +60,45 @@ internal static class LogRecovery
         $"Segment '{previous.Path}' ends before sequence {previous.NextSequence} but the next segment starts at {nextBase}; records are missing.")
     { FilePath = previous.Path, Position = previous.Length };
 
-    private static void PrepareDirectory(string directory)
+    /// <summary>Checks or creates the marker, then takes the directory's exclusive lock (held until the log closes).</summary>
+    public static FileStream PrepareDirectory(string directory)
     {
         if (File.Exists(directory))
         {
             throw new StorageFormatException($"'{directory}' is a file, not an Omnibus log directory.") { FilePath = directory };
         }
-        System.IO.Directory.CreateDirectory(directory);
-        if (File.Exists(Path.Combine(directory, LogMarker.FileName)))
+        if (!System.IO.Directory.Exists(directory))
         {
-            LogMarker.Verify(directory);
-            return;
+            System.IO.Directory.CreateDirectory(directory);
+            // The new directory's own entry must survive power loss, or so would none of its records.
+            FileSync.SyncDirectory(Path.GetDirectoryName(directory) ?? directory);
+        }
+        if (!File.Exists(Path.Combine(directory, LogMarker.FileName)))
+        {
+            CreateMarkerInEmptyDirectory(directory);
+        }
+        LogMarker.Verify(directory);
+        string lockPath = Path.Combine(directory, LockFileName);
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new StorageException($"The log '{directory}' is already open (by this or another process); '{lockPath}' is locked.", ex) { FilePath = lockPath };
+        }
+    }
+
+    public const string LockFileName = "omnibus.lock";
+
+    private static void CreateMarkerInEmptyDirectory(string directory)
+    {
+        // A crash inside LogMarker.Create leaves only its temp file: the directory is still empty in effect.
+        string markerTemp = Path.Combine(directory, LogMarker.FileName + ".tmp");
+        string[] entries = System.IO.Directory.GetFileSystemEntries(directory);
+        if (entries.Length == 1 && entries[0] == markerTemp)
+        {
+            File.Delete(markerTemp);
         }
         string? stranger = System.IO.Directory.EnumerateFileSystemEntries(directory).FirstOrDefault();
         if (stranger is not null)
@@ -217,7 +244,9 @@ internal static class LogRecovery
             var report = new RecoveryReport { TailSegment = path, RewroteTornSegmentHeader = rewroteHeader };
             if (scan.ConsistentEnd < length)
             {
-                if (scan.Stop == ScanStop.BadRecord)
+                // A length field damaged to point past the end looks like a torn write; only the absence
+                // of any intact record after it proves the tail really is torn.
+                if (scan.Stop is ScanStop.BadRecord or ScanStop.TornRecord)
                 {
                     long intact = SegmentScanner.FindIntactRecordAfter(handle, scan.StopPosition, length, scan.NextSequence);
                     if (intact >= 0)

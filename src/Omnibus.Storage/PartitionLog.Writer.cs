@@ -101,6 +101,7 @@ public sealed partial class PartitionLog
                 int end = rollIndex < batch.Rolls.Count ? batch.Rolls[rollIndex].Offset : batch.Length;
                 long filePosition = active.Length;
                 RandomAccess.Write(active.Handle, batch.Bytes[offset..end], filePosition);
+                _dirty = true; // before any roll below: the sealed segment must be flushed too
                 for (; recordIndex < batch.Records.Count && batch.Records[recordIndex].Offset < end; recordIndex++)
                 {
                     (int recordOffset, long sequence, long timestamp) = batch.Records[recordIndex];
@@ -149,7 +150,17 @@ public sealed partial class PartitionLog
         }
         if (batch.Rolls.Count > 0 && !Options.Retention.IsUnlimited)
         {
-            EnforceRetention();
+            try
+            {
+                EnforceRetention();
+            }
+            catch (IOException)
+            {
+                // Retention runs again at the next roll; the writer thread must not die for it.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
     }
 
@@ -170,6 +181,27 @@ public sealed partial class PartitionLog
         foreach ((TaskCompletionSource<long> completion, _) in batch.Waiters)
         {
             completion.TrySetException(fault);
+        }
+    }
+
+    /// <summary>
+    /// Makes everything already written durable, whatever the policy (for callers that must know,
+    /// like a checkpoint under <c>interval</c> or <c>none</c>). Sealed segments were flushed when sealed.
+    /// </summary>
+    public void FlushToDisk()
+    {
+        Segment? active = AcquireSegmentFor(long.MaxValue);
+        if (active is null)
+        {
+            return;
+        }
+        try
+        {
+            FileSync.DataSync(active.Handle);
+        }
+        finally
+        {
+            active.Release();
         }
     }
 

@@ -22,8 +22,11 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     private volatile bool _closing;
     private readonly Thread _writer;
 
-    private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery)
+    private readonly FileStream _directoryLock;
+
+    private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery, FileStream directoryLock)
     {
+        _directoryLock = directoryLock;
         Directory = directory;
         Options = options;
         _segments = segments;
@@ -81,8 +84,17 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
         options ??= new LogOptions();
         options.Validate();
         string full = Path.GetFullPath(directory);
-        (Segment[] segments, RecoveryReport report) = LogRecovery.OpenSegments(full, options);
-        return new PartitionLog(full, options, segments, report);
+        FileStream directoryLock = LogRecovery.PrepareDirectory(full);
+        try
+        {
+            (Segment[] segments, RecoveryReport report) = LogRecovery.OpenSegments(full, options);
+            return new PartitionLog(full, options, segments, report, directoryLock);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Appends one record; completes with its sequence number once durable under the log's policy.</summary>
@@ -112,6 +124,10 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             }
             batchBytes += RecordFormat.HeaderSize + body.Length;
         }
+        if (batchBytes > int.MaxValue / 2)
+        {
+            throw new ArgumentException($"A batch of {batchBytes} bytes is too large to append at once.", nameof(bodies));
+        }
         var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         long timestamp = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_appendLock)
@@ -124,20 +140,32 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             WriteBatch batch = _pending;
             bool wasEmpty = batch.IsEmpty;
             long first = _nextAssigned;
-            // A batch never spans segments, so a torn batch is always confined to the tail segment.
-            if (_activeLogicalLength > SegmentHeader.Size && _activeLogicalLength + batchBytes > Options.SegmentSize)
+            WriteBatch.Mark mark = batch.GetMark();
+            long logicalBefore = _activeLogicalLength;
+            try
             {
-                batch.Rolls.Add((batch.Length, first));
-                _activeLogicalLength = SegmentHeader.Size;
+                // A batch never spans segments, so a torn batch is always confined to the tail segment.
+                if (_activeLogicalLength > SegmentHeader.Size && _activeLogicalLength + batchBytes > Options.SegmentSize)
+                {
+                    batch.Rolls.Add((batch.Length, first));
+                    _activeLogicalLength = SegmentHeader.Size;
+                }
+                for (int i = 0; i < bodies.Count; i++)
+                {
+                    ReadOnlySpan<byte> body = bodies[i].Span;
+                    int size = RecordFormat.HeaderSize + body.Length;
+                    uint flags = i < bodies.Count - 1 ? RecordFormat.FlagBatchContinues : 0;
+                    RecordFormat.Write(batch.Reserve(size), first + i, timestamp, flags, body);
+                    batch.Records.Add((batch.Length, first + i, timestamp));
+                    batch.Commit(size);
+                }
             }
-            for (int i = 0; i < bodies.Count; i++)
+            catch
             {
-                ReadOnlySpan<byte> body = bodies[i].Span;
-                int size = RecordFormat.HeaderSize + body.Length;
-                uint flags = i < bodies.Count - 1 ? RecordFormat.FlagBatchContinues : 0;
-                RecordFormat.Write(batch.Reserve(size), first + i, timestamp, flags, body);
-                batch.Records.Add((batch.Length, first + i, timestamp));
-                batch.Commit(size);
+                // Nothing of a batch that failed half-way may stay behind to be written.
+                batch.Reset(mark);
+                _activeLogicalLength = logicalBefore;
+                throw;
             }
             _activeLogicalLength += batchBytes;
             _nextAssigned = first + bodies.Count;
@@ -165,10 +193,17 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     public IReadOnlyList<StoredRecord> Read(long fromSequence, int maxCount)
     {
         var result = new List<StoredRecord>();
-        using LogReader reader = OpenReader(Math.Max(fromSequence, FirstSequence));
-        while (result.Count < maxCount && reader.TryRead(out LogRecord record))
+        try
         {
-            result.Add(new StoredRecord(record.Sequence, record.TimestampMs, record.Body.ToArray()));
+            using LogReader reader = OpenReader(Math.Max(fromSequence, FirstSequence));
+            while (result.Count < maxCount && reader.TryRead(out LogRecord record))
+            {
+                result.Add(new StoredRecord(record.Sequence, record.TimestampMs, record.Body.ToArray()));
+            }
+        }
+        catch (ArgumentOutOfRangeException) when (result.Count == 0)
+        {
+            // Retention deleted the head between the bounds check and the read.
         }
         return result;
     }
@@ -242,6 +277,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
                 s.Release();
             }
         }
+        _directoryLock.Dispose();
     }
 
     /// <inheritdoc/>

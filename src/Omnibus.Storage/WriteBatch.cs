@@ -42,6 +42,19 @@ internal sealed class WriteBatch
 
     public void Commit(int size) => Length += size;
 
+    /// <summary>A position to return to if serialising a batch fails half-way.</summary>
+    public readonly record struct Mark(int Length, int Records, int Rolls, int Waiters);
+
+    public Mark GetMark() => new(Length, Records.Count, Rolls.Count, Waiters.Count);
+
+    public void Reset(Mark mark)
+    {
+        Length = mark.Length;
+        Records.RemoveRange(mark.Records, Records.Count - mark.Records);
+        Rolls.RemoveRange(mark.Rolls, Rolls.Count - mark.Rolls);
+        Waiters.RemoveRange(mark.Waiters, Waiters.Count - mark.Waiters);
+    }
+
     public void Clear()
     {
         Length = 0;

@@ -21,6 +21,7 @@ public sealed class DeliveryStateStore : IDisposable
     private bool _checkpointing;
     private long _assignedNext;       // change-log records appended so far (completed or not), under _lock
     private Task _lastAppend = Task.CompletedTask;
+    private Exception? _fault;         // an append failed: the in-memory state is ahead of the disk
 
     private DeliveryStateStore(string directory, PartitionLog changes, DeliveryState state, DeliveryStateOptions options, long replayed)
     {
@@ -67,6 +68,7 @@ public sealed class DeliveryStateStore : IDisposable
         try
         {
             (DeliveryState state, long from) = LoadCheckpoint(full, options, changes);
+            bool checkpointOutranLog = from > changes.NextSequence;
             long replayed = 0;
             using (LogReader reader = changes.OpenReader(from))
             {
@@ -79,7 +81,15 @@ public sealed class DeliveryStateStore : IDisposable
                     replayed++;
                 }
             }
-            return new DeliveryStateStore(full, changes, state, options, replayed);
+            var store = new DeliveryStateStore(full, changes, state, options, replayed);
+            if (checkpointOutranLog || (from == 0 && changes.NextSequence == 0 && options.InitialFloor > 0 && !File.Exists(Path.Combine(full, CheckpointName))))
+            {
+                // Either the change log lost records the checkpoint already holds (power loss under a
+                // relaxed policy): re-anchor the checkpoint at the log's real end so new records are
+                // not skipped on replay. Or this is a new store: its initial floor must outlive a crash.
+                store.WriteCheckpoint(StateCodec.EncodeCheckpoint(state, changes.NextSequence));
+            }
+            return store;
         }
         catch
         {
@@ -120,6 +130,10 @@ public sealed class DeliveryStateStore : IDisposable
         Task durable;
         lock (_lock)
         {
+            if (_fault is not null)
+            {
+                throw new LogFaultedException($"Delivery state in '{Directory}' stopped accepting changes after a write failure: {_fault.Message}", _fault);
+            }
             _encoder.ResetWrittenCount();
             int effective = 0;
             foreach (StateChange change in changes)
@@ -132,10 +146,11 @@ public sealed class DeliveryStateStore : IDisposable
             }
             if (effective == 0)
             {
-                return Task.CompletedTask;
+                // Nothing new, but the change that made it so may not be durable yet: wait for it.
+                return _lastAppend;
             }
             // Appending under the same lock keeps the change log in the order the state saw.
-            durable = _changes.AppendAsync(_encoder.WrittenMemory.ToArray());
+            durable = WatchForFault(_changes.AppendAsync(_encoder.WrittenMemory.ToArray()));
             _lastAppend = durable;
             _assignedNext++;
             _recordsSinceCheckpoint++;
@@ -145,6 +160,24 @@ public sealed class DeliveryStateStore : IDisposable
             }
         }
         return CheckpointAfter(durable);
+    }
+
+    private async Task WatchForFault(Task append)
+    {
+        try
+        {
+            await append.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The in-memory state already holds the change; refuse everything from now on rather
+            // than let a retry of it look like a success. Reopening rebuilds the state from disk.
+            lock (_lock)
+            {
+                _fault ??= ex;
+            }
+            throw;
+        }
     }
 
     private async Task CheckpointAfter(Task durable)
@@ -178,6 +211,7 @@ public sealed class DeliveryStateStore : IDisposable
             // ... and is written only once those records are durable, so replay after it never
             // applies a change twice and the checkpoint never holds a change that could be lost.
             await covered.ConfigureAwait(false);
+            _changes.FlushToDisk(); // 'written' is not 'durable' under interval or none
             WriteCheckpoint(bytes);
         }
         finally
