@@ -1,0 +1,415 @@
+using Omnibus.Core.Entities;
+
+namespace Omnibus.Core.Engine;
+
+public sealed partial class Broker
+{
+    private CatalogDocument Snapshot() => new()
+    {
+        Queues = [.. _queues.Values.Select(q => q.Description).OrderBy(q => q.Name, StringComparer.OrdinalIgnoreCase)],
+        Topics = [.. _topics.Values.Select(t => t.Document).OrderBy(t => t.Topic.Name, StringComparer.OrdinalIgnoreCase)],
+    };
+
+    private void SaveCatalog() => EntityCatalog.Save(DataDirectory, Snapshot());
+
+    private void EnsureNameFree(string name)
+    {
+        string key = EntityNames.Key(name);
+        if (_queues.ContainsKey(key) || _topics.ContainsKey(key))
+        {
+            throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"An entity named '{name}' already exists.");
+        }
+    }
+
+    private static void Check(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw new MessagingException(MessagingErrorCode.InvalidArgument, message);
+        }
+    }
+
+    private static void ValidateCommon(TimeSpan lockDuration, int maxDeliveryCount, TimeSpan ttl, TimeSpan autoDelete)
+    {
+        Check(lockDuration >= TimeSpan.FromSeconds(1) && lockDuration <= TimeSpan.FromMinutes(5), $"LockDuration {lockDuration} must be between 00:00:01 and 00:05:00.");
+        Check(maxDeliveryCount >= 1, $"MaxDeliveryCount {maxDeliveryCount} must be at least 1.");
+        Check(ttl > TimeSpan.Zero, $"DefaultMessageTimeToLive {ttl} must be positive.");
+        Check(autoDelete >= TimeSpan.FromMinutes(5), $"AutoDeleteOnIdle {autoDelete} must be at least 00:05:00.");
+    }
+
+    private static void ValidateQueue(QueueDescription q)
+    {
+        EntityNames.Validate(q.Name, "queue", allowSlash: true);
+        ValidateCommon(q.LockDuration, q.MaxDeliveryCount, q.DefaultMessageTimeToLive, q.AutoDeleteOnIdle);
+        Check(q.PartitionCount is >= 1 and <= 32, $"PartitionCount {q.PartitionCount} must be between 1 and 32.");
+        Check(q.MaxSizeInMegabytes >= 1, "MaxSizeInMegabytes must be at least 1.");
+        Check(q.MaxMessageSizeInKilobytes is >= 1 and <= 102400, "MaxMessageSizeInKilobytes must be between 1 and 102400.");
+        Check(q.DuplicateDetectionHistoryTimeWindow >= TimeSpan.FromSeconds(20) && q.DuplicateDetectionHistoryTimeWindow <= TimeSpan.FromDays(7),
+            $"DuplicateDetectionHistoryTimeWindow {q.DuplicateDetectionHistoryTimeWindow} must be between 00:00:20 and 7.00:00:00.");
+    }
+
+    // ---------------- queues ----------------
+
+    /// <summary>Creates a queue; <see cref="MessagingErrorCode.EntityAlreadyExists"/> when the name is taken.</summary>
+    public QueueDescription CreateQueue(QueueDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ValidateQueue(description);
+        lock (_catalogLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            EnsureNameFree(description.Name);
+            DateTimeOffset now = Clock.GetUtcNow();
+            QueueDescription q = description with { CreatedAt = now, UpdatedAt = now };
+            QueueEntity entity = OpenQueue(q);
+            entity.Receivable.AccessedAt = now;
+            _queues[EntityNames.Key(q.Name)] = entity;
+            SaveCatalog();
+            return q;
+        }
+    }
+
+    /// <summary>Updates a queue's settings. Partition count and sessions cannot change after creation.</summary>
+    public QueueDescription UpdateQueue(QueueDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ValidateQueue(description);
+        lock (_catalogLock)
+        {
+            QueueEntity q = FindQueue(description.Name);
+            Check(description.PartitionCount == q.Description.PartitionCount, "PartitionCount cannot be changed after the queue is created.");
+            Check(description.RequiresSession == q.Description.RequiresSession, "RequiresSession cannot be changed after the queue is created.");
+            QueueDescription updated = description with { Name = q.Description.Name, CreatedAt = q.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
+            q.Description = updated;
+            q.Receivable.Settings = SettingsOf(updated);
+            q.Log.ConfigureDuplicateDetection(updated.RequiresDuplicateDetection, updated.DuplicateDetectionHistoryTimeWindow);
+            SaveCatalog();
+            return updated;
+        }
+    }
+
+    /// <summary>Deletes a queue and everything in it.</summary>
+    public void DeleteQueue(string name)
+    {
+        QueueEntity q;
+        lock (_catalogLock)
+        {
+            q = FindQueue(name);
+            _queues.Remove(EntityNames.Key(name));
+            SaveCatalog();
+        }
+        q.Dispose();
+        Directory.Delete(q.Directory, recursive: true);
+    }
+
+    /// <summary>A queue's definition.</summary>
+    public QueueDescription GetQueue(string name)
+    {
+        lock (_catalogLock)
+        {
+            return FindQueue(name).Description;
+        }
+    }
+
+    /// <summary>Every queue, by name.</summary>
+    public IReadOnlyList<QueueDescription> ListQueues()
+    {
+        lock (_catalogLock)
+        {
+            return Snapshot().Queues;
+        }
+    }
+
+    /// <summary>A queue's message counts.</summary>
+    public EntityRuntimeInfo GetQueueRuntimeInfo(string name)
+    {
+        QueueEntity q;
+        lock (_catalogLock)
+        {
+            q = FindQueue(name);
+        }
+        return q.Receivable.GetRuntimeInfo(q.Description.CreatedAt, q.Description.UpdatedAt) with { SizeInBytes = q.Log.SizeInBytes };
+    }
+
+    private QueueEntity FindQueue(string name)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _queues.TryGetValue(EntityNames.Key(name), out QueueEntity? q) ? q : throw MessagingException.NotFound(name);
+    }
+
+    // ---------------- topics ----------------
+
+    private static void ValidateTopic(TopicDescription t)
+    {
+        EntityNames.Validate(t.Name, "topic", allowSlash: true);
+        Check(t.DefaultMessageTimeToLive > TimeSpan.Zero, "DefaultMessageTimeToLive must be positive.");
+        Check(t.PartitionCount is >= 1 and <= 32, $"PartitionCount {t.PartitionCount} must be between 1 and 32.");
+        Check(t.MaxSizeInMegabytes >= 1, "MaxSizeInMegabytes must be at least 1.");
+        Check(t.MaxMessageSizeInKilobytes is >= 1 and <= 102400, "MaxMessageSizeInKilobytes must be between 1 and 102400.");
+        Check(t.AutoDeleteOnIdle >= TimeSpan.FromMinutes(5), "AutoDeleteOnIdle must be at least 00:05:00.");
+        Check(t.DuplicateDetectionHistoryTimeWindow >= TimeSpan.FromSeconds(20) && t.DuplicateDetectionHistoryTimeWindow <= TimeSpan.FromDays(7),
+            "DuplicateDetectionHistoryTimeWindow must be between 00:00:20 and 7.00:00:00.");
+    }
+
+    /// <summary>Creates a topic.</summary>
+    public TopicDescription CreateTopic(TopicDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ValidateTopic(description);
+        lock (_catalogLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            EnsureNameFree(description.Name);
+            DateTimeOffset now = Clock.GetUtcNow();
+            TopicDescription t = description with { CreatedAt = now, UpdatedAt = now };
+            TopicEntity entity = OpenTopic(new TopicDocument { Topic = t });
+            entity.AccessedAt = now;
+            _topics[EntityNames.Key(t.Name)] = entity;
+            SaveCatalog();
+            return t;
+        }
+    }
+
+    /// <summary>Updates a topic's settings.</summary>
+    public TopicDescription UpdateTopic(TopicDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ValidateTopic(description);
+        lock (_catalogLock)
+        {
+            TopicEntity t = FindTopic(description.Name);
+            Check(description.PartitionCount == t.Description.PartitionCount, "PartitionCount cannot be changed after the topic is created.");
+            t.Description = description with { Name = t.Description.Name, CreatedAt = t.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
+            t.Log.ConfigureDuplicateDetection(t.Description.RequiresDuplicateDetection, t.Description.DuplicateDetectionHistoryTimeWindow);
+            SaveCatalog();
+            return t.Description;
+        }
+    }
+
+    /// <summary>Deletes a topic with its subscriptions and messages.</summary>
+    public void DeleteTopic(string name)
+    {
+        TopicEntity t;
+        lock (_catalogLock)
+        {
+            t = FindTopic(name);
+            _topics.Remove(EntityNames.Key(name));
+            SaveCatalog();
+        }
+        t.Dispose();
+        Directory.Delete(t.Directory, recursive: true);
+    }
+
+    /// <summary>A topic's definition.</summary>
+    public TopicDescription GetTopic(string name)
+    {
+        lock (_catalogLock)
+        {
+            return FindTopic(name).Description;
+        }
+    }
+
+    /// <summary>Every topic, by name.</summary>
+    public IReadOnlyList<TopicDescription> ListTopics()
+    {
+        lock (_catalogLock)
+        {
+            return Snapshot().Topics.Select(t => t.Topic).ToList();
+        }
+    }
+
+    /// <summary>A topic's size, subscription count and totals.</summary>
+    public (long SizeInBytes, int SubscriptionCount, long ScheduledMessageCount, EntityCounters Totals, DateTimeOffset AccessedAt) GetTopicRuntimeInfo(string name)
+    {
+        TopicEntity t;
+        lock (_catalogLock)
+        {
+            t = FindTopic(name);
+        }
+        return (t.Log.SizeInBytes, t.Subscriptions.Count, 0, t.Counters, t.AccessedAt);
+    }
+
+    private TopicEntity FindTopic(string name)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _topics.TryGetValue(EntityNames.Key(name), out TopicEntity? t) ? t : throw MessagingException.NotFound(name);
+    }
+
+    // ---------------- subscriptions ----------------
+
+    private static void ValidateSubscription(SubscriptionDescription s)
+    {
+        EntityNames.Validate(s.Name, "subscription", allowSlash: false);
+        ValidateCommon(s.LockDuration, s.MaxDeliveryCount, s.DefaultMessageTimeToLive, s.AutoDeleteOnIdle);
+    }
+
+    /// <summary>
+    /// Creates a subscription with <paramref name="defaultRule"/> (or the <c>$Default</c> true rule).
+    /// It receives messages sent from now on, as in Service Bus.
+    /// </summary>
+    public SubscriptionDescription CreateSubscription(SubscriptionDescription description, RuleDescription? defaultRule = null)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ValidateSubscription(description);
+        lock (_catalogLock)
+        {
+            TopicEntity t = FindTopic(description.TopicName);
+            if (t.Subscriptions.ContainsKey(EntityNames.Key(description.Name)))
+            {
+                throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"The subscription '{description.Name}' already exists on topic '{t.Description.Name}'.");
+            }
+            DateTimeOffset now = Clock.GetUtcNow();
+            RuleDescription rule = (defaultRule ?? new RuleDescription { Name = RuleDescription.DefaultRuleName }) with { CreatedAt = now };
+            RuleCompiler.Compile(rule);
+            SubscriptionDescription s = description with { TopicName = t.Description.Name, RouteId = t.Document.NextRouteId++, CreatedAt = now, UpdatedAt = now };
+            var doc = new SubscriptionDocument { Subscription = s, Rules = [rule] };
+            long[] floors = t.Log.Partitions.Select(p => p.NextSequence).ToArray();
+            SubscriptionEntity entity = OpenSubscription(t, doc, floors);
+            entity.Receivable.AccessedAt = now;
+            t.Subscriptions[EntityNames.Key(s.Name)] = entity;
+            t.Document.Subscriptions.Add(doc);
+            SaveCatalog();
+            return s;
+        }
+    }
+
+    /// <summary>Updates a subscription's settings.</summary>
+    public SubscriptionDescription UpdateSubscription(SubscriptionDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ValidateSubscription(description);
+        lock (_catalogLock)
+        {
+            SubscriptionEntity s = FindSubscription(description.TopicName, description.Name);
+            Check(description.RequiresSession == s.Description.RequiresSession, "RequiresSession cannot be changed after the subscription is created.");
+            s.Description = description with { TopicName = s.Description.TopicName, Name = s.Description.Name, RouteId = s.Description.RouteId, CreatedAt = s.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
+            s.Receivable.Settings = SettingsOf(s.Description);
+            SaveCatalog();
+            return s.Description;
+        }
+    }
+
+    /// <summary>Deletes a subscription and its messages.</summary>
+    public void DeleteSubscription(string topicName, string name)
+    {
+        SubscriptionEntity s;
+        lock (_catalogLock)
+        {
+            TopicEntity t = FindTopic(topicName);
+            s = FindSubscription(topicName, name);
+            t.Subscriptions.Remove(EntityNames.Key(name));
+            t.Document.Subscriptions.Remove(s.Document);
+            SaveCatalog();
+        }
+        s.Dispose();
+        Directory.Delete(s.Directory, recursive: true);
+    }
+
+    /// <summary>A subscription's definition.</summary>
+    public SubscriptionDescription GetSubscription(string topicName, string name)
+    {
+        lock (_catalogLock)
+        {
+            return FindSubscription(topicName, name).Description;
+        }
+    }
+
+    /// <summary>The subscriptions of a topic, by name.</summary>
+    public IReadOnlyList<SubscriptionDescription> ListSubscriptions(string topicName)
+    {
+        lock (_catalogLock)
+        {
+            return FindTopic(topicName).Subscriptions.Values.Select(s => s.Description).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        }
+    }
+
+    /// <summary>A subscription's message counts.</summary>
+    public EntityRuntimeInfo GetSubscriptionRuntimeInfo(string topicName, string name)
+    {
+        SubscriptionEntity s;
+        lock (_catalogLock)
+        {
+            s = FindSubscription(topicName, name);
+        }
+        return s.Receivable.GetRuntimeInfo(s.Description.CreatedAt, s.Description.UpdatedAt);
+    }
+
+    private SubscriptionEntity FindSubscription(string topicName, string name)
+    {
+        TopicEntity t = FindTopic(topicName);
+        return t.Subscriptions.TryGetValue(EntityNames.Key(name), out SubscriptionEntity? s)
+            ? s
+            : throw MessagingException.NotFound(EntityNames.SubscriptionPath(topicName, name));
+    }
+
+    // ---------------- rules ----------------
+
+    /// <summary>Adds a rule; a bad filter or action is rejected here with its position.</summary>
+    public RuleDescription AddRule(string topicName, string subscriptionName, RuleDescription rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        EntityNames.Validate(rule.Name, "rule", allowSlash: false);
+        RuleCompiler.Compile(rule);
+        lock (_catalogLock)
+        {
+            SubscriptionEntity s = FindSubscription(topicName, subscriptionName);
+            if (s.Document.Rules.Any(r => string.Equals(r.Name, rule.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"The rule '{rule.Name}' already exists.");
+            }
+            RuleDescription added = rule with { CreatedAt = Clock.GetUtcNow() };
+            List<RuleDescription> rules = [.. s.Document.Rules, added];
+            s.Rules = RuleCompiler.BuildSet(rules);
+            s.Document.Rules = rules;
+            SaveCatalog();
+            return added;
+        }
+    }
+
+    /// <summary>Removes a rule.</summary>
+    public void RemoveRule(string topicName, string subscriptionName, string ruleName)
+    {
+        lock (_catalogLock)
+        {
+            SubscriptionEntity s = FindSubscription(topicName, subscriptionName);
+            List<RuleDescription> rules = s.Document.Rules.Where(r => !string.Equals(r.Name, ruleName, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (rules.Count == s.Document.Rules.Count)
+            {
+                throw new MessagingException(MessagingErrorCode.EntityNotFound, $"The rule '{ruleName}' could not be found.");
+            }
+            s.Rules = RuleCompiler.BuildSet(rules);
+            s.Document.Rules = rules;
+            SaveCatalog();
+        }
+    }
+
+    /// <summary>A subscription's rules.</summary>
+    public IReadOnlyList<RuleDescription> GetRules(string topicName, string subscriptionName)
+    {
+        lock (_catalogLock)
+        {
+            return [.. FindSubscription(topicName, subscriptionName).Document.Rules];
+        }
+    }
+
+    private void DeleteIdleEntities()
+    {
+        DateTimeOffset now = Clock.GetUtcNow();
+        List<string> queues, topics;
+        lock (_catalogLock)
+        {
+            queues = _queues.Values.Where(q => q.Description.AutoDeleteOnIdle != TimeSpan.MaxValue && now - q.Receivable.AccessedAt > q.Description.AutoDeleteOnIdle)
+                .Select(q => q.Description.Name).ToList();
+            topics = _topics.Values.Where(t => t.Description.AutoDeleteOnIdle != TimeSpan.MaxValue && now - t.AccessedAt > t.Description.AutoDeleteOnIdle)
+                .Select(t => t.Description.Name).ToList();
+        }
+        foreach (string q in queues)
+        {
+            DeleteQueue(q);
+        }
+        foreach (string t in topics)
+        {
+            DeleteTopic(t);
+        }
+    }
+}

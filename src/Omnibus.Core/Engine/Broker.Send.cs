@@ -1,0 +1,338 @@
+using Omnibus.Core.Entities;
+using Omnibus.Core.Messages;
+using Omnibus.Filters;
+
+namespace Omnibus.Core.Engine;
+
+public sealed partial class Broker
+{
+    /// <summary>Service Bus's limit on auto-forwarding chains.</summary>
+    public const int MaxForwardHops = 4;
+
+    /// <summary>
+    /// Sends messages to a queue or topic as one atomic batch: all are stored or none. Completes
+    /// when they are durable, with their sequence numbers (-1 for a message dropped as a duplicate).
+    /// A message with a future <see cref="BrokerMessage.ScheduledEnqueueTime"/> becomes visible then.
+    /// </summary>
+    public Task<long[]> SendAsync(string entityPath, IReadOnlyList<BrokerMessage> messages) => SendAsync(entityPath, messages, 0);
+
+    /// <summary>Schedules messages for <paramref name="enqueueTime"/>; returns their sequence numbers (for cancelling).</summary>
+    public Task<long[]> ScheduleAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, DateTimeOffset enqueueTime)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (BrokerMessage m in messages)
+        {
+            m.ScheduledEnqueueTime = enqueueTime;
+        }
+        return SendAsync(entityPath, messages, 0);
+    }
+
+    /// <summary>Cancels scheduled messages; <see cref="MessagingErrorCode.MessageNotFound"/> when none of them is still scheduled.</summary>
+    public async Task CancelScheduledAsync(string entityPath, IReadOnlyList<long> sequenceNumbers)
+    {
+        ArgumentNullException.ThrowIfNull(sequenceNumbers);
+        List<Receivable> targets;
+        lock (_catalogLock)
+        {
+            string key = EntityNames.Key(entityPath.Trim('/'));
+            if (_queues.TryGetValue(key, out QueueEntity? q))
+            {
+                targets = [q.Receivable];
+            }
+            else if (_topics.TryGetValue(key, out TopicEntity? t))
+            {
+                targets = [.. t.Subscriptions.Values.Select(s => s.Receivable)];
+            }
+            else
+            {
+                throw MessagingException.NotFound(entityPath);
+            }
+        }
+        int cancelled = 0;
+        foreach (Receivable r in targets)
+        {
+            cancelled += await r.CancelScheduledAsync(sequenceNumbers).ConfigureAwait(false);
+        }
+        if (cancelled == 0 && targets.Count > 0 && sequenceNumbers.Count > 0)
+        {
+            throw new MessagingException(MessagingErrorCode.MessageNotFound, $"No scheduled message with sequence number(s) {string.Join(", ", sequenceNumbers)} in '{entityPath}'.");
+        }
+    }
+
+    private async Task<long[]> SendAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, int hop)
+    {
+        ArgumentNullException.ThrowIfNull(entityPath);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        if (hop > MaxForwardHops)
+        {
+            throw new MessagingException(MessagingErrorCode.InvalidOperation, $"Auto-forwarding chain longer than {MaxForwardHops} hops at '{entityPath}'.");
+        }
+        QueueEntity? queue;
+        TopicEntity? topic;
+        lock (_catalogLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            string key = EntityNames.Key(entityPath.Trim('/'));
+            _queues.TryGetValue(key, out queue);
+            _topics.TryGetValue(key, out topic);
+        }
+        if (queue is not null)
+        {
+            return await SendToQueueAsync(queue, messages, hop).ConfigureAwait(false);
+        }
+        if (topic is not null)
+        {
+            return await SendToTopicAsync(topic, messages, hop).ConfigureAwait(false);
+        }
+        throw MessagingException.NotFound(entityPath);
+    }
+
+    private void Stamp(IReadOnlyList<BrokerMessage> messages, string path, EntityStatus status, long maxMessageKb, long maxSizeMb, long currentSize, TimeSpan defaultTtl)
+    {
+        if (status is EntityStatus.Disabled or EntityStatus.SendDisabled)
+        {
+            throw new MessagingException(MessagingErrorCode.EntityDisabled, $"The messaging entity '{path}' is disabled for sending.");
+        }
+        if (currentSize >= maxSizeMb * 1024 * 1024)
+        {
+            throw new MessagingException(MessagingErrorCode.QuotaExceeded, $"The messaging entity '{path}' has reached its maximum size of {maxSizeMb} MB.");
+        }
+        DateTimeOffset now = Clock.GetUtcNow();
+        foreach (BrokerMessage m in messages)
+        {
+            if (m.Size > maxMessageKb * 1024)
+            {
+                throw new MessagingException(MessagingErrorCode.MessageTooLarge, $"The message of {m.Size} bytes exceeds the maximum message size of {maxMessageKb * 1024} bytes of '{path}'.");
+            }
+            foreach (KeyValuePair<string, object?> kv in m.HasApplicationProperties ? m.ApplicationProperties : Enumerable.Empty<KeyValuePair<string, object?>>())
+            {
+                if (!ValueCodec.IsSupported(kv.Value))
+                {
+                    throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Application property '{kv.Key}' has unsupported type {kv.Value!.GetType().Name}.");
+                }
+            }
+            if (m.TimeToLive is not TimeSpan ttl || ttl > defaultTtl)
+            {
+                m.TimeToLive = defaultTtl == TimeSpan.MaxValue ? null : defaultTtl;
+            }
+            m.EnqueuedTime = now;
+        }
+    }
+
+    private async Task<long[]> SendToQueueAsync(QueueEntity queue, IReadOnlyList<BrokerMessage> messages, int hop)
+    {
+        QueueDescription d = queue.Description;
+        if (d.ForwardTo is { } forward && !string.Equals(forward, d.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, 0, d.DefaultMessageTimeToLive);
+            long[] forwarded = await SendAsync(forward, messages, hop + 1).ConfigureAwait(false);
+            queue.Receivable.Counters.AddTransferred(messages.Count);
+            queue.Receivable.AccessedAt = Clock.GetUtcNow();
+            return forwarded;
+        }
+        Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, queue.Log.SizeInBytes, d.DefaultMessageTimeToLive);
+        queue.Receivable.AccessedAt = Clock.GetUtcNow();
+        (IReadOnlyList<BrokerMessage> accepted, int[] positions) = FilterDuplicates(queue.Log, messages);
+        var result = Enumerable.Repeat(-1L, messages.Count).ToArray();
+        if (accepted.Count == 0)
+        {
+            return result;
+        }
+        int partition = queue.Log.PartitionFor(accepted[0], ref queue.RoundRobin);
+        var records = accepted.Select(m => MessageCodec.Encode(m, null)).ToArray();
+        long first = await AppendWithDedupAsync(queue.Log, partition, records, accepted).ConfigureAwait(false);
+        var stored = new List<(long, BrokerMessage, int)>(accepted.Count);
+        for (int i = 0; i < accepted.Count; i++)
+        {
+            stored.Add((first + i, accepted[i], records[i].Length));
+            result[positions[i]] = SequenceNumbers.Compose(partition, first + i);
+            accepted[i].SequenceNumber = result[positions[i]];
+        }
+        queue.Receivable.OnStored(partition, stored);
+        queue.Receivable.Counters.AddSent(accepted.Count);
+        return result;
+    }
+
+    private async Task<long[]> SendToTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> messages, int hop)
+    {
+        TopicDescription d = topic.Description;
+        Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, topic.Log.SizeInBytes, d.DefaultMessageTimeToLive);
+        topic.AccessedAt = Clock.GetUtcNow();
+        (IReadOnlyList<BrokerMessage> accepted, int[] positions) = FilterDuplicates(topic.Log, messages);
+        var result = Enumerable.Repeat(-1L, messages.Count).ToArray();
+        if (accepted.Count == 0)
+        {
+            return result;
+        }
+        SubscriptionEntity[] subscriptions;
+        lock (_catalogLock)
+        {
+            subscriptions = [.. topic.Subscriptions.Values];
+        }
+        // Route: evaluate every subscription's rules once, at send time, as Service Bus does.
+        var records = new List<(BrokerMessage Message, List<int> Routes, int? Original)>();
+        var forwards = new List<(string Target, BrokerMessage Message)>();
+        var filterFailures = new List<(SubscriptionEntity, BrokerMessage, string)>();
+        for (int i = 0; i < accepted.Count; i++)
+        {
+            BrokerMessage m = accepted[i];
+            var routes = new List<int>();
+            records.Add((m, routes, i));
+            foreach (SubscriptionEntity s in subscriptions)
+            {
+                RuleSetResult r = s.Rules.Evaluate(m, x => ((BrokerMessage)x).Clone());
+                if (r.Errors.Count > 0 && s.Description.DeadLetteringOnFilterEvaluationExceptions && !r.IsSelected)
+                {
+                    filterFailures.Add((s, m.Clone(), string.Join("; ", r.Errors.Select(e => $"{e.RuleName}: {e.Reason}"))));
+                    continue;
+                }
+                if (s.Description.Status is EntityStatus.Disabled)
+                {
+                    continue;
+                }
+                if (r.DeliverOriginal)
+                {
+                    if (s.Description.ForwardTo is { } fwd)
+                    {
+                        forwards.Add((fwd, m.Clone()));
+                    }
+                    else
+                    {
+                        routes.Add(s.Description.RouteId);
+                    }
+                }
+                foreach (RuleCopy copy in r.Copies)
+                {
+                    var copied = (BrokerMessage)copy.Message;
+                    if (s.Description.ForwardTo is { } fwd)
+                    {
+                        forwards.Add((fwd, copied));
+                    }
+                    else
+                    {
+                        records.Add((copied, [s.Description.RouteId], null));
+                    }
+                }
+            }
+        }
+        int partition = topic.Log.PartitionFor(accepted[0], ref topic.RoundRobin);
+        byte[][] encoded = records.Select(r => MessageCodec.Encode(r.Message, r.Routes)).ToArray();
+        Task<long> append = AppendWithDedupAsync(topic.Log, partition, encoded, accepted);
+        Task forwarding = Task.WhenAll(forwards.GroupBy(f => f.Target, StringComparer.OrdinalIgnoreCase)
+            .Select(g => SendAsync(g.Key, g.Select(f => f.Message).ToList(), hop + 1)));
+        long first = await append.ConfigureAwait(false);
+        await forwarding.ConfigureAwait(false);
+        for (int i = 0; i < records.Count; i++)
+        {
+            if (records[i].Original is int position)
+            {
+                result[positions[position]] = SequenceNumbers.Compose(partition, first + i);
+                records[i].Message.SequenceNumber = result[positions[position]];
+            }
+        }
+        foreach (SubscriptionEntity s in subscriptions)
+        {
+            var stored = new List<(long, BrokerMessage, int)>();
+            long skipFrom = -1;
+            for (int i = 0; i < records.Count; i++)
+            {
+                bool mine = records[i].Routes.Contains(s.Description.RouteId);
+                if (mine)
+                {
+                    stored.Add((first + i, records[i].Message, encoded[i].Length));
+                    if (skipFrom >= 0)
+                    {
+                        s.Receivable.OnSkipped(partition, skipFrom, first + i);
+                        skipFrom = -1;
+                    }
+                }
+                else if (skipFrom < 0)
+                {
+                    skipFrom = first + i;
+                }
+            }
+            if (skipFrom >= 0)
+            {
+                s.Receivable.OnSkipped(partition, skipFrom, first + records.Count);
+            }
+            if (stored.Count > 0)
+            {
+                s.Receivable.OnStored(partition, stored);
+                s.Receivable.Counters.AddSent(stored.Count);
+            }
+        }
+        foreach ((SubscriptionEntity s, BrokerMessage m, string reason) in filterFailures)
+        {
+            m.ApplicationProperties[Receivable.DeadLetterReasonProperty] = "FilterEvaluationException";
+            m.ApplicationProperties[Receivable.DeadLetterDescriptionProperty] = reason;
+            m.DeadLetterSource = s.Receivable.Path;
+            await s.Receivable.DeadLetterSink!([m]).ConfigureAwait(false);
+        }
+        topic.Counters.AddSent(accepted.Count);
+        topic.Counters.AddTransferred(forwards.Count);
+        return result;
+    }
+
+    /// <summary>Drops messages whose id was seen inside the window (they are acknowledged, not stored again).</summary>
+    private static (IReadOnlyList<BrokerMessage>, int[]) FilterDuplicates(MessageLog log, IReadOnlyList<BrokerMessage> messages)
+    {
+        if (log.Dedup is null)
+        {
+            return (messages, Enumerable.Range(0, messages.Count).ToArray());
+        }
+        var accepted = new List<BrokerMessage>();
+        var positions = new List<int>();
+        for (int i = 0; i < messages.Count; i++)
+        {
+            if (messages[i].MessageId is not { } id || log.Dedup.TryClaim(id))
+            {
+                accepted.Add(messages[i]);
+                positions.Add(i);
+            }
+        }
+        return (accepted, positions.ToArray());
+    }
+
+    private static async Task<long> AppendWithDedupAsync(MessageLog log, int partition, byte[][] records, IReadOnlyList<BrokerMessage> accepted)
+    {
+        List<string> ids = log.Dedup is null ? [] : accepted.Where(m => m.MessageId is not null).Select(m => m.MessageId!).ToList();
+        try
+        {
+            Task<long> append = log.Partitions[partition].AppendBatchAsync(records.Select(r => (ReadOnlyMemory<byte>)r).ToArray());
+            Task history = log.Dedup?.PersistAsync(ids) ?? Task.CompletedTask;
+            await Task.WhenAll(append, history).ConfigureAwait(false);
+            return await append.ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (string id in ids)
+            {
+                log.Dedup!.Release(id);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Appends dead letters to the dead-letter queue, or to the forward-dead-lettered-to entity.</summary>
+    private async Task DeadLetterSinkAsync(string? forwardTo, MessageLog dlqLog, Receivable dlq, IReadOnlyList<BrokerMessage> messages)
+    {
+        if (forwardTo is not null)
+        {
+            await SendAsync(forwardTo, messages, 1).ConfigureAwait(false);
+            return;
+        }
+        DateTimeOffset now = Clock.GetUtcNow();
+        foreach (BrokerMessage m in messages)
+        {
+            m.EnqueuedTime = now;
+        }
+        byte[][] records = messages.Select(m => MessageCodec.Encode(m, null)).ToArray();
+        long first = await dlqLog.Partitions[0].AppendBatchAsync(records.Select(r => (ReadOnlyMemory<byte>)r).ToArray()).ConfigureAwait(false);
+        dlq.OnStored(0, messages.Select((m, i) => (first + i, m, records[i].Length)).ToList());
+        dlq.Counters.AddSent(messages.Count);
+    }
+}

@@ -1,0 +1,334 @@
+using Omnibus.Core.Entities;
+using Omnibus.Core.Messages;
+using Omnibus.Storage.State;
+
+namespace Omnibus.Core.Engine;
+
+/// <summary>
+/// The protocol-neutral broker: one namespace of queues, topics and subscriptions over the
+/// storage engine. Front-ends call it; it never knows which protocol is calling. Layout of the
+/// data directory: docs/core.md.
+/// </summary>
+public sealed partial class Broker : IAsyncDisposable, IDisposable
+{
+    private readonly object _catalogLock = new();
+    private readonly Dictionary<string, QueueEntity> _queues = [];
+    private readonly Dictionary<string, TopicEntity> _topics = [];
+    private readonly ITimer _sweepTimer;
+    private readonly SemaphoreSlim _sweepGate = new(1, 1);
+    private bool _disposed;
+
+    private Broker(BrokerOptions options)
+    {
+        Options = options;
+        DataDirectory = Path.GetFullPath(options.DataDirectory);
+        Clock = options.TimeProvider;
+        Directory.CreateDirectory(DataDirectory);
+        CatalogDocument doc = EntityCatalog.Load(DataDirectory);
+        try
+        {
+            foreach (QueueDescription q in doc.Queues)
+            {
+                _queues[EntityNames.Key(q.Name)] = OpenQueue(q);
+            }
+            foreach (TopicDocument t in doc.Topics)
+            {
+                _topics[EntityNames.Key(t.Topic.Name)] = OpenTopic(t);
+            }
+        }
+        catch
+        {
+            DisposeEntities();
+            throw;
+        }
+        _sweepTimer = Clock.CreateTimer(_ => _ = SweepSafelyAsync(), null, options.SweepInterval, options.SweepInterval);
+    }
+
+    /// <summary>The options the broker runs with.</summary>
+    public BrokerOptions Options { get; }
+
+    /// <summary>The full path of the data directory.</summary>
+    public string DataDirectory { get; }
+
+    internal TimeProvider Clock { get; }
+
+    /// <summary>Opens the broker over its data directory, restoring every entity and message.</summary>
+    public static Broker Open(BrokerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new Broker(options);
+    }
+
+    private string QueuesDirectory => Path.Combine(DataDirectory, "queues");
+
+    private string TopicsDirectory => Path.Combine(DataDirectory, "topics");
+
+    private QueueEntity OpenQueue(QueueDescription q)
+    {
+        string dir = Path.Combine(QueuesDirectory, EntityNames.DirectoryName(q.Name));
+        var log = new MessageLog(Path.Combine(dir, "log"), q.PartitionCount, Options);
+        var dlqLog = new MessageLog(Path.Combine(dir, "dlq", "log"), 1, Options);
+        Receivable? receivable = null, dlq = null;
+        try
+        {
+            log.ConfigureDuplicateDetection(q.RequiresDuplicateDetection, q.DuplicateDetectionHistoryTimeWindow);
+            dlq = new Receivable(EntityNames.DeadLetterPath(q.Name), Path.Combine(dir, "dlq", "recv"), 0, dlqLog, DeadLetterSettings, Options, null);
+            receivable = new Receivable(q.Name, Path.Combine(dir, "recv"), 0, log, SettingsOf(q), Options, null);
+            var entity = new QueueEntity(q, dir, log, receivable, dlqLog, dlq);
+            receivable.DeadLetterQueue = dlq;
+            receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(entity.Description.ForwardDeadLetteredMessagesTo, dlqLog, dlq, msgs);
+            RememberRecentMessageIds(log);
+            return entity;
+        }
+        catch
+        {
+            receivable?.Dispose();
+            dlq?.Dispose();
+            log.Dispose();
+            dlqLog.Dispose();
+            throw;
+        }
+    }
+
+    private TopicEntity OpenTopic(TopicDocument t)
+    {
+        string dir = Path.Combine(TopicsDirectory, EntityNames.DirectoryName(t.Topic.Name));
+        var log = new MessageLog(Path.Combine(dir, "log"), t.Topic.PartitionCount, Options);
+        var topic = new TopicEntity(t, dir, log);
+        try
+        {
+            log.ConfigureDuplicateDetection(t.Topic.RequiresDuplicateDetection, t.Topic.DuplicateDetectionHistoryTimeWindow);
+            foreach (SubscriptionDocument s in t.Subscriptions)
+            {
+                topic.Subscriptions[EntityNames.Key(s.Subscription.Name)] = OpenSubscription(topic, s, null);
+            }
+            RememberRecentMessageIds(log);
+            return topic;
+        }
+        catch
+        {
+            topic.Dispose();
+            throw;
+        }
+    }
+
+    private SubscriptionEntity OpenSubscription(TopicEntity topic, SubscriptionDocument s, long[]? initialFloors)
+    {
+        SubscriptionDescription d = s.Subscription;
+        string path = EntityNames.SubscriptionPath(topic.Description.Name, d.Name);
+        string dir = Path.Combine(topic.Directory, "subscriptions", EntityNames.DirectoryName(d.Name));
+        var dlqLog = new MessageLog(Path.Combine(dir, "dlq", "log"), 1, Options);
+        Receivable? receivable = null, dlq = null;
+        try
+        {
+            var rules = RuleCompiler.BuildSet(s.Rules);
+            dlq = new Receivable(EntityNames.DeadLetterPath(path), Path.Combine(dir, "dlq", "recv"), 0, dlqLog, DeadLetterSettings, Options, null);
+            receivable = new Receivable(path, Path.Combine(dir, "recv"), d.RouteId, topic.Log, SettingsOf(d), Options, initialFloors);
+            var entity = new SubscriptionEntity(s, dir, receivable, dlqLog, dlq, rules);
+            receivable.DeadLetterQueue = dlq;
+            receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(entity.Description.ForwardDeadLetteredMessagesTo, dlqLog, dlq, msgs);
+            return entity;
+        }
+        catch
+        {
+            receivable?.Dispose();
+            dlq?.Dispose();
+            dlqLog.Dispose();
+            throw;
+        }
+    }
+
+    private static ReceivableSettings DeadLetterSettings { get; } = new() { MaxDeliveryCount = int.MaxValue, LockDuration = TimeSpan.FromSeconds(60) };
+
+    private static ReceivableSettings SettingsOf(QueueDescription q) => new()
+    {
+        LockDuration = q.LockDuration,
+        MaxDeliveryCount = q.MaxDeliveryCount,
+        DeadLetteringOnMessageExpiration = q.DeadLetteringOnMessageExpiration,
+        RequiresSession = q.RequiresSession,
+        Status = q.Status,
+    };
+
+    private static ReceivableSettings SettingsOf(SubscriptionDescription s) => new()
+    {
+        LockDuration = s.LockDuration,
+        MaxDeliveryCount = s.MaxDeliveryCount,
+        DeadLetteringOnMessageExpiration = s.DeadLetteringOnMessageExpiration,
+        RequiresSession = s.RequiresSession,
+        Status = s.Status,
+    };
+
+    /// <summary>A crash between a message append and its dedup-history append must not admit a duplicate: re-learn recent ids from the log.</summary>
+    private static void RememberRecentMessageIds(MessageLog log)
+    {
+        if (log.Dedup is null)
+        {
+            return;
+        }
+        foreach (Storage.PartitionLog p in log.Partitions)
+        {
+            Storage.SegmentInfo tail = p.Segments[^1];
+            using Storage.LogReader reader = p.OpenReader(Math.Max(p.FirstSequence, tail.BaseSequence));
+            while (reader.TryRead(out Storage.LogRecord record))
+            {
+                StoredMessageHeader header = MessageCodec.ReadHeader(record.Body.Span);
+                if (header.MessageId is not null)
+                {
+                    log.Dedup.RememberFromLog(header.MessageId, header.EnqueuedTicks);
+                }
+            }
+        }
+    }
+
+    /// <summary>Finds a receivable: <c>queue</c>, <c>topic/Subscriptions/sub</c>, or either followed by <c>/$DeadLetterQueue</c>.</summary>
+    public Receivable GetReceivable(string entityPath)
+    {
+        ArgumentNullException.ThrowIfNull(entityPath);
+        string path = entityPath.Trim('/');
+        bool deadLetter = false;
+        if (path.EndsWith("/" + EntityNames.DeadLetterSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            deadLetter = true;
+            path = path[..^(EntityNames.DeadLetterSuffix.Length + 1)];
+        }
+        lock (_catalogLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_queues.TryGetValue(EntityNames.Key(path), out QueueEntity? q))
+            {
+                return deadLetter ? q.DeadLetter : q.Receivable;
+            }
+            int marker = path.IndexOf("/" + EntityNames.SubscriptionsSegment + "/", StringComparison.OrdinalIgnoreCase);
+            if (marker > 0 && _topics.TryGetValue(EntityNames.Key(path[..marker]), out TopicEntity? t)
+                && t.Subscriptions.TryGetValue(EntityNames.Key(path[(marker + EntityNames.SubscriptionsSegment.Length + 2)..]), out SubscriptionEntity? s))
+            {
+                return deadLetter ? s.DeadLetter : s.Receivable;
+            }
+        }
+        throw MessagingException.NotFound(entityPath);
+    }
+
+    /// <summary>True when <paramref name="entityPath"/> names a queue or topic (something one sends to).</summary>
+    public bool IsSendTarget(string entityPath)
+    {
+        string key = EntityNames.Key(entityPath.Trim('/'));
+        lock (_catalogLock)
+        {
+            return _queues.ContainsKey(key) || _topics.ContainsKey(key);
+        }
+    }
+
+    private async Task SweepSafelyAsync()
+    {
+        // A tick that finds the previous sweep still running is skipped rather than queued.
+        if (!await _sweepGate.WaitAsync(0).ConfigureAwait(false))
+        {
+            return;
+        }
+        try
+        {
+            await SweepCoreAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (Storage.StorageException)
+        {
+            // A storage fault surfaces to the next caller of the faulted log; the sweep retries next tick.
+        }
+        finally
+        {
+            _sweepGate.Release();
+        }
+    }
+
+    /// <summary>Runs the time-driven work now: lock expiry, schedules, TTL, consumed-segment deletion, idle entities.</summary>
+    public async Task SweepAsync()
+    {
+        await _sweepGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await SweepCoreAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _sweepGate.Release();
+        }
+    }
+
+    private async Task SweepCoreAsync()
+    {
+        {
+            List<Receivable> receivables;
+            List<(MessageLog Log, List<Receivable> Readers)> logs;
+            lock (_catalogLock)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+                receivables = [.. _queues.Values.SelectMany(q => new[] { q.Receivable, q.DeadLetter }),
+                               .. _topics.Values.SelectMany(t => t.Subscriptions.Values.SelectMany(s => new[] { s.Receivable, s.DeadLetter }))];
+                logs = [.. _queues.Values.Select(q => (q.Log, new List<Receivable> { q.Receivable })),
+                        .. _queues.Values.Select(q => (q.DeadLetterLog, new List<Receivable> { q.DeadLetter })),
+                        .. _topics.Values.Select(t => (t.Log, t.Subscriptions.Values.Select(s => s.Receivable).ToList())),
+                        .. _topics.Values.SelectMany(t => t.Subscriptions.Values.Select(s => (s.DeadLetterLog, new List<Receivable> { s.DeadLetter })))];
+            }
+            foreach (Receivable r in receivables)
+            {
+                await r.SweepAsync().ConfigureAwait(false);
+            }
+            foreach ((MessageLog log, List<Receivable> readers) in logs)
+            {
+                for (int i = 0; i < log.Partitions.Length; i++)
+                {
+                    ConsumedSegments.Delete(log.Partitions[i], readers.Select(r => r.StoreOf(i)));
+                }
+                log.Dedup?.EnforceRetention();
+            }
+            DeleteIdleEntities();
+        }
+    }
+
+    private void DisposeEntities()
+    {
+        foreach (QueueEntity q in _queues.Values)
+        {
+            q.Dispose();
+        }
+        foreach (TopicEntity t in _topics.Values)
+        {
+            t.Dispose();
+        }
+        _queues.Clear();
+        _topics.Clear();
+    }
+
+    /// <summary>Stops the timers and closes every log, flushing what is pending.</summary>
+    public void Dispose()
+    {
+        lock (_catalogLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+        }
+        _sweepTimer.Dispose();
+        _sweepGate.Wait();
+        lock (_catalogLock)
+        {
+            DisposeEntities();
+        }
+        _sweepGate.Release();
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,36 @@
+using Omnibus.Storage;
+
+namespace Omnibus.Core.Engine;
+
+/// <summary>Options of the core engine. Defaults are documented in docs/core.md.</summary>
+public sealed record BrokerOptions
+{
+    /// <summary>Where everything is stored. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>Clock for locks, TTL, schedules and duplicate-detection windows.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Durability of message logs and delivery state. Default <c>always</c>.</summary>
+    public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.Always;
+
+    /// <summary>Segment size of message logs. Default 64 MiB.</summary>
+    public long SegmentSize { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>How often lock expiry, schedules, TTL and idle entities are checked. Default 100 ms.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Validates the options, naming the first bad setting.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(DataDirectory, nameof(DataDirectory));
+        if (SweepInterval <= TimeSpan.Zero || SweepInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SweepInterval), SweepInterval, "SweepInterval must be between 1 ms and 1 minute.");
+        }
+        if (SegmentSize < LogOptions.MinSegmentSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SegmentSize), SegmentSize, $"SegmentSize must be at least {LogOptions.MinSegmentSize} bytes.");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Omnibus.Core.Entities;
+using Omnibus.Storage.Io;
+
+namespace Omnibus.Core.Engine;
+
+/// <summary>The persisted definitions of every entity: <c>catalog.json</c> in the data directory, replaced atomically on each change.</summary>
+internal sealed class CatalogDocument
+{
+    public int Version { get; set; } = 1;
+    public List<QueueDescription> Queues { get; set; } = [];
+    public List<TopicDocument> Topics { get; set; } = [];
+}
+
+internal sealed class TopicDocument
+{
+    public required TopicDescription Topic { get; set; }
+    public int NextRouteId { get; set; } = 1;
+    public List<SubscriptionDocument> Subscriptions { get; set; } = [];
+}
+
+internal sealed class SubscriptionDocument
+{
+    public required SubscriptionDescription Subscription { get; set; }
+    public List<RuleDescription> Rules { get; set; } = [];
+}
+
+internal static class EntityCatalog
+{
+    public const string FileName = "catalog.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(), new PropertyValueConverter() },
+    };
+
+    public static CatalogDocument Load(string dataDirectory)
+    {
+        string path = Path.Combine(dataDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            return new CatalogDocument();
+        }
+        try
+        {
+            CatalogDocument doc = JsonSerializer.Deserialize<CatalogDocument>(File.ReadAllText(path), Json)
+                ?? throw new InvalidDataException("empty document");
+            if (doc.Version > 1)
+            {
+                throw new InvalidDataException($"catalog version {doc.Version} is newer than this Omnibus understands (1)");
+            }
+            return doc;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or NotSupportedException)
+        {
+            throw new Storage.StorageFormatException($"'{path}' cannot be read: {ex.Message}. Nothing was changed.", ex) { FilePath = path };
+        }
+    }
+
+    public static void Save(string dataDirectory, CatalogDocument doc)
+    {
+        string path = Path.Combine(dataDirectory, FileName);
+        string temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, doc, Json);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+        FileSync.SyncDirectory(dataDirectory);
+    }
+
+    /// <summary>Keeps correlation-filter property values typed across a save and load (string, long, double, bool, null).</summary>
+    private sealed class PropertyValueConverter : JsonConverter<object?>
+    {
+        public override bool HandleNull => true;
+
+        public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Number when reader.TryGetInt64(out long l) => l,
+            JsonTokenType.Number => reader.GetDouble(),
+            _ => JsonSerializer.Deserialize<JsonElement>(ref reader).ToString(),
+        };
+
+        public override void Write(Utf8JsonWriter writer, object? value, JsonSerializerOptions options)
+        {
+            switch (value)
+            {
+                case null: writer.WriteNullValue(); break;
+                case bool b: writer.WriteBooleanValue(b); break;
+                case string s: writer.WriteStringValue(s); break;
+                case long or int or short or sbyte or byte or ushort or uint: writer.WriteNumberValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                case double or float or decimal: writer.WriteNumberValue(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                default: writer.WriteStringValue(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+using Omnibus.Core.Messages;
+using Omnibus.Storage.State;
+
+namespace Omnibus.Core.Engine;
+
+public sealed partial class Receivable
+{
+    /// <summary>
+    /// Receives up to <paramref name="maxMessages"/>, waiting up to <paramref name="maxWait"/> for
+    /// the first (long poll). Returns an empty list when none arrived in time. Competing receivers
+    /// are served first-come first-served; a locked message goes to one receiver only.
+    /// </summary>
+    public Task<IReadOnlyList<BrokerMessage>> ReceiveAsync(int maxMessages, TimeSpan maxWait, ReceiveMode mode, CancellationToken cancellationToken = default)
+    {
+        if (Settings.RequiresSession)
+        {
+            throw new MessagingException(MessagingErrorCode.InvalidOperation, $"'{Path}' requires sessions: accept a session to receive from it.");
+        }
+        return ReceiveCoreAsync(null, maxMessages, maxWait, mode, cancellationToken);
+    }
+
+    /// <summary>Receives from a session this receiver holds the lock of.</summary>
+    public Task<IReadOnlyList<BrokerMessage>> ReceiveAsync(SessionLock session, int maxMessages, TimeSpan maxWait, ReceiveMode mode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return ReceiveCoreAsync(session, maxMessages, maxWait, mode, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<BrokerMessage>> ReceiveCoreAsync(SessionLock? session, int maxMessages, TimeSpan maxWait, ReceiveMode mode, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        CheckReceivable();
+        AccessedAt = _clock.GetUtcNow();
+        long deadline = maxWait == Timeout.InfiniteTimeSpan || maxWait == TimeSpan.MaxValue ? long.MaxValue : Environment.TickCount64 + (long)maxWait.TotalMilliseconds;
+        while (true)
+        {
+            TaskCompletionSource<bool> waiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            LinkedListNode<TaskCompletionSource<bool>>? node = null;
+            List<(Entry Entry, ReceivablePartition Partition, int DeliveryCountBefore)> taken;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                taken = Take(session, maxMessages, mode);
+                if (taken.Count == 0)
+                {
+                    lock (_waiters)
+                    {
+                        node = _waiters.AddLast(waiter);
+                    }
+                }
+            }
+            if (taken.Count > 0)
+            {
+                return await Materialize(taken, mode).ConfigureAwait(false);
+            }
+            long remaining = deadline == long.MaxValue ? -1 : deadline - Environment.TickCount64;
+            if (remaining is >= 0 and < 1)
+            {
+                RemoveWaiter(node!);
+                return [];
+            }
+            try
+            {
+                await waiter.Task.WaitAsync(remaining < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(remaining), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                RemoveWaiter(node!);
+                return [];
+            }
+            catch (OperationCanceledException)
+            {
+                RemoveWaiter(node!);
+                throw;
+            }
+            if (_disposed)
+            {
+                return [];
+            }
+        }
+    }
+
+    private void RemoveWaiter(LinkedListNode<TaskCompletionSource<bool>> node)
+    {
+        bool removed;
+        lock (_waiters)
+        {
+            removed = node.List is not null;
+            if (removed)
+            {
+                _waiters.Remove(node);
+            }
+        }
+        // A wake-up that raced with the time-out goes to the next waiter, so no message waits for nobody.
+        if (!removed && node.Value.Task.IsCompletedSuccessfully)
+        {
+            WakeWaiters(1);
+        }
+    }
+
+    private void CheckReceivable()
+    {
+        if (Settings.Status is Entities.EntityStatus.Disabled or Entities.EntityStatus.ReceiveDisabled)
+        {
+            throw new MessagingException(MessagingErrorCode.EntityDisabled, $"The messaging entity '{Path}' is disabled for receiving.");
+        }
+    }
+
+    /// <summary>Takes available messages under the lock: locks them (peek-lock) or removes them (receive-and-delete).</summary>
+    private List<(Entry, ReceivablePartition, int)> Take(SessionLock? session, int max, ReceiveMode mode)
+    {
+        var taken = new List<(Entry, ReceivablePartition, int)>();
+        long now = NowTicks;
+        SessionInfo? sessionInfo = null;
+        if (session is not null)
+        {
+            sessionInfo = CheckSessionLock(session, now);
+        }
+        int partitions = _partitions.Length;
+        int emptyRounds = 0;
+        while (taken.Count < max && emptyRounds < partitions)
+        {
+            ReceivablePartition p = sessionInfo is not null ? _partitions[sessionInfo.Partition] : _partitions[(_nextPartition++ & int.MaxValue) % partitions];
+            SortedSet<long> available = sessionInfo?.Available ?? p.Available;
+            if (available.Count == 0)
+            {
+                if (sessionInfo is not null)
+                {
+                    break;
+                }
+                emptyRounds++;
+                continue;
+            }
+            emptyRounds = 0;
+            long seq = available.Min;
+            available.Remove(seq);
+            Entry entry = p.Entries[seq];
+            if (entry.ExpiresTicks <= now)
+            {
+                entry.State = EntryState.Leaving;
+                _pendingExpiries.Add((p, entry));
+                continue;
+            }
+            int before = entry.DeliveryCount;
+            if (mode == ReceiveMode.PeekLock)
+            {
+                Lock(p, entry, now, sessionInfo);
+            }
+            else
+            {
+                RemoveEntry(p, entry);
+            }
+            taken.Add((entry, p, before));
+            if (sessionInfo is null && partitions > 1 && taken.Count < max)
+            {
+                continue; // next partition next time round: spreads receivers over partitions
+            }
+        }
+        return taken;
+    }
+
+    private void Lock(ReceivablePartition p, Entry entry, long now, SessionInfo? session)
+    {
+        entry.State = EntryState.Locked;
+        entry.LockToken = Guid.NewGuid();
+        entry.LockedUntilTicks = now + Settings.LockDuration.Ticks;
+        entry.SessionLockToken = session?.LockToken ?? Guid.Empty;
+        entry.DeliveryCount++;
+        _locks[entry.LockToken] = entry;
+        _lockExpiries.Enqueue(entry.LockToken, entry.LockedUntilTicks);
+    }
+
+    /// <summary>Records the delivery in the state store and reads the bodies (outside the lock).</summary>
+    private async Task<IReadOnlyList<BrokerMessage>> Materialize(List<(Entry Entry, ReceivablePartition Partition, int DeliveryCountBefore)> taken, ReceiveMode mode)
+    {
+        Task durable = Task.CompletedTask;
+        foreach (IGrouping<ReceivablePartition, (Entry Entry, ReceivablePartition Partition, int)> group in taken.GroupBy(t => t.Partition))
+        {
+            StateChange[] changes = mode == ReceiveMode.PeekLock
+                ? group.Select(t => StateChange.DeliveryAttempt(t.Entry.Sequence)).ToArray()
+                : group.Select(t => StateChange.Complete(t.Entry.Sequence)).ToArray();
+            Task applied = group.Key.Store.ApplyAsync(changes);
+            // Receive-and-delete removes the message before handing it out; a peek-lock attempt is
+            // counted without waiting (a crash before it is durable costs one uncounted attempt).
+            if (mode == ReceiveMode.ReceiveAndDelete)
+            {
+                durable = durable.IsCompleted ? applied : Task.WhenAll(durable, applied);
+            }
+        }
+        await durable.ConfigureAwait(false);
+        var messages = new List<BrokerMessage>(taken.Count);
+        foreach ((Entry entry, ReceivablePartition partition, int before) in taken)
+        {
+            BrokerMessage m = partition.Read(entry.Sequence);
+            ApplyOverrides(m, entry.Overrides);
+            m.DeliveryCount = before;
+            m.LockToken = entry.LockToken;
+            m.LockedUntil = new DateTimeOffset(entry.LockedUntilTicks, TimeSpan.Zero);
+            m.State = MessageState.Active;
+            messages.Add(m);
+        }
+        Counters.AddReceived(messages.Count);
+        if (mode == ReceiveMode.ReceiveAndDelete)
+        {
+            Counters.AddCompleted(messages.Count);
+        }
+        return messages;
+    }
+
+    private static void ApplyOverrides(BrokerMessage m, Dictionary<string, object?>? overrides)
+    {
+        if (overrides is null)
+        {
+            return;
+        }
+        foreach (KeyValuePair<string, object?> kv in overrides)
+        {
+            m.ApplicationProperties[kv.Key] = kv.Value;
+        }
+    }
+
+    /// <summary>
+    /// Reads messages from <paramref name="fromSequence"/> on without locking them, in sequence
+    /// order, including deferred and scheduled ones (their <see cref="BrokerMessage.State"/> says which).
+    /// </summary>
+    public IReadOnlyList<BrokerMessage> Peek(long fromSequence, int maxMessages, string? sessionId = null)
+    {
+        var result = new List<BrokerMessage>();
+        foreach (ReceivablePartition p in _partitions)
+        {
+            var wanted = new List<(long Seq, MessageState State, int Count, Dictionary<string, object?>? Overrides, long LockedUntil)>();
+            lock (_gate)
+            {
+                foreach (Entry e in p.Entries.Values)
+                {
+                    if (SequenceNumbers.Compose(p.Index, e.Sequence) >= fromSequence && e.State != EntryState.Leaving && (sessionId is null || e.SessionId == sessionId))
+                    {
+                        MessageState state = e.State switch { EntryState.Deferred => MessageState.Deferred, EntryState.Scheduled => MessageState.Scheduled, _ => MessageState.Active };
+                        wanted.Add((e.Sequence, state, e.DeliveryCount, e.Overrides, e.State == EntryState.Locked ? e.LockedUntilTicks : 0));
+                    }
+                }
+            }
+            foreach (var w in wanted.OrderBy(w => w.Seq).Take(maxMessages))
+            {
+                BrokerMessage m;
+                try
+                {
+                    m = p.Read(w.Seq);
+                }
+                catch (MessagingException)
+                {
+                    continue; // settled and deleted meanwhile
+                }
+                ApplyOverrides(m, w.Overrides);
+                m.State = w.State;
+                m.DeliveryCount = w.Count;
+                if (w.LockedUntil != 0)
+                {
+                    m.LockedUntil = new DateTimeOffset(w.LockedUntil, TimeSpan.Zero);
+                }
+                result.Add(m);
+            }
+        }
+        return result.OrderBy(m => m.SequenceNumber).Take(maxMessages).ToList();
+    }
+}

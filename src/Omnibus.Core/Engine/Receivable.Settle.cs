@@ -1,0 +1,254 @@
+using Omnibus.Core.Messages;
+using Omnibus.Storage.State;
+
+namespace Omnibus.Core.Engine;
+
+public sealed partial class Receivable
+{
+    /// <summary>Service Bus's dead-letter reason for too many delivery attempts.</summary>
+    public const string MaxDeliveryCountExceeded = "MaxDeliveryCountExceeded";
+
+    /// <summary>Service Bus's dead-letter reason for expired messages.</summary>
+    public const string TtlExpired = "TTLExpiredException";
+
+    /// <summary>Application property carrying the dead-letter reason.</summary>
+    public const string DeadLetterReasonProperty = "DeadLetterReason";
+
+    /// <summary>Application property carrying the dead-letter description.</summary>
+    public const string DeadLetterDescriptionProperty = "DeadLetterErrorDescription";
+
+    private readonly List<(ReceivablePartition, Entry)> _pendingExpiries = [];
+
+    private (ReceivablePartition Partition, Entry Entry) TakeLocked(Guid lockToken, long now)
+    {
+        if (!_locks.TryGetValue(lockToken, out Entry? entry) || entry.State != EntryState.Locked || entry.LockedUntilTicks <= now)
+        {
+            throw MessagingException.LockLost(lockToken);
+        }
+        if (entry.SessionLockToken != Guid.Empty && (!_sessions.TryGetValue(entry.SessionId!, out SessionInfo? s) || s.LockToken != entry.SessionLockToken || s.LockedUntilTicks <= now))
+        {
+            throw new MessagingException(MessagingErrorCode.SessionLockLost, $"The session lock of session '{entry.SessionId}' was lost; the message cannot be settled.");
+        }
+        return (_partitions[entry.Partition], entry);
+    }
+
+    /// <summary>Completes a locked message: it is gone once this returns.</summary>
+    public async Task CompleteAsync(Guid lockToken)
+    {
+        ReceivablePartition p;
+        Entry entry;
+        lock (_gate)
+        {
+            (p, entry) = TakeLocked(lockToken, NowTicks);
+            RemoveEntry(p, entry);
+        }
+        await p.Store.ApplyAsync(StateChange.Complete(entry.Sequence)).ConfigureAwait(false);
+        Counters.AddCompleted(1);
+    }
+
+    /// <summary>Releases a locked message for redelivery, optionally changing its properties; counts the attempt.</summary>
+    public async Task AbandonAsync(Guid lockToken, IDictionary<string, object?>? propertiesToModify = null)
+    {
+        ReceivablePartition p;
+        Entry entry;
+        bool deadLetter;
+        lock (_gate)
+        {
+            (p, entry) = TakeLocked(lockToken, NowTicks);
+            _locks.Remove(lockToken);
+            MergeOverrides(entry, propertiesToModify);
+            deadLetter = entry.DeliveryCount >= Settings.MaxDeliveryCount && DeadLetterSink is not null;
+            if (deadLetter)
+            {
+                entry.State = EntryState.Leaving;
+                entry.LockToken = Guid.Empty;
+            }
+            else
+            {
+                MakeAvailable(p, entry);
+            }
+        }
+        Counters.AddAbandoned();
+        if (propertiesToModify is { Count: > 0 })
+        {
+            await _aux.SaveOverridesAsync(p.Index, entry.Sequence, entry.Overrides!).ConfigureAwait(false);
+        }
+        if (deadLetter)
+        {
+            await DeadLetterEntryAsync(p, entry, MaxDeliveryCountExceeded, $"Message could not be consumed after {Settings.MaxDeliveryCount} delivery attempts.", null).ConfigureAwait(false);
+        }
+        else
+        {
+            WakeWaiters(1);
+        }
+    }
+
+    /// <summary>Moves a locked message to the dead-letter queue with a reason and description.</summary>
+    public async Task DeadLetterAsync(Guid lockToken, string? reason, string? description, IDictionary<string, object?>? propertiesToModify = null)
+    {
+        if (DeadLetterSink is null)
+        {
+            throw new MessagingException(MessagingErrorCode.InvalidOperation, $"Messages in '{Path}' cannot be dead-lettered again.");
+        }
+        ReceivablePartition p;
+        Entry entry;
+        lock (_gate)
+        {
+            (p, entry) = TakeLocked(lockToken, NowTicks);
+            _locks.Remove(lockToken);
+            entry.LockToken = Guid.Empty;
+            entry.State = EntryState.Leaving;
+            MergeOverrides(entry, propertiesToModify);
+        }
+        await DeadLetterEntryAsync(p, entry, reason, description, null).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets a locked message aside; it is then received only by sequence number.</summary>
+    public async Task DeferAsync(Guid lockToken, IDictionary<string, object?>? propertiesToModify = null)
+    {
+        ReceivablePartition p;
+        Entry entry;
+        lock (_gate)
+        {
+            (p, entry) = TakeLocked(lockToken, NowTicks);
+            _locks.Remove(lockToken);
+            entry.LockToken = Guid.Empty;
+            entry.State = EntryState.Deferred;
+            MergeOverrides(entry, propertiesToModify);
+        }
+        if (propertiesToModify is { Count: > 0 })
+        {
+            await _aux.SaveOverridesAsync(p.Index, entry.Sequence, entry.Overrides!).ConfigureAwait(false);
+        }
+        await p.Store.ApplyAsync(StateChange.Defer(entry.Sequence)).ConfigureAwait(false);
+        Counters.AddDeferred();
+    }
+
+    /// <summary>Extends a message lock by the lock duration; returns the new expiry.</summary>
+    public DateTimeOffset RenewLock(Guid lockToken)
+    {
+        lock (_gate)
+        {
+            long now = NowTicks;
+            (_, Entry entry) = TakeLocked(lockToken, now);
+            entry.LockedUntilTicks = now + Settings.LockDuration.Ticks;
+            _lockExpiries.Enqueue(lockToken, entry.LockedUntilTicks);
+            return new DateTimeOffset(entry.LockedUntilTicks, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Receives deferred messages by sequence number (locking them, or removing them in receive-and-delete mode).</summary>
+    public async Task<IReadOnlyList<BrokerMessage>> ReceiveDeferredAsync(IReadOnlyList<long> sequenceNumbers, ReceiveMode mode, SessionLock? session = null)
+    {
+        ArgumentNullException.ThrowIfNull(sequenceNumbers);
+        CheckReceivable();
+        var taken = new List<(Entry, ReceivablePartition, int)>();
+        lock (_gate)
+        {
+            long now = NowTicks;
+            SessionInfo? s = session is null ? null : CheckSessionLock(session, now);
+            foreach (long publicSeq in sequenceNumbers)
+            {
+                (int partition, long seq) = SequenceNumbers.Split(publicSeq);
+                if (partition >= _partitions.Length || !_partitions[partition].Entries.TryGetValue(seq, out Entry? e)
+                    || e.State != EntryState.Deferred || (s is not null && e.SessionId != s.Id))
+                {
+                    throw new MessagingException(MessagingErrorCode.MessageNotFound, $"No deferred message with sequence number {publicSeq} in '{Path}'.");
+                }
+            }
+            foreach (long publicSeq in sequenceNumbers)
+            {
+                (int partition, long seq) = SequenceNumbers.Split(publicSeq);
+                ReceivablePartition p = _partitions[partition];
+                Entry e = p.Entries[seq];
+                int before = e.DeliveryCount;
+                if (mode == ReceiveMode.PeekLock)
+                {
+                    Lock(p, e, now, s);
+                }
+                else
+                {
+                    RemoveEntry(p, e);
+                }
+                taken.Add((e, p, before));
+            }
+        }
+        IReadOnlyList<BrokerMessage> messages = await Materialize(taken, mode).ConfigureAwait(false);
+        foreach (BrokerMessage m in messages)
+        {
+            m.State = MessageState.Deferred;
+        }
+        return messages;
+    }
+
+    private static void MergeOverrides(Entry entry, IDictionary<string, object?>? properties)
+    {
+        if (properties is null || properties.Count == 0)
+        {
+            return;
+        }
+        entry.Overrides ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, object?> kv in properties)
+        {
+            if (!ValueCodec.IsSupported(kv.Value))
+            {
+                throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Property '{kv.Key}' has unsupported type {kv.Value!.GetType().Name}.");
+            }
+            entry.Overrides[kv.Key] = kv.Value;
+        }
+    }
+
+    /// <summary>
+    /// Copies the message to the dead-letter sink with the reason, then settles it here. A crash
+    /// between the two leaves it in both places (at-least-once), never in neither.
+    /// </summary>
+    private async Task DeadLetterEntryAsync(ReceivablePartition p, Entry entry, string? reason, string? description, Exception? _)
+    {
+        BrokerMessage m = p.Read(entry.Sequence);
+        ApplyOverrides(m, entry.Overrides);
+        if (reason is not null)
+        {
+            m.ApplicationProperties[DeadLetterReasonProperty] = reason;
+        }
+        if (description is not null)
+        {
+            m.ApplicationProperties[DeadLetterDescriptionProperty] = description;
+        }
+        m.DeadLetterSource ??= Path;
+        m.ScheduledEnqueueTime = null;
+        m.TimeToLive = null; // a dead letter does not expire
+        await DeadLetterSink!([m]).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (p.Entries.ContainsKey(entry.Sequence))
+            {
+                RemoveEntry(p, entry);
+            }
+        }
+        await p.Store.ApplyAsync(StateChange.DeadLetter(entry.Sequence)).ConfigureAwait(false);
+        Counters.AddDeadLettered();
+    }
+
+    /// <summary>Cancels scheduled messages by sequence number; returns how many were still scheduled here.</summary>
+    internal async Task<int> CancelScheduledAsync(IEnumerable<long> sequenceNumbers)
+    {
+        var cancelled = new List<(ReceivablePartition, long)>();
+        lock (_gate)
+        {
+            foreach (long publicSeq in sequenceNumbers)
+            {
+                (int partition, long seq) = SequenceNumbers.Split(publicSeq);
+                if (partition < _partitions.Length && _partitions[partition].Entries.TryGetValue(seq, out Entry? e) && e.State == EntryState.Scheduled)
+                {
+                    RemoveEntry(_partitions[partition], e);
+                    cancelled.Add((_partitions[partition], seq));
+                }
+            }
+        }
+        foreach ((ReceivablePartition p, long seq) in cancelled)
+        {
+            await p.Store.ApplyAsync(StateChange.Complete(seq)).ConfigureAwait(false);
+        }
+        return cancelled.Count;
+    }
+}

@@ -1,0 +1,52 @@
+using Omnibus.Core.Messages;
+using Omnibus.Storage;
+using Omnibus.Storage.State;
+
+namespace Omnibus.Core.Engine;
+
+/// <summary>
+/// One partition of a receivable: the log it reads (shared with the other subscriptions of a
+/// topic), its own delivery-state store, and the in-memory index of its unsettled messages.
+/// Guarded by the owning <see cref="Receivable"/>'s lock.
+/// </summary>
+internal sealed class ReceivablePartition : IDisposable
+{
+    public ReceivablePartition(int index, PartitionLog log, DeliveryStateStore store)
+    {
+        Index = index;
+        Log = log;
+        Store = store;
+    }
+
+    public int Index { get; }
+
+    public PartitionLog Log { get; }
+
+    public DeliveryStateStore Store { get; }
+
+    public Dictionary<long, Entry> Entries { get; } = [];
+
+    /// <summary>Available messages without a session, in sequence order.</summary>
+    public SortedSet<long> Available { get; } = [];
+
+    /// <summary>Scheduled messages by due time.</summary>
+    public PriorityQueue<long, long> Scheduled { get; } = new();
+
+    /// <summary>Messages with a finite expiry, by expiry time (checked lazily: an entry may have gone).</summary>
+    public PriorityQueue<long, long> Expiries { get; } = new();
+
+    /// <summary>Sequence numbers not routed to this receivable, waiting to be recorded as settled in one range.</summary>
+    public List<(long From, long To)> PendingSkips { get; } = [];
+
+    public long SizeInBytes;
+
+    public void Dispose() => Store.Dispose();
+
+    /// <summary>Reads one message body from the log.</summary>
+    public BrokerMessage Read(long sequence)
+    {
+        StoredRecord? record = Log.ReadOne(sequence)
+            ?? throw new MessagingException(MessagingErrorCode.MessageNotFound, $"Message {sequence} is no longer stored.");
+        return MessageCodec.Decode(record.Body, SequenceNumbers.Compose(Index, sequence));
+    }
+}

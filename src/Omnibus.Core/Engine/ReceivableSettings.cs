@@ -1,0 +1,11 @@
+namespace Omnibus.Core.Engine;
+
+/// <summary>The delivery settings of a queue, subscription or dead-letter queue (changed by updates).</summary>
+internal sealed record ReceivableSettings
+{
+    public TimeSpan LockDuration { get; init; } = TimeSpan.FromSeconds(60);
+    public int MaxDeliveryCount { get; init; } = 10;
+    public bool DeadLetteringOnMessageExpiration { get; init; }
+    public bool RequiresSession { get; init; }
+    public Entities.EntityStatus Status { get; init; } = Entities.EntityStatus.Active;
+}

@@ -1,0 +1,135 @@
+namespace Omnibus.Core.Entities;
+
+/// <summary>Whether an entity accepts sends and receives (Service Bus <c>EntityStatus</c>).</summary>
+public enum EntityStatus
+{
+    /// <summary>Sends and receives allowed.</summary>
+    Active,
+
+    /// <summary>Neither allowed.</summary>
+    Disabled,
+
+    /// <summary>Receives allowed, sends refused.</summary>
+    SendDisabled,
+
+    /// <summary>Sends allowed, receives refused.</summary>
+    ReceiveDisabled,
+}
+
+/// <summary>A queue's definition. Defaults follow Service Bus.</summary>
+public sealed record QueueDescription
+{
+    public required string Name { get; init; }
+    public TimeSpan LockDuration { get; init; } = TimeSpan.FromSeconds(60);
+    public int MaxDeliveryCount { get; init; } = 10;
+    public TimeSpan DefaultMessageTimeToLive { get; init; } = TimeSpan.MaxValue;
+    public bool DeadLetteringOnMessageExpiration { get; init; }
+    public bool RequiresDuplicateDetection { get; init; }
+    public TimeSpan DuplicateDetectionHistoryTimeWindow { get; init; } = TimeSpan.FromMinutes(10);
+    public bool RequiresSession { get; init; }
+    public string? ForwardTo { get; init; }
+    public string? ForwardDeadLetteredMessagesTo { get; init; }
+    public int PartitionCount { get; init; } = 1;
+    public long MaxSizeInMegabytes { get; init; } = 1024;
+    public long MaxMessageSizeInKilobytes { get; init; } = 1024;
+    public EntityStatus Status { get; init; } = EntityStatus.Active;
+    public TimeSpan AutoDeleteOnIdle { get; init; } = TimeSpan.MaxValue;
+    public bool EnableBatchedOperations { get; init; } = true;
+    public string? UserMetadata { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A topic's definition.</summary>
+public sealed record TopicDescription
+{
+    public required string Name { get; init; }
+    public TimeSpan DefaultMessageTimeToLive { get; init; } = TimeSpan.MaxValue;
+    public bool RequiresDuplicateDetection { get; init; }
+    public TimeSpan DuplicateDetectionHistoryTimeWindow { get; init; } = TimeSpan.FromMinutes(10);
+    public int PartitionCount { get; init; } = 1;
+    public long MaxSizeInMegabytes { get; init; } = 1024;
+    public long MaxMessageSizeInKilobytes { get; init; } = 1024;
+    public EntityStatus Status { get; init; } = EntityStatus.Active;
+    public TimeSpan AutoDeleteOnIdle { get; init; } = TimeSpan.MaxValue;
+    public bool SupportOrdering { get; init; } = true;
+    public bool EnableBatchedOperations { get; init; } = true;
+    public string? UserMetadata { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A subscription's definition.</summary>
+public sealed record SubscriptionDescription
+{
+    public required string TopicName { get; init; }
+    public required string Name { get; init; }
+    public TimeSpan LockDuration { get; init; } = TimeSpan.FromSeconds(60);
+    public int MaxDeliveryCount { get; init; } = 10;
+    public TimeSpan DefaultMessageTimeToLive { get; init; } = TimeSpan.MaxValue;
+    public bool DeadLetteringOnMessageExpiration { get; init; }
+    public bool DeadLetteringOnFilterEvaluationExceptions { get; init; } = true;
+    public bool RequiresSession { get; init; }
+    public string? ForwardTo { get; init; }
+    public string? ForwardDeadLetteredMessagesTo { get; init; }
+    public EntityStatus Status { get; init; } = EntityStatus.Active;
+    public TimeSpan AutoDeleteOnIdle { get; init; } = TimeSpan.MaxValue;
+    public bool EnableBatchedOperations { get; init; } = true;
+    public string? UserMetadata { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Route id inside the topic (stored in each message record); assigned by the broker, never reused.</summary>
+    public int RouteId { get; init; }
+}
+
+/// <summary>The kinds of rule filter.</summary>
+public enum RuleFilterKind
+{
+    /// <summary>Matches everything.</summary>
+    True,
+
+    /// <summary>Matches nothing.</summary>
+    False,
+
+    /// <summary>A SQL expression.</summary>
+    Sql,
+
+    /// <summary>Equality on system properties and application properties.</summary>
+    Correlation,
+}
+
+/// <summary>A rule filter as defined by a user (compiled by the broker).</summary>
+public sealed record RuleFilterDescription
+{
+    public RuleFilterKind Kind { get; init; } = RuleFilterKind.True;
+    public string? SqlExpression { get; init; }
+    public string? CorrelationId { get; init; }
+    public string? MessageId { get; init; }
+    public string? To { get; init; }
+    public string? ReplyTo { get; init; }
+    public string? Subject { get; init; }
+    public string? SessionId { get; init; }
+    public string? ReplyToSessionId { get; init; }
+    public string? ContentType { get; init; }
+    public Dictionary<string, object?>? Properties { get; init; }
+
+    public static RuleFilterDescription True { get; } = new();
+    public static RuleFilterDescription False { get; } = new() { Kind = RuleFilterKind.False };
+
+    public static RuleFilterDescription Sql(string expression) => new() { Kind = RuleFilterKind.Sql, SqlExpression = expression };
+}
+
+/// <summary>A subscription rule: a filter and an optional SQL action.</summary>
+public sealed record RuleDescription
+{
+    public const string DefaultRuleName = "$Default";
+
+    public required string Name { get; init; }
+    public RuleFilterDescription Filter { get; init; } = RuleFilterDescription.True;
+
+    /// <summary>SQL rule action, or null for none.</summary>
+    public string? ActionSqlExpression { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
