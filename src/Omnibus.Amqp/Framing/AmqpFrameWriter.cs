@@ -112,7 +112,10 @@ public static class AmqpFrameWriter
             performative.Encode(ref writer);
             var size = writer.Position + payloadLength;
             var frame = output.GetSpan(writer.Position);
-            WriteHeader(frame, (uint)size, IsSasl(T.DescriptorCode) ? FrameType.Sasl : FrameType.Amqp, channel);
+            var sasl = IsSasl(T.DescriptorCode);
+
+            // A SASL frame's channel bytes are ignored by the receiver; send zero as every peer does.
+            WriteHeader(frame, (uint)size, sasl ? FrameType.Sasl : FrameType.Amqp, sasl ? (ushort)0 : channel);
             writer.WrittenSpan[AmqpFrameReader.FrameHeaderSize..].CopyTo(frame[AmqpFrameReader.FrameHeaderSize..]);
             output.Advance(writer.Position);
             return size;
