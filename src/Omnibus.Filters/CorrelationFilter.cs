@@ -98,13 +98,23 @@ public sealed class CorrelationFilter : IRuleFilter
                 if (present && raw is not null) return FilterResult.False;
                 continue;
             }
-            if (!present || !SqlOps.LooseEquals(SqlValue.FromObject(raw), expected))
+            if (!present || !ValueEquals(raw, expected))
             {
                 return FilterResult.False;
             }
         }
         return FilterResult.True;
     }
+
+    private static bool ValueEquals(object? raw, in SqlValue expected) => raw switch
+    {
+        // The usual cases first, without going through numeric promotion.
+        string s when expected.Kind == ValueKind.String => string.Equals(s, expected.AsString, StringComparison.Ordinal),
+        string => false,
+        long l when expected.Kind == ValueKind.Int64 => l == expected.AsInt64,
+        int i when expected.Kind == ValueKind.Int64 => i == expected.AsInt64,
+        _ => SqlOps.LooseEquals(SqlValue.FromObject(raw), expected),
+    };
 
     /// <summary>The equivalent SQL filter text (for display; evaluation does not go through SQL).</summary>
     public override string ToString()

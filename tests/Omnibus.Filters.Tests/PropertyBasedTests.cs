@@ -311,6 +311,20 @@ public class PropertyBasedTests
                     .Label($"{value?.GetType().Name} {value} {SqlOps.OpText(op)} {c}: {direct} / {reversed} / {generic}");
             });
 
+    [Property(MaxTest = 500)]
+    public Property Correlation_property_match_agrees_with_sql_equality() =>
+        Prop.ForAll(
+            Arb.From(AnyValue.Zip(Constant(true))),
+            t =>
+            {
+                var (value, constant) = t;
+                var expected = ((ConstantNode)constant).Value;
+                var m = TestMessages.With(("v", value));
+                var correlation = new CorrelationFilter(properties: [new("v", expected.ToObject())]).Evaluate(m).IsMatch;
+                var sql = Outcome(expected.IsNull ? "v IS NULL" : $"v = {SqlPrinter.Constant(expected)}", m);
+                return (correlation == (sql == FilterOutcome.True)).Label($"{value?.GetType().Name} {value} vs {expected}: {correlation} / {sql}");
+            });
+
     [Property(MaxTest = 200)]
     public Property In_equals_the_or_of_equalities() =>
         Prop.ForAll(
