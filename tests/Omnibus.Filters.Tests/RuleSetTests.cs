@@ -122,3 +122,24 @@ public class RuleSetTests
         Assert.Equal(1, m.Properties["x"]);
     }
 }
+
+public class ConcurrencyTests
+{
+    [Fact]
+    public void Compiled_rules_give_the_same_results_when_evaluated_from_many_threads()
+    {
+        var rules = new RuleSet(
+        [
+            new SubscriptionRule("sql", SqlFilter.Compile("color IN ('red', 'blue', 'green', 'black') AND q * 2 > 10 OR s LIKE '%7'")),
+            new SubscriptionRule("corr", new CorrelationFilter(properties: [new("color", "red")])),
+            new SubscriptionRule("act", SqlFilter.Compile("q % 3 = 0"), SqlRuleAction.Compile("SET q = q + 1; SET sys.Label = 'x'")),
+        ]);
+        var messages = Enumerable.Range(0, 2000).Select(i =>
+            TestMessages.With(("color", new[] { "red", "blue", "white" }[i % 3]), ("q", i % 17), ("s", "v" + i))).ToArray();
+        static string Summary(RuleSetResult r) => $"{r.MatchedRule}|{string.Join(",", r.Copies.Select(c => c.RuleName + ((FilterMessage)c.Message).Properties["q"]))}";
+        var expected = messages.Select(m => Summary(rules.Evaluate(m))).ToArray();
+        var actual = new string[messages.Length];
+        Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => actual[i] = Summary(rules.Evaluate(messages[i])));
+        Assert.Equal(expected, actual);
+    }
+}
