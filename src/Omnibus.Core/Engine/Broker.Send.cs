@@ -134,7 +134,7 @@ public sealed partial class Broker
             queue.Receivable.AccessedAt = Clock.GetUtcNow();
             return forwarded;
         }
-        Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, queue.Log.SizeInBytes, d.DefaultMessageTimeToLive);
+        Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, queue.Receivable.UnsettledBytes(), d.DefaultMessageTimeToLive);
         queue.Receivable.AccessedAt = Clock.GetUtcNow();
         (IReadOnlyList<BrokerMessage> accepted, int[] positions) = FilterDuplicates(queue.Log, messages);
         var result = Enumerable.Repeat(-1L, messages.Count).ToArray();

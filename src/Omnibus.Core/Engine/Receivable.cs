@@ -319,6 +319,15 @@ public sealed partial class Receivable : IDisposable
         return new EntityRuntimeInfo(Path, active, scheduled, deferred, deadLetters, 0, size, locked, createdAt, updatedAt, AccessedAt, Counters);
     }
 
+    /// <summary>Bytes of unsettled messages (the figure quotas use).</summary>
+    internal long UnsettledBytes()
+    {
+        lock (_gate)
+        {
+            return _partitions.Sum(p => p.SizeInBytes);
+        }
+    }
+
     internal long ActiveCount()
     {
         lock (_gate)
