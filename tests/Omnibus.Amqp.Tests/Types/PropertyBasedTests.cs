@@ -103,6 +103,58 @@ public class PropertyBasedTests
             return Record.Exception(() => Codec.DecodeValue(prefix)) is AmqpDecodeException;
         });
 
+    private static Gen<AmqpMap?> Maps(Gen<object?> keys) => Gen.Frequency(
+        (1, Gen.Constant<AmqpMap?>(null)),
+        (3, keys.Zip(Gen.Sized(s => Value(Math.Min(s / 20, 1)))).ListOf().Select(pairs =>
+        {
+            var map = new AmqpMap();
+            foreach (var (key, value) in pairs) map.Add(key, value);
+            return (AmqpMap?)map;
+        })));
+
+    private static readonly Gen<MessageBody?> Bodies = Gen.OneOf(
+        Gen.Constant<MessageBody?>(null),
+        Bytes.Select(b => (ReadOnlyMemory<byte>)b).NonEmptyListOf().Select(l => (MessageBody?)new DataBody([.. l])),
+        Gen.Sized(s => Value(Math.Min(s / 20, 2))).ListOf().NonEmptyListOf()
+            .Select(l => (MessageBody?)new SequenceBody([.. l.Select(x => (IList<object?>)x.ToList())])),
+        Gen.Sized(s => Value(Math.Min(s / 20, 2))).Select(v => (MessageBody?)new ValueBody(v)));
+
+    private static readonly Gen<AmqpMessage> Messages =
+        from durable in Gen.Elements<bool?>(null, true, false)
+        from ttl in Gen.Elements<uint?>(null, 0, 60_000, uint.MaxValue)
+        from annotations in Maps(Symbols.Select(x => (object?)x))
+        from messageId in Gen.Elements<object?>(null, 42ul, Guid.Empty, "id", new ReadOnlyMemory<byte>([1]))
+        from subject in Gen.Elements<string?>(null, "", "subject")
+        from groupSequence in Gen.Elements<uint?>(null, 0, 7)
+        from application in Maps(Strings.Select(x => (object?)x))
+        from body in Bodies
+        from footer in Maps(Symbols.Select(x => (object?)x))
+        select new AmqpMessage
+        {
+            Header = durable is null && ttl is null ? null : new MessageHeader { Durable = durable, Ttl = ttl },
+            MessageAnnotations = annotations,
+            Properties = messageId is null && subject is null ? null : new MessageProperties { MessageId = messageId, Subject = subject, GroupSequence = groupSequence },
+            ApplicationProperties = application,
+            Body = body,
+            Footer = footer,
+        };
+
+    [Property(MaxTest = 300)]
+    public Property Any_message_round_trips_and_its_sections_split_consistently() =>
+        Prop.ForAll(Arb.From(Messages), message =>
+        {
+            var encoded = message.ToArray();
+            var decoded = AmqpMessage.Decode(encoded);
+            var sections = decoded.Sections!.Value;
+            var split = MessageSections.Split(encoded);
+            var bareLength = encoded.Length - sections.Header.Length - sections.DeliveryAnnotations.Length
+                - sections.MessageAnnotations.Length - sections.Footer.Length;
+            return encoded.AsSpan().SequenceEqual(decoded.ToArray())
+                && split.BareMessage.Span.SequenceEqual(sections.BareMessage.Span)
+                && split.Footer.Span.SequenceEqual(sections.Footer.Span)
+                && sections.BareMessage.Length == bareLength;
+        });
+
     [Property(MaxTest = 200)]
     public Property Any_transfer_frame_parses_the_same_on_a_random_three_way_split() =>
         Prop.ForAll(
