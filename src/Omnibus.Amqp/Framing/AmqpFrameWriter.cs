@@ -27,7 +27,8 @@ public static class AmqpFrameWriter
     /// <summary>
     /// Writes one frame: header, performative, then <paramref name="payload"/> (a transfer's
     /// message bytes). SASL performatives go out as SASL frames. The caller keeps the frame within
-    /// the peer's max-frame-size.
+    /// the peer's max-frame-size (see <see cref="WriteTransfer"/> for deliveries that may not fit).
+    /// Returns the frame's size.
     /// </summary>
     public static int WriteFrame<T>(IBufferWriter<byte> output, ushort channel, in T performative, ReadOnlySpan<byte> payload = default)
         where T : struct, IPerformative<T>

@@ -129,10 +129,12 @@ public ref partial struct AmqpReader
 
     public ushort ReadUShort() => ReadUShortBody(ReadCode());
 
+    /// <summary>A uint in any of its encodings (uint0, smalluint, uint).</summary>
     public uint ReadUInt() => ReadUIntBody(ReadCode());
 
     public ulong ReadULong() => ReadULongBody(ReadCode());
 
+    /// <summary>An AMQP <c>byte</c>, which is signed (the unsigned one is <c>ubyte</c>).</summary>
     public sbyte ReadByte() => ReadByteBody(ReadCode());
 
     public short ReadShort() => ReadShortBody(ReadCode());

@@ -148,6 +148,7 @@ public ref partial struct AmqpWriter
         }
     }
 
+    /// <summary>Writes an AMQP <c>byte</c>, which is signed (the unsigned one is <c>ubyte</c>).</summary>
     public void WriteByte(sbyte value) => WriteCodeAndByte(FormatCode.Byte, (byte)value);
 
     public void WriteShort(short value) =>
@@ -205,6 +206,7 @@ public ref partial struct AmqpWriter
     /// <summary>Writes a string whose UTF-8 bytes the caller already has.</summary>
     public void WriteStringUtf8(scoped ReadOnlySpan<byte> utf8) => WriteVariable(FormatCode.String8, FormatCode.String32, utf8);
 
+    /// <summary>Writes a string as UTF-8 (a lone surrogate becomes U+FFFD, as UTF-8 cannot carry it).</summary>
     public void WriteString(scoped ReadOnlySpan<char> value)
     {
         var length = Encoding.UTF8.GetByteCount(value);
