@@ -59,6 +59,15 @@ public class TransferFrameBenchmarks
         return FindSequenceNumber(payload.FirstSpan);
     }
 
+    [Benchmark(Description = "decode transfer + split message sections")]
+    public int DecodeTransferAndSplitSections()
+    {
+        var reader = new SequenceReader<byte>(_frame);
+        AmqpFrameReader.TryReadFrame(ref reader, 65536, out var frame, out _);
+        PerformativeDecoder.Decode<Transfer>(frame.Body, out var payload);
+        return MessageSections.Split(payload.First).BareMessage.Length;
+    }
+
     [Benchmark(Description = "decode transfer + typed AmqpMessage")]
     public object? DecodeTransferAndMessage()
     {

@@ -45,6 +45,23 @@ public class AllocationTests
     }
 
     [Fact]
+    public void Splitting_a_message_into_its_sections_allocates_nothing()
+    {
+        ReadOnlyMemory<byte> message = MessageSamples.ServiceBusMessage().ToArray();
+        MessageSections.Split(message);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var total = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            total += MessageSections.Split(message).BareMessage.Length;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(total > 0);
+    }
+
+    [Fact]
     public void Encoding_a_transfer_frame_allocates_nothing()
     {
         var output = new ArrayBufferWriter<byte>(4096);
