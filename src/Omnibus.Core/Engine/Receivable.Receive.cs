@@ -170,9 +170,22 @@ public sealed partial class Receivable
         _lockExpiries.Enqueue(entry.LockToken, entry.LockedUntilTicks);
     }
 
-    /// <summary>Records the delivery in the state store and reads the bodies (outside the lock).</summary>
+    /// <summary>Reads the bodies (outside the lock), then records the delivery in the state store.</summary>
     private async Task<IReadOnlyList<BrokerMessage>> Materialize(List<(Entry Entry, ReceivablePartition Partition, int DeliveryCountBefore)> taken, ReceiveMode mode)
     {
+        // Bodies first: once a receive-and-delete removal is recorded, the segment holding the body
+        // may be deleted by the next sweep.
+        var messages = new List<BrokerMessage>(taken.Count);
+        foreach ((Entry entry, ReceivablePartition partition, int before) in taken)
+        {
+            BrokerMessage m = partition.Read(entry.Sequence);
+            ApplyOverrides(m, entry.Overrides);
+            m.DeliveryCount = before;
+            m.LockToken = entry.LockToken;
+            m.LockedUntil = new DateTimeOffset(entry.LockedUntilTicks, TimeSpan.Zero);
+            m.State = MessageState.Active;
+            messages.Add(m);
+        }
         Task durable = Task.CompletedTask;
         foreach (IGrouping<ReceivablePartition, (Entry Entry, ReceivablePartition Partition, int)> group in taken.GroupBy(t => t.Partition))
         {
@@ -188,17 +201,6 @@ public sealed partial class Receivable
             }
         }
         await durable.ConfigureAwait(false);
-        var messages = new List<BrokerMessage>(taken.Count);
-        foreach ((Entry entry, ReceivablePartition partition, int before) in taken)
-        {
-            BrokerMessage m = partition.Read(entry.Sequence);
-            ApplyOverrides(m, entry.Overrides);
-            m.DeliveryCount = before;
-            m.LockToken = entry.LockToken;
-            m.LockedUntil = new DateTimeOffset(entry.LockedUntilTicks, TimeSpan.Zero);
-            m.State = MessageState.Active;
-            messages.Add(m);
-        }
         Counters.AddReceived(messages.Count);
         if (mode == ReceiveMode.ReceiveAndDelete)
         {
