@@ -212,9 +212,43 @@ public ref partial struct AmqpWriter
 
                 RemoveConstructor(start);
                 break;
+            case FormatCode.Array8 or FormatCode.Array32:
+                var arrayStart = _position;
+                if (item is not (Array or AmqpArray))
+                {
+                    throw new ArgumentException("An array of arrays holds a non-array element.", nameof(item));
+                }
+
+                WriteValue(item);
+                if (_buffer[arrayStart] != code)
+                {
+                    WidenArray(arrayStart, code);
+                }
+
+                RemoveConstructor(arrayStart);
+                break;
             default:
                 throw new ArgumentException($"Arrays of constructor 0x{code:x2} cannot be encoded.", nameof(item));
         }
+    }
+
+    // An inner array came out as array8 where its outer array's elements are array32: rewrite
+    // its 3-byte header as the 9-byte one. The other way round cannot fit.
+    private void WidenArray(int start, byte code)
+    {
+        if (code != FormatCode.Array32)
+        {
+            throw new ArgumentException("An array element does not fit its array8 constructor.", nameof(code));
+        }
+
+        var contentLength = _position - start - 3;
+        var count = _buffer[start + 2];
+        Ensure(6);
+        _buffer.Slice(start + 3, contentLength).CopyTo(_buffer[(start + 9)..]);
+        _buffer[start] = FormatCode.Array32;
+        BinaryPrimitives.WriteUInt32BigEndian(_buffer[(start + 1)..], (uint)(contentLength + 4));
+        BinaryPrimitives.WriteUInt32BigEndian(_buffer[(start + 5)..], count);
+        _position += 6;
     }
 
     private int WriteCompoundElements(object? item)

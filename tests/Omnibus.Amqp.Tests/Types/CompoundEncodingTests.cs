@@ -124,6 +124,19 @@ public class CompoundEncodingTests
 
         ValueComparer.AssertEqual(new uint[] { 1, 2 }, array.Items[0]);
         ValueComparer.AssertEqual(new uint[] { 3 }, array.Items[1]);
+        Assert.Equal(Hex.Format(encoded), Hex.Format(Codec.EncodeValue(array)));
+    }
+
+    [Fact]
+    public void Arrays_of_array32_elements_widen_small_inner_arrays()
+    {
+        var array = new AmqpArray(FormatCode.Array32, null, [new long[] { 1 }, new AmqpArray(FormatCode.UByte, null, [(byte)9])]);
+
+        var encoded = Codec.EncodeValue(array);
+
+        // array8, 2 elements of array32: [size 6, count 1, smalllong, 1] and [size 6, count 1, ubyte, 9].
+        Assert.Equal("e01602f0000000060000000155010000000600000001 5009".Replace(" ", "", StringComparison.Ordinal), Hex.Format(encoded));
+        ValueComparer.AssertEqual(array, Codec.DecodeValue(encoded));
     }
 
     [Fact]
