@@ -1,0 +1,2 @@
+// Placeholder entry point; the host is built under issue 5.
+return 0;
