@@ -4,7 +4,15 @@
 # Usage: ./test.sh [extra dotnet test args]
 set -euo pipefail
 cd "$(dirname "$0")"
-dotnet test Omnibus.slnx -c Release --logger "console;verbosity=normal" "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Omnibus.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 if [[ -x examples/run-tests.sh ]]; then
-  examples/run-tests.sh
+  examples/run-tests.sh 2>&1 | tee -a "$log" || status=$?
 fi
+# One plain summary line over every runner (dotnet prints one block per test project).
+passed=$(grep -E '^\s+Passed:\s+[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -E '^\s+Failed:\s+[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "${passed} passed, ${failed} failed"
+exit "$status"
