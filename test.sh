@@ -12,7 +12,8 @@ if [[ -x examples/run-tests.sh ]]; then
   examples/run-tests.sh 2>&1 | tee -a "$log" || status=$?
 fi
 # One plain summary line over every runner (dotnet prints one block per test project).
-passed=$(grep -E '^\s+Passed:\s+[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -E '^\s+Failed:\s+[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# (node --test prints "# pass N" / "ℹ pass N".)
+passed=$(grep -E '^\s+Passed:\s+[0-9]+|^(#|ℹ) pass [0-9]+' "$log" | awk '{s+=$NF} END {print s+0}')
+failed=$(grep -E '^\s+Failed:\s+[0-9]+|^(#|ℹ) fail [0-9]+' "$log" | awk '{s+=$NF} END {print s+0}')
 echo "${passed} passed, ${failed} failed"
 exit "$status"
