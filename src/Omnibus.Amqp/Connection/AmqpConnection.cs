@@ -1,0 +1,396 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Omnibus.Amqp.Framing;
+using Omnibus.Amqp.Listener;
+using Omnibus.Amqp.Performatives;
+using Omnibus.Amqp.ServiceBus;
+using Omnibus.Amqp.Types;
+using Omnibus.Core.Engine;
+
+namespace Omnibus.Amqp.Connection;
+
+/// <summary>Where a connection is in its life (spec part 2, 2.4 — the server side only).</summary>
+internal enum ConnectionPhase
+{
+    ExpectHeader,
+    Sasl,
+    ExpectAmqpHeaderAfterSasl,
+    ExpectOpen,
+    Opened,
+    Closed,
+}
+
+/// <summary>
+/// One AMQP 1.0 connection: the read loop (protocol header, SASL, frames) runs here; frames go
+/// to sessions, sessions to links. Errors follow the ladder: a protocol error closes the
+/// connection with its condition, a link error detaches the link, anything unexpected is
+/// logged and ends only this connection.
+/// </summary>
+internal sealed partial class AmqpConnection : IDisposable
+{
+    private readonly ConnectionContext _context;
+    private readonly PipeReader _input;
+    private readonly Dictionary<ushort, AmqpSession> _sessionsByRemoteChannel = [];
+    private readonly Dictionary<ushort, AmqpSession> _sessionsByLocalChannel = [];
+    private ConnectionPhase _phase = ConnectionPhase.ExpectHeader;
+    private ushort _channelMax = ushort.MaxValue;
+    private uint _peerIdleTimeoutMs;
+    private CancellationTokenSource? _heartbeatStop;
+
+    public AmqpConnection(ConnectionContext context, Broker broker, AmqpListenerOptions options, ILogger logger)
+    {
+        _context = context;
+        _input = context.Transport.Input;
+        Broker = broker;
+        Options = options;
+        Logger = logger;
+        Writer = new ConnectionWriter(context.Transport.Output);
+        Authorization = new CbsAuthorization(broker.Options.TimeProvider);
+        Registry = new ConnectionRegistry();
+    }
+
+    public Broker Broker { get; }
+
+    public AmqpListenerOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public ConnectionWriter Writer { get; }
+
+    public CbsAuthorization Authorization { get; }
+
+    /// <summary>Reply links and session locks held on this connection (for request/response routing and $management).</summary>
+    public ConnectionRegistry Registry { get; }
+
+    /// <summary>Transactions declared on this connection's coordinator.</summary>
+    public ConnectionTransactions Transactions { get; } = new();
+
+    public string Id => _context.ConnectionId;
+
+    /// <summary>Cancelled when the connection ends; link pumps and workers stop on it.</summary>
+    public CancellationToken Closing => _closing.Token;
+
+    private readonly CancellationTokenSource _closing = new();
+
+    public async Task RunAsync()
+    {
+        Task flushLoop = Writer.RunFlushLoopAsync();
+        try
+        {
+            await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ConnectionResetException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer went away; nothing to answer.
+        }
+        catch (Exception e)
+        {
+            AmqpLog.Unexpected(Logger, Id, e);
+            CloseWithError(ErrorConditions.InternalError, "Internal error.");
+        }
+        finally
+        {
+            _phase = ConnectionPhase.Closed;
+            await _closing.CancelAsync().ConfigureAwait(false);
+            _heartbeatStop?.Cancel();
+            ReleaseAll();
+            Transactions.Clear();
+            await Writer.CloseAsync().ConfigureAwait(false);
+            await flushLoop.ConfigureAwait(false);
+            await _input.CompleteAsync().ConfigureAwait(false);
+            Dispose();
+            AmqpLog.Closed(Logger, Id);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        using var idle = new CancellationTokenSource();
+        // Before open, a peer gets the same allowance as after: two idle periods.
+        TimeSpan allowance = Options.IdleTimeout * 2;
+        while (_phase != ConnectionPhase.Closed)
+        {
+            if (!idle.TryReset())
+            {
+                break;
+            }
+            idle.CancelAfter(allowance);
+            ReadResult result;
+            try
+            {
+                result = await _input.ReadAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested)
+            {
+                CloseWithError(ErrorConditions.ResourceLimitExceeded, "Idle time-out: nothing received for " + allowance.TotalSeconds + " s.");
+                break;
+            }
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            SequencePosition consumed = Process(buffer);
+            _input.AdvanceTo(consumed, buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Handles every whole header or frame in the buffer; returns how far it got.</summary>
+    private SequencePosition Process(ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (_phase != ConnectionPhase.Closed)
+        {
+            if (_phase is ConnectionPhase.ExpectHeader or ConnectionPhase.ExpectAmqpHeaderAfterSasl)
+            {
+                if (!AmqpFrameReader.TryReadProtocolHeader(ref reader, out ProtocolHeader header, out ProtocolHeaderKind kind))
+                {
+                    break;
+                }
+                OnProtocolHeader(header, kind);
+                continue;
+            }
+            if (!AmqpFrameReader.TryReadFrame(ref reader, Options.MaxFrameSize, out AmqpFrame frame, out FrameError error))
+            {
+                if (error != FrameError.None)
+                {
+                    CloseWithError(error.ToCondition(), error == FrameError.TooLarge
+                        ? $"Frame larger than the max-frame-size of {Options.MaxFrameSize} bytes."
+                        : "Malformed frame header: " + error + ".");
+                    return buffer.End;
+                }
+                break;
+            }
+            OnFrame(frame);
+        }
+        return _phase == ConnectionPhase.Closed ? buffer.End : reader.Position;
+    }
+
+    private void OnFrame(in AmqpFrame frame)
+    {
+        try
+        {
+            if (_phase == ConnectionPhase.Sasl)
+            {
+                if (frame.Type != FrameType.Sasl)
+                {
+                    throw AmqpProtocolException.Connection(ErrorConditions.DecodeError, "Expected a SASL frame.");
+                }
+                OnSaslFrame(frame);
+                return;
+            }
+            if (frame.Type != FrameType.Amqp)
+            {
+                throw AmqpProtocolException.Connection(ErrorConditions.DecodeError, "Unexpected frame type " + (byte)frame.Type + ".");
+            }
+            if (frame.IsEmpty)
+            {
+                return;
+            }
+            OnPerformative(frame);
+        }
+        catch (AmqpDecodeException e)
+        {
+            CloseWithError(ErrorConditions.DecodeError, e.Message);
+        }
+        catch (AmqpProtocolException e)
+        {
+            CloseWithError(e.Condition, e.Message);
+        }
+    }
+
+    private void OnProtocolHeader(ProtocolHeader header, ProtocolHeaderKind kind)
+    {
+        if (_phase == ConnectionPhase.ExpectHeader && kind == ProtocolHeaderKind.Sasl)
+        {
+            Writer.WriteProtocolHeader(ProtocolHeader.Sasl);
+            Writer.Write(0, new Sasl.SaslMechanisms([KnownSymbols.MssbCbs, KnownSymbols.Plain, KnownSymbols.Anonymous]));
+            _phase = ConnectionPhase.Sasl;
+            return;
+        }
+        if (kind == ProtocolHeaderKind.Amqp)
+        {
+            Writer.WriteProtocolHeader(ProtocolHeader.Amqp);
+            _phase = ConnectionPhase.ExpectOpen;
+            return;
+        }
+        // Spec part 2, 2.2: answer with the header we do support, then close the socket.
+        AmqpLog.RefusedHeader(Logger, Id, kind + " " + header);
+        Writer.WriteProtocolHeader(_phase == ConnectionPhase.ExpectHeader ? ProtocolHeader.Sasl : ProtocolHeader.Amqp);
+        _phase = ConnectionPhase.Closed;
+    }
+
+    private void OnPerformative(in AmqpFrame frame)
+    {
+        ulong code = PerformativeDecoder.PeekDescriptorCode(frame.Body);
+        if (_phase == ConnectionPhase.ExpectOpen)
+        {
+            if (code != DescriptorCodes.Open)
+            {
+                throw AmqpProtocolException.Connection(ErrorConditions.IllegalState, "The first frame must be open.");
+            }
+            OnOpen(PerformativeDecoder.Decode<Open>(frame.Body, out _));
+            return;
+        }
+        switch (code)
+        {
+            case DescriptorCodes.Open:
+                throw AmqpProtocolException.Connection(ErrorConditions.IllegalState, "Open received twice.");
+            case DescriptorCodes.Close:
+                PerformativeDecoder.Decode<Close>(frame.Body, out _);
+                Writer.Write(0, new Close(null));
+                _phase = ConnectionPhase.Closed;
+                return;
+            case DescriptorCodes.Begin:
+                OnBegin(frame.Channel, PerformativeDecoder.Decode<Begin>(frame.Body, out _));
+                return;
+            case DescriptorCodes.End:
+                OnEnd(frame.Channel, PerformativeDecoder.Decode<End>(frame.Body, out _));
+                return;
+            case DescriptorCodes.Attach:
+            case DescriptorCodes.Flow:
+            case DescriptorCodes.Transfer:
+            case DescriptorCodes.Disposition:
+            case DescriptorCodes.Detach:
+                SessionFor(frame.Channel).OnFrame(code, frame.Body);
+                return;
+            default:
+                throw AmqpProtocolException.Connection(ErrorConditions.DecodeError, $"Unknown performative 0x{code:x}.");
+        }
+    }
+
+    private void OnOpen(Open open)
+    {
+        Writer.PeerMaxFrameSize = Math.Max(open.MaxFrameSize ?? uint.MaxValue, AmqpListenerOptions.MinimumMaxFrameSize);
+        _channelMax = open.ChannelMax ?? ushort.MaxValue;
+        _peerIdleTimeoutMs = open.IdleTimeOut ?? 0;
+        Writer.Write(0, new Open(Options.ContainerId)
+        {
+            MaxFrameSize = Options.MaxFrameSize,
+            ChannelMax = _channelMax,
+            IdleTimeOut = (uint)Options.IdleTimeout.TotalMilliseconds,
+        });
+        _phase = ConnectionPhase.Opened;
+        AmqpLog.Opened(Logger, Id, open.ContainerId);
+        if (_peerIdleTimeoutMs > 0)
+        {
+            _heartbeatStop = new CancellationTokenSource();
+            _ = SendHeartbeatsAsync(TimeSpan.FromMilliseconds(Math.Max(_peerIdleTimeoutMs / 3, 500)), _heartbeatStop.Token);
+        }
+    }
+
+    /// <summary>Sends an empty frame whenever nothing else went out for a third of the peer's idle time-out.</summary>
+    private async Task SendHeartbeatsAsync(TimeSpan interval, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                if (Environment.TickCount64 - Writer.LastWriteTicks >= interval.TotalMilliseconds * 0.9)
+                {
+                    Writer.WriteHeartbeat();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void OnBegin(ushort remoteChannel, Begin begin)
+    {
+        if (begin.RemoteChannel is not null)
+        {
+            throw AmqpProtocolException.Connection(ErrorConditions.NotAllowed, "This server does not begin sessions.");
+        }
+        if (_sessionsByRemoteChannel.ContainsKey(remoteChannel))
+        {
+            throw AmqpProtocolException.Connection(ErrorConditions.IllegalState, $"Channel {remoteChannel} already has a session.");
+        }
+        ushort local = 0;
+        while (_sessionsByLocalChannel.ContainsKey(local))
+        {
+            if (local == _channelMax)
+            {
+                throw AmqpProtocolException.Connection(ErrorConditions.ResourceLimitExceeded, "No free channel.");
+            }
+            local++;
+        }
+        var session = new AmqpSession(this, local, remoteChannel, begin);
+        _sessionsByRemoteChannel[remoteChannel] = session;
+        _sessionsByLocalChannel[local] = session;
+        session.SendBegin();
+    }
+
+    private void OnEnd(ushort remoteChannel, End end)
+    {
+        AmqpSession session = SessionFor(remoteChannel);
+        _ = end;
+        RemoveSession(session);
+        session.Release();
+        Writer.Write(session.LocalChannel, new End(null));
+    }
+
+    /// <summary>Ends a session from this side with an error (session scope of the error ladder).</summary>
+    public void EndSessionWithError(AmqpSession session, AmqpError error)
+    {
+        RemoveSession(session);
+        session.Release();
+        Writer.Write(session.LocalChannel, new End(error));
+    }
+
+    private void RemoveSession(AmqpSession session)
+    {
+        _sessionsByRemoteChannel.Remove(session.RemoteChannel);
+        _sessionsByLocalChannel.Remove(session.LocalChannel);
+    }
+
+    private AmqpSession SessionFor(ushort remoteChannel) =>
+        _sessionsByRemoteChannel.TryGetValue(remoteChannel, out AmqpSession? session)
+            ? session
+            : throw AmqpProtocolException.Connection(ErrorConditions.NotFound, $"No session on channel {remoteChannel}.");
+
+    /// <summary>Sends close with an error and stops reading (connection scope of the error ladder).</summary>
+    public void CloseWithError(AmqpSymbol condition, string description)
+    {
+        if (_phase == ConnectionPhase.Closed)
+        {
+            return;
+        }
+        AmqpLog.ClosedWithError(Logger, Id, condition.ToString(), description);
+        if (_phase is ConnectionPhase.ExpectHeader or ConnectionPhase.ExpectAmqpHeaderAfterSasl)
+        {
+            // No AMQP header exchanged yet: a close frame would mean nothing to the peer.
+            Writer.WriteProtocolHeader(ProtocolHeader.Amqp);
+        }
+        else if (_phase is ConnectionPhase.ExpectOpen)
+        {
+            Writer.Write(0, new Open(Options.ContainerId));
+            Writer.Write(0, new Close(new AmqpError(condition, description)));
+        }
+        else if (_phase is ConnectionPhase.Opened)
+        {
+            Writer.Write(0, new Close(new AmqpError(condition, description)));
+        }
+        _phase = ConnectionPhase.Closed;
+    }
+
+    public void Dispose()
+    {
+        _closing.Dispose();
+        _heartbeatStop?.Dispose();
+    }
+
+    private void ReleaseAll()
+    {
+        foreach (AmqpSession session in _sessionsByLocalChannel.Values)
+        {
+            session.Release();
+        }
+        _sessionsByLocalChannel.Clear();
+        _sessionsByRemoteChannel.Clear();
+    }
+}

@@ -1,0 +1,262 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Omnibus.Amqp.Framing;
+using Omnibus.Amqp.Performatives;
+using Omnibus.Amqp.ServiceBus;
+using Omnibus.Amqp.Types;
+
+namespace Omnibus.Amqp.Connection;
+
+/// <summary>
+/// One AMQP session: its links by handle and the delivery-ids of what this side sent and the
+/// peer has not settled. Windows are announced wide open (2^31-1 transfers) and never shrink:
+/// link credit is what bounds traffic here, as in every Service Bus client.
+/// </summary>
+internal sealed class AmqpSession
+{
+    public const uint Window = int.MaxValue;
+
+    private readonly Dictionary<uint, AmqpLink> _links = [];
+    private readonly ConcurrentDictionary<uint, (OutgoingLink Link, object? State)> _unsettled = new();
+    private readonly object _linksGate = new();
+    private uint _nextIncomingId;
+
+    public AmqpSession(AmqpConnection connection, ushort localChannel, ushort remoteChannel, Begin begin)
+    {
+        Connection = connection;
+        LocalChannel = localChannel;
+        RemoteChannel = remoteChannel;
+        _nextIncomingId = begin.NextOutgoingId;
+    }
+
+    public AmqpConnection Connection { get; }
+
+    public ushort LocalChannel { get; }
+
+    public ushort RemoteChannel { get; }
+
+    /// <summary>Transfer-id (and delivery-id) of this side's next transfer; guarded by the writer's gate.</summary>
+    public uint NextOutgoingId { get; set; }
+
+    public void SendBegin() => Connection.Writer.Write(LocalChannel, new Begin
+    {
+        RemoteChannel = RemoteChannel,
+        NextOutgoingId = 0,
+        IncomingWindow = Window,
+        OutgoingWindow = Window,
+        HandleMax = uint.MaxValue,
+    });
+
+    /// <summary>A session-level flow plus, when given, a link's part.</summary>
+    public Flow CreateFlow() => new()
+    {
+        NextIncomingId = _nextIncomingId,
+        IncomingWindow = Window,
+        NextOutgoingId = NextOutgoingId,
+        OutgoingWindow = Window,
+    };
+
+    public void OnFrame(ulong code, in ReadOnlySequence<byte> body)
+    {
+        AmqpLink? link = null;
+        try
+        {
+            switch (code)
+            {
+                case DescriptorCodes.Attach:
+                    OnAttach(PerformativeDecoder.Decode<Attach>(body, out _));
+                    return;
+                case DescriptorCodes.Flow:
+                    Flow flow = PerformativeDecoder.Decode<Flow>(body, out _);
+                    if (flow.Handle is uint flowHandle)
+                    {
+                        link = Find(flowHandle);
+                        link?.OnFlow(flow);
+                    }
+                    else if (flow.Echo)
+                    {
+                        Connection.Writer.Write(LocalChannel, CreateFlow());
+                    }
+                    return;
+                case DescriptorCodes.Transfer:
+                    Transfer transfer = PerformativeDecoder.Decode<Transfer>(body, out ReadOnlySequence<byte> payload);
+                    _nextIncomingId++;
+                    link = Find(transfer.Handle);
+                    if (link is IncomingLink incoming)
+                    {
+                        incoming.OnTransfer(transfer, payload);
+                    }
+                    else if (link is not null)
+                    {
+                        throw AmqpProtocolException.Link(ErrorConditions.NotAllowed, "Transfer on a link this side sends on.");
+                    }
+                    return;
+                case DescriptorCodes.Disposition:
+                    OnDisposition(PerformativeDecoder.Decode<Disposition>(body, out _));
+                    return;
+                case DescriptorCodes.Detach:
+                    OnDetach(PerformativeDecoder.Decode<Detach>(body, out _));
+                    return;
+            }
+        }
+        catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Link && link is not null)
+        {
+            DetachWithError(link, e.ToError());
+        }
+        catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Session)
+        {
+            Connection.EndSessionWithError(this, e.ToError());
+        }
+    }
+
+    private AmqpLink? Find(uint handle)
+    {
+        lock (_linksGate)
+        {
+            return _links.TryGetValue(handle, out AmqpLink? link) ? link : null;
+        }
+    }
+
+    private void OnAttach(Attach attach)
+    {
+        lock (_linksGate)
+        {
+            if (_links.ContainsKey(attach.Handle))
+            {
+                throw AmqpProtocolException.Session(ErrorConditions.HandleInUse, $"Handle {attach.Handle} is in use.");
+            }
+        }
+        AmqpLink? link;
+        try
+        {
+            link = ServiceBusLinkFactory.Create(this, attach);
+        }
+        catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Link)
+        {
+            Refuse(attach, e.ToError());
+            return;
+        }
+        catch (Core.MessagingException e)
+        {
+            Refuse(attach, ErrorMapper.ToError(e));
+            return;
+        }
+        lock (_linksGate)
+        {
+            _links[attach.Handle] = link;
+        }
+        link.Start();
+    }
+
+    /// <summary>Answers an attach with a null terminus and detaches at once, the spec's way of refusing a link.</summary>
+    public void Refuse(Attach attach, AmqpError error)
+    {
+        Connection.Writer.Write(LocalChannel, new Attach
+        {
+            Name = attach.Name,
+            Handle = attach.Handle,
+            Role = attach.Role == LinkRole.Sender ? LinkRole.Receiver : LinkRole.Sender,
+            SndSettleMode = attach.SndSettleMode,
+            RcvSettleMode = attach.RcvSettleMode,
+            Source = attach.Role == LinkRole.Sender ? attach.Source : null,
+            Target = attach.Role == LinkRole.Sender ? null : attach.Target,
+            InitialDeliveryCount = attach.Role == LinkRole.Receiver ? 0u : null,
+        });
+        Connection.Writer.Write(LocalChannel, new Detach { Handle = attach.Handle, Closed = true, Error = error });
+        AmqpLog.LinkDetached(Connection.Logger, attach.Name, null, error.Condition.ToString(), error.Description ?? "");
+    }
+
+    private void OnDisposition(Disposition disposition)
+    {
+        if (disposition.Role != LinkRole.Receiver)
+        {
+            // The peer settling deliveries it sent: this side settles those on arrival (rcv-settle-mode first).
+            return;
+        }
+        uint first = disposition.First;
+        uint last = disposition.Last ?? first;
+        if (last - first > 10_000)
+        {
+            foreach (uint id in _unsettled.Keys)
+            {
+                if (id - first <= last - first)
+                {
+                    SettleOne(id, disposition);
+                }
+            }
+            return;
+        }
+        for (uint id = first; ; id++)
+        {
+            SettleOne(id, disposition);
+            if (id == last)
+            {
+                break;
+            }
+        }
+    }
+
+    private void SettleOne(uint deliveryId, in Disposition disposition)
+    {
+        if (_unsettled.TryRemove(deliveryId, out (OutgoingLink Link, object? State) entry))
+        {
+            entry.Link.OnDisposition(deliveryId, disposition, entry.State);
+        }
+    }
+
+    /// <summary>Remembers which link sent an unsettled delivery (called under the writer's gate).</summary>
+    public void TrackUnsettled(uint deliveryId, OutgoingLink link, object? state) => _unsettled[deliveryId] = (link, state);
+
+    private void OnDetach(Detach detach)
+    {
+        AmqpLink? link;
+        lock (_linksGate)
+        {
+            if (!_links.Remove(detach.Handle, out link))
+            {
+                // Our detach of a refused or failed link crossed theirs: nothing left to do.
+                return;
+            }
+        }
+        link.Release();
+        if (!link.DetachSent)
+        {
+            link.DetachSent = true;
+            Connection.Writer.Write(LocalChannel, new Detach { Handle = link.Handle, Closed = detach.Closed });
+        }
+    }
+
+    /// <summary>Detaches a link from this side (link scope of the error ladder); safe from any thread.</summary>
+    public void DetachWithError(AmqpLink link, AmqpError? error)
+    {
+        lock (_linksGate)
+        {
+            if (link.DetachSent)
+            {
+                return;
+            }
+            link.DetachSent = true;
+        }
+        link.Release();
+        if (error is not null)
+        {
+            AmqpLog.LinkDetached(Connection.Logger, link.Name, link.Address, error.Condition.ToString(), error.Description ?? "");
+        }
+        Connection.Writer.Write(LocalChannel, new Detach { Handle = link.Handle, Closed = true, Error = error });
+    }
+
+    /// <summary>The session or connection ends: every link stops and gives back what it holds.</summary>
+    public void Release()
+    {
+        List<AmqpLink> links;
+        lock (_linksGate)
+        {
+            links = [.. _links.Values];
+            _links.Clear();
+        }
+        foreach (AmqpLink link in links)
+        {
+            link.Release();
+        }
+    }
+}

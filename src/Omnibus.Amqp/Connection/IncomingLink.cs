@@ -1,0 +1,218 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Omnibus.Amqp.Framing;
+using Omnibus.Amqp.Messaging;
+using Omnibus.Amqp.Performatives;
+using Omnibus.Amqp.ServiceBus;
+using Omnibus.Amqp.Types;
+using Omnibus.Core;
+
+namespace Omnibus.Amqp.Connection;
+
+/// <summary>A whole delivery received on an <see cref="IncomingLink"/>.</summary>
+internal sealed record IncomingDelivery(uint DeliveryId, bool Settled, uint MessageFormat, byte[] Payload, DeliveryState? State);
+
+/// <summary>What an incoming link does with each delivery: send it to an entity, answer a request, run a transaction verb.</summary>
+internal interface IDeliveryHandler
+{
+    /// <summary>Handles one delivery and returns the outcome to settle it with.</summary>
+    Task<DeliveryState> HandleAsync(IncomingLink link, IncomingDelivery delivery, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A link the peer sends on (this side is the receiver). Frames are assembled on the read loop;
+/// whole deliveries are handled one at a time, in order, by a worker, and settled with a
+/// disposition of this side's own (rcv-settle-mode first).
+/// </summary>
+internal sealed class IncomingLink : AmqpLink, IDisposable
+{
+    /// <summary>Credit kept open for the peer; topped up when half is used, so a sender never waits for a flow round trip.</summary>
+    private const uint CreditWindow = 500;
+
+    private readonly IDeliveryHandler _handler;
+    private readonly ulong _maxMessageSize;
+    private readonly DeliveryAssembler _assembler;
+    private readonly Channel<IncomingDelivery> _deliveries = Channel.CreateUnbounded<IncomingDelivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Messaging.LinkTarget? _target;
+    private uint _deliveryCount;
+    private uint _credit;
+
+    public IncomingLink(AmqpSession session, Attach attach, string? address, IDeliveryHandler handler, ulong maxMessageSize, Messaging.LinkTarget? target = null)
+        : base(session, attach, address)
+    {
+        _handler = handler;
+        _maxMessageSize = maxMessageSize;
+        _assembler = new DeliveryAssembler(maxMessageSize);
+        _deliveryCount = attach.InitialDeliveryCount ?? 0;
+        _target = target ?? attach.Target;
+    }
+
+    public override void Start()
+    {
+        Writer.Write(Session.LocalChannel, new Attach
+        {
+            Name = Name,
+            Handle = Handle,
+            Role = LinkRole.Receiver,
+            SndSettleMode = RemoteAttach.SndSettleMode,
+            RcvSettleMode = ReceiverSettleMode.First,
+            Source = RemoteAttach.Source,
+            Target = _target,
+            MaxMessageSize = _maxMessageSize,
+        });
+        _credit = CreditWindow;
+        SendFlow();
+        _ = RunWorkerAsync();
+    }
+
+    private void SendFlow() => Writer.Write(Session.LocalChannel, Session.CreateFlow() with
+    {
+        Handle = Handle,
+        DeliveryCount = _deliveryCount,
+        LinkCredit = _credit,
+    });
+
+    public override void OnFlow(in Flow flow)
+    {
+        if (flow.DeliveryCount is uint count)
+        {
+            // The sender may advance delivery-count (drain); credit stays anchored to what this side granted.
+            uint used = count - _deliveryCount;
+            _deliveryCount = count;
+            _credit = used >= _credit ? 0 : _credit - used;
+        }
+        if (_credit < CreditWindow / 2 || flow.Echo)
+        {
+            _credit = CreditWindow;
+            SendFlow();
+        }
+    }
+
+    /// <summary>Called on the read loop for each transfer frame; the payload is copied before it returns.</summary>
+    public void OnTransfer(in Transfer transfer, in ReadOnlySequence<byte> payload)
+    {
+        Transfer first;
+        byte[] bytes;
+        if (!_assembler.InProgress && !transfer.More)
+        {
+            if (transfer.Aborted)
+            {
+                CountDelivery();
+                return;
+            }
+            if ((ulong)payload.Length > _maxMessageSize)
+            {
+                throw AmqpProtocolException.Link(ErrorConditions.MessageSizeExceeded, $"The message of {payload.Length} bytes exceeds the link's limit of {_maxMessageSize} bytes.");
+            }
+            first = transfer;
+            bytes = payload.ToArray();
+        }
+        else
+        {
+            switch (_assembler.Add(transfer, payload))
+            {
+                case DeliveryAssemblyResult.Incomplete:
+                    return;
+                case DeliveryAssemblyResult.Aborted:
+                    CountDelivery();
+                    return;
+                case DeliveryAssemblyResult.TooLarge:
+                    throw AmqpProtocolException.Link(ErrorConditions.MessageSizeExceeded, $"The message exceeds the link's limit of {_maxMessageSize} bytes.");
+                case DeliveryAssemblyResult.Mismatch:
+                    throw AmqpProtocolException.Link(ErrorConditions.NotAllowed, "A continuation frame names another delivery.");
+                default:
+                    first = _assembler.First;
+                    bytes = _assembler.Message.ToArray();
+                    break;
+            }
+        }
+        if (first.DeliveryId is not uint deliveryId)
+        {
+            throw AmqpProtocolException.Connection(ErrorConditions.DecodeError, "The first transfer of a delivery has no delivery-id.");
+        }
+        CountDelivery();
+        _deliveries.Writer.TryWrite(new IncomingDelivery(deliveryId, first.Settled ?? false, first.MessageFormat ?? 0, bytes, first.State));
+    }
+
+    private void CountDelivery()
+    {
+        _deliveryCount++;
+        _credit = _credit == 0 ? 0 : _credit - 1;
+        if (_credit <= CreditWindow / 2)
+        {
+            _credit = CreditWindow;
+            SendFlow();
+        }
+    }
+
+    private async Task RunWorkerAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        try
+        {
+            await foreach (IncomingDelivery delivery in _deliveries.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            {
+                DeliveryState outcome;
+                try
+                {
+                    outcome = await _handler.HandleAsync(this, delivery, stop).ConfigureAwait(false);
+                }
+                catch (MessagingException e)
+                {
+                    outcome = new Rejected(ErrorMapper.ToError(e));
+                }
+                catch (AmqpDecodeException e)
+                {
+                    outcome = new Rejected(new AmqpError(ErrorConditions.DecodeError, e.Message));
+                }
+                catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Link)
+                {
+                    Fail(e.ToError());
+                    return;
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    AmqpLog.LinkUnexpected(Connection.Logger, Name, e);
+                    outcome = new Rejected(new AmqpError(ErrorConditions.InternalError, "Internal error."));
+                }
+                if (!delivery.Settled)
+                {
+                    Writer.Write(Session.LocalChannel, new Disposition
+                    {
+                        Role = LinkRole.Receiver,
+                        First = delivery.DeliveryId,
+                        Settled = true,
+                        State = outcome,
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override void Release()
+    {
+        _deliveries.Writer.TryComplete();
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        _assembler.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Omnibus.Amqp.Connection;
+using Omnibus.Core.Engine;
+
+namespace Omnibus.Amqp.Listener;
+
+/// <summary>Kestrel's entry point: one <see cref="AmqpConnection"/> per accepted socket.</summary>
+public sealed class AmqpConnectionHandler : ConnectionHandler
+{
+    private readonly Broker _broker;
+    private readonly AmqpListenerOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Created by DI: the broker singleton, the listener options, logging.</summary>
+    public AmqpConnectionHandler(Broker broker, AmqpListenerOptions options, ILoggerFactory loggerFactory)
+    {
+        _broker = broker;
+        _options = options;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var amqp = new AmqpConnection(connection, _broker, _options, _loggerFactory.CreateLogger<AmqpConnection>());
+        await amqp.RunAsync().ConfigureAwait(false);
+    }
+}

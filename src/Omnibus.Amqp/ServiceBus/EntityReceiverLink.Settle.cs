@@ -1,0 +1,156 @@
+using Omnibus.Amqp.Connection;
+using Omnibus.Amqp.Messaging;
+using Omnibus.Amqp.Performatives;
+using Omnibus.Amqp.Transactions;
+using Omnibus.Amqp.Types;
+using Omnibus.Core;
+using Omnibus.Core.Engine;
+
+namespace Omnibus.Amqp.ServiceBus;
+
+internal sealed partial class EntityReceiverLink
+{
+    /// <summary>
+    /// accepted = complete; modified = abandon, or defer with undeliverable-here; rejected with
+    /// com.microsoft:dead-letter = dead-letter with reason; released = abandon. Answered with a
+    /// settled disposition of this side: accepted, or rejected with the lock error.
+    /// </summary>
+    public override void OnDisposition(uint deliveryId, in Disposition disposition, object? state)
+    {
+        if (state is not Guid lockToken)
+        {
+            return;
+        }
+        DeliveryState? outcome = disposition.State;
+        bool answer = !disposition.Settled;
+        _ = SettleAsync(deliveryId, lockToken, outcome, answer);
+    }
+
+    private async Task SettleAsync(uint deliveryId, Guid lockToken, DeliveryState? outcome, bool answer)
+    {
+        DeliveryState reply;
+        try
+        {
+            if (outcome is TransactionalState transactional)
+            {
+                DeliveryState? inner = transactional.Outcome;
+                Connection.Transactions.Enlist(transactional.TxnId, () => ApplyAsync(_receivable, lockToken, inner));
+                reply = new TransactionalState(transactional.TxnId, Accepted.Instance);
+            }
+            else
+            {
+                await ApplyAsync(_receivable, lockToken, outcome).ConfigureAwait(false);
+                reply = Accepted.Instance;
+            }
+        }
+        catch (MessagingException e)
+        {
+            reply = new Rejected(ErrorMapper.ToError(e));
+        }
+        catch (AmqpProtocolException e)
+        {
+            reply = new Rejected(e.ToError());
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            AmqpLog.LinkUnexpected(Connection.Logger, Name, e);
+            reply = new Rejected(new AmqpError(ErrorConditions.InternalError, "Internal error."));
+        }
+        if (answer)
+        {
+            Writer.Write(Session.LocalChannel, new Disposition
+            {
+                Role = LinkRole.Sender,
+                First = deliveryId,
+                Settled = true,
+                State = reply,
+            });
+        }
+    }
+
+    /// <summary>Applies a settlement outcome to a locked message.</summary>
+    public static Task ApplyAsync(Receivable receivable, Guid lockToken, DeliveryState? outcome)
+    {
+        switch (outcome)
+        {
+            case null:
+            case Accepted:
+                return receivable.CompleteAsync(lockToken);
+            case Modified modified when modified.UndeliverableHere == true:
+                return receivable.DeferAsync(lockToken, ToProperties(modified.MessageAnnotations));
+            case Modified modified:
+                return receivable.AbandonAsync(lockToken, ToProperties(modified.MessageAnnotations));
+            case Released:
+                return receivable.AbandonAsync(lockToken);
+            case Rejected rejected:
+                return DeadLetterAsync(receivable, lockToken, rejected.Error);
+            default:
+                throw AmqpProtocolException.Link(ErrorConditions.NotImplemented, "Unsupported outcome " + outcome.GetType().Name + ".");
+        }
+    }
+
+    private static Task DeadLetterAsync(Receivable receivable, Guid lockToken, AmqpError? error)
+    {
+        string? reason = null;
+        string? description = null;
+        Dictionary<string, object?>? properties = null;
+        if (error?.Info is { } info)
+        {
+            foreach (KeyValuePair<object?, object?> pair in info)
+            {
+                // The .NET SDK keys the info map with symbols, rhea with strings.
+                string? key = pair.Key switch
+                {
+                    AmqpSymbol s => s.ToString(),
+                    string s => s,
+                    _ => null,
+                };
+                if (key is null)
+                {
+                    continue;
+                }
+                if (key == Receivable.DeadLetterReasonProperty)
+                {
+                    reason = pair.Value?.ToString();
+                }
+                else if (key == Receivable.DeadLetterDescriptionProperty)
+                {
+                    description = pair.Value?.ToString();
+                }
+                else
+                {
+                    (properties ??= new Dictionary<string, object?>(StringComparer.Ordinal))[key] = AmqpValueConverter.ToCore(pair.Value, key);
+                }
+            }
+        }
+        return receivable.DeadLetterAsync(lockToken, reason, description, properties);
+    }
+
+    /// <summary>A modified outcome's message-annotations are the application properties to change.</summary>
+    public static Dictionary<string, object?>? ToProperties(AmqpMap? map)
+    {
+        if (map is null || map.Count == 0)
+        {
+            return null;
+        }
+        var result = new Dictionary<string, object?>(map.Count, StringComparer.Ordinal);
+        foreach (KeyValuePair<object?, object?> pair in map)
+        {
+            string? key = pair.Key switch
+            {
+                AmqpSymbol s => s.ToString(),
+                string s => s,
+                _ => null,
+            };
+            if (key is not null)
+            {
+                result[key] = AmqpValueConverter.ToCore(pair.Value, key);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,240 @@
+using Omnibus.Amqp.Connection;
+using Omnibus.Amqp.Messaging;
+using Omnibus.Amqp.Performatives;
+using Omnibus.Amqp.Transactions;
+using Omnibus.Amqp.Types;
+using Omnibus.Core;
+using Omnibus.Core.Engine;
+using Omnibus.Core.Messages;
+
+namespace Omnibus.Amqp.ServiceBus;
+
+/// <summary>
+/// A receiver on a queue, subscription or dead-letter queue (this side sends). A pump turns
+/// link credit into core receives: it long-polls while credit is open, answers a drain at once
+/// when nothing is there, and never takes more messages from the core than the peer granted.
+/// PeekLock (rcv-settle-mode second) sends unsettled deliveries tagged with the lock token;
+/// ReceiveAndDelete (snd-settle-mode settled) sends them pre-settled.
+/// </summary>
+internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
+{
+    private static readonly AmqpSymbol LockedUntilUtc = AmqpSymbol.FromString("com.microsoft:locked-until-utc");
+    private static readonly AmqpSymbol TimeoutProperty = AmqpSymbol.FromString("com.microsoft:timeout");
+
+    private readonly Receivable _receivable;
+    private readonly string _entityKey;
+    private readonly ReceiveMode _mode;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _pollGate = new();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private CancellationTokenSource? _poll;
+    private SessionLock? _session;
+    private bool _released;
+
+    public EntityReceiverLink(AmqpSession session, Attach attach, string address, Receivable receivable)
+        : base(session, attach, address)
+    {
+        _receivable = receivable;
+        _entityKey = EntityAddress.Key(address);
+        _mode = attach.SndSettleMode == SenderSettleMode.Settled ? ReceiveMode.ReceiveAndDelete : ReceiveMode.PeekLock;
+    }
+
+    public override void Start() => _ = StartAsync();
+
+    private async Task StartAsync()
+    {
+        try
+        {
+            Source? source = RemoteAttach.Source;
+            AmqpMap? properties = null;
+            if (ServiceBusLinkFactory.TryGetFilter(source, KnownSymbols.SessionFilter, out object? filter))
+            {
+                string? wanted = filter switch
+                {
+                    AmqpDescribed d => d.Value as string,
+                    string s => s,
+                    _ => null,
+                };
+                _session = await _receivable.AcceptSessionAsync(wanted, SessionWait(), _stop.Token).ConfigureAwait(false);
+                Connection.Registry.AddSessionLock(_entityKey, _session);
+                var sessionFilter = new AmqpMap { { KnownSymbols.SessionFilter, _session.SessionId } };
+                source = source! with { Filter = sessionFilter };
+                properties = new AmqpMap { { LockedUntilUtc, _session.LockedUntil.UtcTicks } };
+            }
+            Writer.Write(Session.LocalChannel, new Attach
+            {
+                Name = Name,
+                Handle = Handle,
+                Role = LinkRole.Sender,
+                SndSettleMode = RemoteAttach.SndSettleMode,
+                RcvSettleMode = RemoteAttach.RcvSettleMode,
+                Source = source,
+                Target = RemoteAttach.Target,
+                InitialDeliveryCount = 0,
+                Properties = properties,
+            });
+            await PumpAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (MessagingException e)
+        {
+            if (DetachSent)
+            {
+                return;
+            }
+            // Refused after the fact (session not available / locked): null source, then detach with the error.
+            Session.Refuse(RemoteAttach, ErrorMapper.ToError(e));
+            DetachSent = true;
+            Release();
+        }
+        catch (Exception e)
+        {
+            AmqpLog.LinkUnexpected(Connection.Logger, Name, e);
+            Fail(new AmqpError(ErrorConditions.InternalError, "Internal error."));
+        }
+    }
+
+    private TimeSpan SessionWait()
+    {
+        if (RemoteAttach.Properties is { } props && props.TryGetValue(TimeoutProperty, out object? value))
+        {
+            long ms = value switch
+            {
+                uint u => u,
+                int i => i,
+                long l => l,
+                ulong ul => (long)Math.Min(ul, int.MaxValue),
+                _ => 60_000,
+            };
+            return TimeSpan.FromMilliseconds(Math.Max(0, ms));
+        }
+        return TimeSpan.FromSeconds(60);
+    }
+
+    protected override void OnCreditChanged()
+    {
+        lock (_pollGate)
+        {
+            // A drain or a withdrawn credit must not wait for the long poll to end.
+            if (Draining || Credit == 0)
+            {
+                _poll?.Cancel();
+            }
+        }
+        _wake.Release();
+    }
+
+    private async Task PumpAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            uint credit = Credit;
+            bool drain = Draining;
+            if (credit == 0)
+            {
+                await _wake.WaitAsync(stop).ConfigureAwait(false);
+                continue;
+            }
+            IReadOnlyList<BrokerMessage> messages;
+            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(stop))
+            {
+                lock (_pollGate)
+                {
+                    _poll = poll;
+                }
+                try
+                {
+                    int max = (int)Math.Min(credit, 256);
+                    TimeSpan wait = drain ? TimeSpan.Zero : Timeout.InfiniteTimeSpan;
+                    messages = _session is null
+                        ? await _receivable.ReceiveAsync(max, wait, _mode, poll.Token).ConfigureAwait(false)
+                        : await _receivable.ReceiveAsync(_session, max, wait, _mode, poll.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    messages = [];
+                    drain = Draining;
+                    if (!drain)
+                    {
+                        continue;
+                    }
+                }
+                finally
+                {
+                    lock (_pollGate)
+                    {
+                        _poll = null;
+                    }
+                }
+            }
+            foreach (BrokerMessage message in messages)
+            {
+                Deliver(message);
+            }
+            if (messages.Count == 0 && drain)
+            {
+                CompleteDrain();
+            }
+        }
+    }
+
+    private void Deliver(BrokerMessage message)
+    {
+        // The core hands out at most the credit asked for; should the peer withdraw credit meanwhile,
+        // the delivery still goes (AMQP allows a sender to overrun withdrawn credit it had granted).
+        TryTakeCredit();
+        byte[] payload = MessageMapper.Encode(message);
+        bool settled = _mode == ReceiveMode.ReceiveAndDelete;
+        DeliveryTag tag = settled ? SequenceTag(message.SequenceNumber) : DeliveryTag.FromLockToken(message.LockToken);
+        SendDelivery(tag, payload, settled, message.LockToken);
+    }
+
+    private static DeliveryTag SequenceTag(long sequence)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BitConverter.TryWriteBytes(bytes, sequence);
+        return new DeliveryTag(bytes);
+    }
+
+    public override void Release()
+    {
+        lock (_pollGate)
+        {
+            if (_released)
+            {
+                return;
+            }
+            _released = true;
+        }
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        if (_session is { } session)
+        {
+            Connection.Registry.RemoveSessionLock(_entityKey, session.SessionId);
+            try
+            {
+                _receivable.ReleaseSession(session);
+            }
+            catch (MessagingException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+using Omnibus.Amqp.Connection;
+using Omnibus.Amqp.Messaging;
+using Omnibus.Amqp.Transactions;
+using Omnibus.Core.Messages;
+
+namespace Omnibus.Amqp.ServiceBus;
+
+/// <summary>
+/// Sends deliveries to a queue or topic: a single message or a Service Bus batch (format
+/// 0x80013700, all-or-nothing); <c>x-opt-scheduled-enqueue-time</c> in the future schedules.
+/// Accepted only once the core confirmed the write as durable.
+/// </summary>
+internal sealed class EntitySendHandler(string entityPath) : IDeliveryHandler
+{
+    public async Task<DeliveryState> HandleAsync(IncomingLink link, IncomingDelivery delivery, CancellationToken cancellationToken)
+    {
+        List<BrokerMessage> messages = Decode(delivery);
+        if (delivery.State is TransactionalState transactional)
+        {
+            link.Connection.Transactions.Enlist(transactional.TxnId, () => SendAsync(link, messages));
+            return new TransactionalState(transactional.TxnId, Accepted.Instance);
+        }
+        await SendAsync(link, messages).ConfigureAwait(false);
+        return Accepted.Instance;
+    }
+
+    public static List<BrokerMessage> Decode(IncomingDelivery delivery)
+    {
+        AmqpMessage message = AmqpMessage.Decode(delivery.Payload);
+        if (delivery.MessageFormat == ServiceBusBatch.MessageFormat)
+        {
+            IReadOnlyList<AmqpMessage> inner = ServiceBusBatch.Decode(message);
+            var list = new List<BrokerMessage>(inner.Count);
+            foreach (AmqpMessage m in inner)
+            {
+                list.Add(MessageMapper.ToBroker(m));
+            }
+            return list;
+        }
+        return [MessageMapper.ToBroker(message)];
+    }
+
+    private async Task SendAsync(IncomingLink link, List<BrokerMessage> messages)
+    {
+        if (messages.Count > 0)
+        {
+            // A future x-opt-scheduled-enqueue-time makes the core hold the message until then.
+            await link.Connection.Broker.SendAsync(entityPath, messages).ConfigureAwait(false);
+        }
+    }
+}
