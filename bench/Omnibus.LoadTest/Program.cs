@@ -1,0 +1,47 @@
+using System.Globalization;
+using Omnibus.LoadTest;
+
+// End-to-end AMQP 1.0 load: the same client workload against Omnibus and RabbitMQ (AMQP 1.0
+// plugin) in one run, printing msg/s, p50/p99 latency and the ratio. bench/run-amqp-bench.sh
+// starts both brokers and calls this.
+// Options: --omnibus host:port  --omnibus-queue NAME  --rabbitmq host:port  --seconds N  --size BYTES  --rate N (paced rows)
+string Opt(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
+TimeSpan duration = TimeSpan.FromSeconds(double.Parse(Opt("--seconds", "10"), CultureInfo.InvariantCulture));
+int size = int.Parse(Opt("--size", "1024"), CultureInfo.InvariantCulture);
+int rate = int.Parse(Opt("--rate", "2000"), CultureInfo.InvariantCulture);
+var targets = new List<BrokerTarget>();
+if (Opt("--omnibus", "") is { Length: > 0 } omnibus)
+{
+    string[] hp = omnibus.Split(':');
+    targets.Add(new BrokerTarget("omnibus", hp[0], int.Parse(hp[1], CultureInfo.InvariantCulture), Opt("--omnibus-queue", "bench"),
+        "RootManageSharedAccessKey", "SAS_KEY_VALUE", NeedsCbs: true, KeyName: "RootManageSharedAccessKey", Key: "SAS_KEY_VALUE"));
+}
+if (Opt("--rabbitmq", "") is { Length: > 0 } rabbit)
+{
+    string[] hp = rabbit.Split(':');
+    targets.Add(new BrokerTarget("rabbitmq", hp[0], int.Parse(hp[1], CultureInfo.InvariantCulture), "/queue/bench", "guest", "guest", NeedsCbs: false, KeyName: "guest", Key: "guest"));
+}
+Console.WriteLine($"AMQP 1.0 end-to-end load — {Environment.ProcessorCount} cores, {size}-byte durable messages, {duration.TotalSeconds:F0} s per row, {DateTime.UtcNow:u}");
+var results = new List<RunResult>();
+foreach (int? paced in new int?[] { null, rate })
+{
+    foreach (BrokerTarget target in targets)
+    {
+        RunResult lite = await new LiteWorkload(target, size, senders: 4, window: 100, prefetch: 1000).RunAsync(duration, paced);
+        Console.WriteLine(lite);
+        results.Add(lite);
+        RunResult sdk = await new SdkWorkload(target, size, senders: 4, batchSize: 50, prefetch: 1000).RunAsync(duration, paced);
+        Console.WriteLine(sdk);
+        results.Add(sdk);
+    }
+}
+Console.WriteLine();
+Console.WriteLine("ratio Omnibus / RabbitMQ (throughput; same client, same workload):");
+foreach (IGrouping<(string, string), RunResult> g in results.GroupBy(r => (r.Client, r.Mode)))
+{
+    RunResult? o = g.FirstOrDefault(r => r.Broker == "omnibus");
+    RunResult? q = g.FirstOrDefault(r => r.Broker == "rabbitmq");
+    string ratio = o is { Error: null } && q is { Error: null, MessagesPerSecond: > 0 } ? $"{o.MessagesPerSecond / q.MessagesPerSecond:F2}x" : "n/a (a side failed or was not run)";
+    Console.WriteLine($"  {g.Key.Item1,-10} {g.Key.Item2,-10} {ratio}");
+}
+return 0;
