@@ -51,7 +51,7 @@ internal sealed partial class ManagementHandler
 
     private (int, AmqpMap) Peek(AmqpMap body)
     {
-        long from = ManagementValues.Long(body, "from-sequence-number") ?? 0;
+        long from = WireSequenceNumbers.FromWire(ManagementValues.Long(body, "from-sequence-number") ?? 0);
         int count = (int)(ManagementValues.Long(body, "message-count") ?? 1);
         string? sessionId = ManagementValues.String(body, "session-id");
         IReadOnlyList<BrokerMessage> messages = Receivable.Peek(from, Math.Max(1, count), sessionId);
@@ -78,18 +78,20 @@ internal sealed partial class ManagementHandler
             }
         }
         long[] sequenceNumbers = messages.Count == 0 ? [] : await connection.Broker.SendAsync(entityPath, messages).ConfigureAwait(false);
+        sequenceNumbers = [.. sequenceNumbers.Select(WireSequenceNumbers.ToWire)];
         return Ok(new AmqpMap { { "sequence-numbers", sequenceNumbers } });
     }
 
     private async Task<(int, AmqpMap)> CancelScheduledAsync(AmqpMap body)
     {
-        await connection.Broker.CancelScheduledAsync(entityPath, ManagementValues.Longs(body, "sequence-numbers")).ConfigureAwait(false);
+        long[] sequenceNumbers = [.. ManagementValues.Longs(body, "sequence-numbers").Select(WireSequenceNumbers.FromWire)];
+        await connection.Broker.CancelScheduledAsync(entityPath, sequenceNumbers).ConfigureAwait(false);
         return Ok(new AmqpMap());
     }
 
     private async Task<(int, AmqpMap)> ReceiveBySequenceNumberAsync(AmqpMap body)
     {
-        long[] sequenceNumbers = ManagementValues.Longs(body, "sequence-numbers");
+        long[] sequenceNumbers = [.. ManagementValues.Longs(body, "sequence-numbers").Select(WireSequenceNumbers.FromWire)];
         ReceiveMode mode = ManagementValues.Long(body, "receiver-settle-mode") == 0 ? ReceiveMode.ReceiveAndDelete : ReceiveMode.PeekLock;
         SessionLock? session = SessionLockFor(ManagementValues.String(body, "session-id"));
         IReadOnlyList<BrokerMessage> messages = await Receivable.ReceiveDeferredAsync(sequenceNumbers, mode, session).ConfigureAwait(false);

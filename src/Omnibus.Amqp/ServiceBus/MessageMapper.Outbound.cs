@@ -21,9 +21,9 @@ internal static partial class MessageMapper
     {
         var annotations = new AmqpMap
         {
-            { SequenceNumberKey, message.SequenceNumber },
+            { SequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
             { EnqueuedTimeKey, AmqpTimestamp.FromDateTimeOffset(message.EnqueuedTime) },
-            { EnqueueSequenceNumberKey, message.SequenceNumber },
+            { EnqueueSequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
             { MessageStateKey, (int)message.State },
         };
         if (message.LockedUntil != default)
