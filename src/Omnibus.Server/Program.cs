@@ -1,2 +1,3 @@
-// Placeholder entry point; the host is built under issue 5.
-return 0;
+using Omnibus.Server.Cli;
+
+return await OmnibusCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

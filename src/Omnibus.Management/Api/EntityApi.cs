@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Omnibus.Core.Engine;
+using Omnibus.Core.Entities;
+using Omnibus.Management.Metrics;
+
+namespace Omnibus.Management.Api;
+
+/// <summary>JSON entity management for the CLI and scripts: the core's own descriptions, plus counts.</summary>
+internal static class EntityApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/entities", (Broker b) => EntitySnapshot.All(b).Select(EntityCounts.From));
+
+        api.MapGet("/queues", (Broker b) => b.ListQueues());
+        api.MapGet("/queues/{**name}", (Broker b, string name) => new { Description = b.GetQueue(name), Counts = EntityCounts.From(b.GetQueueRuntimeInfo(name)) });
+        api.MapPut("/queues/{**name}", (Broker b, string name, QueueDescription body) =>
+            b.ListQueues().Any(q => Same(q.Name, name)) ? Results.Ok(b.UpdateQueue(body with { Name = name })) : Results.Created($"/api/queues/{name}", b.CreateQueue(body with { Name = name })));
+        api.MapDelete("/queues/{**name}", (Broker b, string name) => { b.DeleteQueue(name); return Results.NoContent(); });
+
+        api.MapGet("/topics", (Broker b) => b.ListTopics());
+        api.MapGet("/topics/{topic}/subscriptions", (Broker b, string topic) => b.ListSubscriptions(topic));
+        api.MapGet("/topics/{topic}/subscriptions/{name}", (Broker b, string topic, string name) => new
+        {
+            Description = b.GetSubscription(topic, name),
+            Rules = b.GetRules(topic, name),
+            Counts = EntityCounts.From(b.GetSubscriptionRuntimeInfo(topic, name)),
+        });
+        api.MapPut("/topics/{topic}/subscriptions/{name}", (Broker b, string topic, string name, SubscriptionDescription body, string? filter) =>
+            b.ListSubscriptions(topic).Any(s => Same(s.Name, name))
+                ? Results.Ok(b.UpdateSubscription(body with { TopicName = topic, Name = name }))
+                : Results.Created($"/api/topics/{topic}/subscriptions/{name}", b.CreateSubscription(body with { TopicName = topic, Name = name },
+                    filter is null ? null : new RuleDescription { Name = RuleDescription.DefaultRuleName, Filter = RuleFilterDescription.Sql(filter) })));
+        api.MapDelete("/topics/{topic}/subscriptions/{name}", (Broker b, string topic, string name) => { b.DeleteSubscription(topic, name); return Results.NoContent(); });
+        api.MapGet("/topics/{**name}", (Broker b, string name) =>
+        {
+            var info = b.GetTopicRuntimeInfo(name);
+            return new { Description = b.GetTopic(name), info.SubscriptionCount, info.SizeInBytes, Sent = info.Totals.Sent };
+        });
+        api.MapPut("/topics/{**name}", (Broker b, string name, TopicDescription body) =>
+            b.ListTopics().Any(t => Same(t.Name, name)) ? Results.Ok(b.UpdateTopic(body with { Name = name })) : Results.Created($"/api/topics/{name}", b.CreateTopic(body with { Name = name })));
+        api.MapDelete("/topics/{**name}", (Broker b, string name) => { b.DeleteTopic(name); return Results.NoContent(); });
+    }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Counts and totals of one entity, flattened for JSON and tables.</summary>
+public sealed record EntityCounts(string Kind, string Path, long Active, long Scheduled, long Deferred, long DeadLettered, long SizeInBytes,
+    long Sent, long Received, long Completed, long Abandoned, long DeadLetteredTotal, long Expired)
+{
+    public static EntityCounts From(EntitySnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Kind, s.Path, s.Active, s.Scheduled, s.Deferred, s.DeadLettered, s.SizeInBytes,
+            s.Totals.Sent, s.Totals.Received, s.Totals.Completed, s.Totals.Abandoned, s.Totals.DeadLettered, s.Totals.Expired);
+    }
+
+    public static EntityCounts From(Core.Engine.EntityRuntimeInfo rt)
+    {
+        ArgumentNullException.ThrowIfNull(rt);
+        string kind = rt.Path.Contains("/Subscriptions/", StringComparison.OrdinalIgnoreCase) ? "subscription" : "queue";
+        return From(new EntitySnapshot(kind, rt.Path, rt.ActiveMessageCount, rt.ScheduledMessageCount, rt.DeferredMessageCount, rt.DeadLetterMessageCount, rt.SizeInBytes, rt.Totals));
+    }
+}

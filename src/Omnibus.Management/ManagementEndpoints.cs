@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Omnibus.Core.Engine;
+using Omnibus.Management.Api;
+using Omnibus.Management.Atom;
+using Omnibus.Management.Health;
+using Omnibus.Management.Metrics;
+using Omnibus.Management.Security;
+using Prometheus;
+
+namespace Omnibus.Management;
+
+/// <summary>Registers and maps the HTTP surfaces: health, /metrics, the JSON /api, and the Service Bus administration API.</summary>
+public static class ManagementEndpoints
+{
+    /// <summary>Adds the services the HTTP surfaces need. The host registers the <see cref="Broker"/> itself.</summary>
+    public static IServiceCollection AddOmnibusManagement(this IServiceCollection services, Action<ManagementOptions>? configure = null)
+    {
+        services.AddOptions<ManagementOptions>().Configure(o => configure?.Invoke(o));
+        services.AddSingleton(sp => new BrokerMetrics(sp.GetRequiredService<Broker>()));
+        services.AddSingleton<SasEndpointFilter>();
+        services.AddSingleton<ApiErrorFilter>();
+        services.AddHealthChecks().AddCheck<BrokerReadyCheck>("broker", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>Maps /health/live, /health/ready, /metrics, /api/... and the ATOM administration catch-all.</summary>
+    public static void MapOmnibusManagement(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<BrokerMetrics>().Registry);
+        RouteGroupBuilder api = app.MapGroup("/api").AddEndpointFilter<SasEndpointFilter>().AddEndpointFilter<ApiErrorFilter>();
+        EntityApi.Map(api);
+        MessageApi.Map(api);
+        app.MapServiceBusAdministration();
+    }
+}

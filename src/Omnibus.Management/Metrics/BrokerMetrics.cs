@@ -1,0 +1,124 @@
+using Omnibus.Core;
+using Omnibus.Core.Engine;
+using Prometheus;
+
+namespace Omnibus.Management.Metrics;
+
+/// <summary>
+/// Prometheus metrics of one broker, in a registry of its own (so several in-process hosts never share series).
+/// Per-entity figures are read from the core when /metrics is scraped, so sending and receiving pay nothing for them.
+/// </summary>
+public sealed class BrokerMetrics
+{
+    private readonly Broker _broker;
+    private readonly string _dataDirectory;
+    private readonly Gauge _messages;
+    private readonly Gauge _sizeBytes;
+    private readonly Counter _sent, _received, _completed, _abandoned, _deadLettered, _expired;
+    private readonly Counter _errors;
+    private readonly Gauge _entities;
+    private readonly Gauge _diskFree, _diskTotal;
+    private HashSet<string> _known = [];
+
+    public BrokerMetrics(Broker broker)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        _broker = broker;
+        _dataDirectory = broker.DataDirectory;
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        DotNetStats.Register(Registry);
+        MetricFactory f = Prometheus.Metrics.WithCustomRegistry(Registry);
+        string[] entity = ["entity"];
+        _messages = f.CreateGauge("omnibus_messages", "Messages held by a queue or subscription, by state (active, scheduled, deferred, dead_lettered).",
+            new GaugeConfiguration { LabelNames = ["entity", "state"] });
+        _sizeBytes = f.CreateGauge("omnibus_entity_size_bytes", "Bytes of unsettled messages of a queue, or of the log of a topic.", new GaugeConfiguration { LabelNames = entity });
+        _sent = f.CreateCounter("omnibus_messages_sent_total", "Messages accepted by a queue or topic.", new CounterConfiguration { LabelNames = entity });
+        _received = f.CreateCounter("omnibus_messages_received_total", "Messages handed to receivers.", new CounterConfiguration { LabelNames = entity });
+        _completed = f.CreateCounter("omnibus_messages_completed_total", "Messages completed.", new CounterConfiguration { LabelNames = entity });
+        _abandoned = f.CreateCounter("omnibus_messages_abandoned_total", "Messages abandoned.", new CounterConfiguration { LabelNames = entity });
+        _deadLettered = f.CreateCounter("omnibus_messages_dead_lettered_total", "Messages moved to the dead-letter queue.", new CounterConfiguration { LabelNames = entity });
+        _expired = f.CreateCounter("omnibus_messages_expired_total", "Messages that expired (TTL).", new CounterConfiguration { LabelNames = entity });
+        _errors = f.CreateCounter("omnibus_errors_total", "Failed requests on the HTTP surfaces, by error kind.", new CounterConfiguration { LabelNames = ["kind"] });
+        _entities = f.CreateGauge("omnibus_entities", "Entities by kind.", new GaugeConfiguration { LabelNames = ["kind"] });
+        _diskFree = f.CreateGauge("omnibus_data_disk_free_bytes", "Free bytes on the volume holding the data directory.");
+        _diskTotal = f.CreateGauge("omnibus_data_disk_total_bytes", "Size of the volume holding the data directory.");
+        Registry.AddBeforeCollectCallback(Refresh);
+    }
+
+    /// <summary>The registry /metrics serves.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Counts a failed request by kind (a <see cref="MessagingErrorCode"/> name, Unauthorized, BadRequest).</summary>
+    public void CountError(string kind) => _errors.WithLabels(kind).Inc();
+
+    private void Refresh()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int queues = 0, topics = 0, subscriptions = 0;
+        try
+        {
+            foreach (EntitySnapshot e in EntitySnapshot.All(_broker))
+            {
+                seen.Add(e.Path);
+                _ = e.Kind switch { "queue" => queues++, "topic" => topics++, _ => subscriptions++ };
+                Publish(e);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // shutting down: the last scrape keeps its figures
+        }
+        foreach (string gone in _known.Except(seen))
+        {
+            Forget(gone);
+        }
+        _known = seen;
+        _entities.WithLabels("queue").Set(queues);
+        _entities.WithLabels("topic").Set(topics);
+        _entities.WithLabels("subscription").Set(subscriptions);
+        try
+        {
+            var drive = new DriveInfo(_dataDirectory);
+            _diskFree.Set(drive.AvailableFreeSpace);
+            _diskTotal.Set(drive.TotalSize);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // No volume figures on this platform; the other series still publish.
+        }
+    }
+
+    private void Publish(EntitySnapshot e)
+    {
+        if (e.Kind != "topic")
+        {
+            _messages.WithLabels(e.Path, "active").Set(e.Active);
+            _messages.WithLabels(e.Path, "scheduled").Set(e.Scheduled);
+            _messages.WithLabels(e.Path, "deferred").Set(e.Deferred);
+            _messages.WithLabels(e.Path, "dead_lettered").Set(e.DeadLettered);
+            _received.WithLabels(e.Path).IncTo(e.Totals.Received);
+            _completed.WithLabels(e.Path).IncTo(e.Totals.Completed);
+            _abandoned.WithLabels(e.Path).IncTo(e.Totals.Abandoned);
+            _deadLettered.WithLabels(e.Path).IncTo(e.Totals.DeadLettered);
+            _expired.WithLabels(e.Path).IncTo(e.Totals.Expired);
+        }
+        if (e.Kind != "subscription")
+        {
+            _sent.WithLabels(e.Path).IncTo(e.Totals.Sent);
+        }
+        _sizeBytes.WithLabels(e.Path).Set(e.SizeInBytes);
+    }
+
+    private void Forget(string path)
+    {
+        foreach (string state in (string[])["active", "scheduled", "deferred", "dead_lettered"])
+        {
+            _messages.RemoveLabelled(path, state);
+        }
+        foreach (Collector<Counter.Child> c in new[] { _sent, _received, _completed, _abandoned, _deadLettered, _expired })
+        {
+            c.RemoveLabelled(path);
+        }
+        _sizeBytes.RemoveLabelled(path);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Omnibus.Storage;
+
+namespace Omnibus.Server.Configuration;
+
+/// <summary>
+/// Every setting of the server, one class per area, read from .NET configuration (appsettings.json,
+/// OMNIBUS__Area__Key environment variables, --Omnibus:Area:Key=value arguments) under the <c>Omnibus</c>
+/// section. Defaults live here and in docs/server.md.
+/// </summary>
+internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown)
+{
+    public const string Section = "Omnibus";
+
+    /// <summary>Reads and validates everything; <paramref name="errors"/> gets one line per bad setting.</summary>
+    public static OmnibusSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
+    {
+        var all = new List<string>();
+        StorageSettings storage = StorageSettings.Load(configuration, all);
+        HttpSettings http = HttpSettings.Load(configuration, all);
+        AmqpSettings amqp = AmqpSettings.Load(configuration, all);
+        AuthSettings auth = AuthSettings.Load(configuration, all);
+        EntitiesSettings entities = EntitiesSettings.Load(configuration, all);
+        ShutdownSettings shutdown = ShutdownSettings.Load(configuration, all);
+        if (amqp.Enabled && amqp.Port == http.Port)
+        {
+            all.Add($"{Section}:Amqp:Port and {Section}:Http:Port are both {http.Port}: they must differ.");
+        }
+        errors = all;
+        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown);
+    }
+
+    internal static SettingsReader Reader(IConfiguration configuration, string area) => new(configuration, $"{Section}:{area}");
+
+    internal static IPAddress Address(SettingsReader r, string fallback)
+    {
+        string raw = r.String("Host", fallback);
+        if (raw is "*" or "0.0.0.0")
+        {
+            return IPAddress.Any;
+        }
+        if (raw.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+        if (IPAddress.TryParse(raw, out IPAddress? ip))
+        {
+            return ip;
+        }
+        r.Fail("Host", $"'{raw}' is not an IP address (use 0.0.0.0, *, localhost or an address).");
+        return IPAddress.Any;
+    }
+}
+
+/// <summary><c>Omnibus:Storage</c> — where and how messages are stored.</summary>
+internal sealed record StorageSettings(string DataDirectory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval)
+{
+    public static StorageSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "Storage");
+        string dir = r.String("DataDirectory", "data");
+        string durabilityText = r.String("Durability", "always");
+        DurabilityPolicy durability = DurabilityPolicy.Always;
+        try
+        {
+            durability = DurabilityPolicy.Parse(durabilityText);
+        }
+        catch (FormatException)
+        {
+            r.Fail("Durability", $"'{durabilityText}' is not allowed: use always, none, or interval:<ms> with ms from 1 to 60000.");
+        }
+        long segmentMiB = r.Long("SegmentSizeMiB", 64, 1, 4096);
+        int sweepMs = r.Int("SweepIntervalMs", 100, 1, 60_000);
+        errors.AddRange(r.Errors);
+        return new StorageSettings(dir, durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs));
+    }
+}
+
+/// <summary><c>Omnibus:Http</c> — the HTTP listener (administration API, /api, health, metrics).</summary>
+internal sealed record HttpSettings(IPAddress Host, int Port, bool RequireAuthorization)
+{
+    public static HttpSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "Http");
+        var s = new HttpSettings(OmnibusSettings.Address(r, "0.0.0.0"), r.Int("Port", 5300, 1, 65535), r.Bool("RequireAuthorization", true));
+        errors.AddRange(r.Errors);
+        return s;
+    }
+}
+
+/// <summary><c>Omnibus:Amqp</c> — the AMQP 1.0 listener.</summary>
+internal sealed record AmqpSettings(bool Enabled, IPAddress Host, int Port, int MaxFrameSize, int MaxMessageSizeKiB, TimeSpan IdleTimeout)
+{
+    public static AmqpSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "Amqp");
+        var s = new AmqpSettings(
+            r.Bool("Enabled", true),
+            OmnibusSettings.Address(r, "0.0.0.0"),
+            r.Int("Port", 5672, 1, 65535),
+            r.Int("MaxFrameSize", 65536, 512, 16 * 1024 * 1024),
+            r.Int("MaxMessageSizeKiB", 4096, 1, 102_400),
+            r.Duration("IdleTimeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)));
+        errors.AddRange(r.Errors);
+        return s;
+    }
+}
+
+/// <summary><c>Omnibus:Auth</c> — shared access keys accepted on every listener.</summary>
+internal sealed record AuthSettings(IReadOnlyDictionary<string, string> SharedAccessKeys)
+{
+    public const string DefaultKeyName = "RootManageSharedAccessKey";
+    public const string DefaultKey = "SAS_KEY_VALUE";
+
+    public static AuthSettings Load(IConfiguration c, List<string> errors)
+    {
+        IConfigurationSection keys = c.GetSection($"{OmnibusSettings.Section}:Auth:SharedAccessKeys");
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (IConfigurationSection k in keys.GetChildren())
+        {
+            if (string.IsNullOrEmpty(k.Value))
+            {
+                errors.Add($"{OmnibusSettings.Section}:Auth:SharedAccessKeys:{k.Key} is empty: give the key a value.");
+            }
+            else
+            {
+                map[k.Key] = k.Value;
+            }
+        }
+        if (map.Count == 0)
+        {
+            map[DefaultKeyName] = DefaultKey;
+        }
+        return new AuthSettings(map);
+    }
+}
+
+/// <summary><c>Omnibus:Entities</c> — entities to create at start-up from a Service Bus emulator Config.json.</summary>
+internal sealed record EntitiesSettings(string? ConfigFile)
+{
+    public static EntitiesSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "Entities");
+        string? file = r.OptionalString("ConfigFile");
+        if (file is not null && !File.Exists(file))
+        {
+            r.Fail("ConfigFile", $"'{Path.GetFullPath(file)}' does not exist.");
+        }
+        errors.AddRange(r.Errors);
+        return new EntitiesSettings(file);
+    }
+}
+
+/// <summary><c>Omnibus:Shutdown</c> — how long in-flight work may take after SIGTERM before the host stops anyway.</summary>
+internal sealed record ShutdownSettings(TimeSpan Timeout)
+{
+    public static ShutdownSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "Shutdown");
+        var s = new ShutdownSettings(r.Duration("Timeout", TimeSpan.FromSeconds(15), TimeSpan.Zero, TimeSpan.FromMinutes(10)));
+        errors.AddRange(r.Errors);
+        return s;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Omnibus.Server.Hosting;
+
+/// <summary>The server's log events (stable ids: 1xx start-up, 2xx shutdown, 3xx entities).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Information, "Omnibus opened {DataDirectory} in {ElapsedMs} ms: {Queues} queues, {Topics} topics, durability {Durability}")]
+    public static partial void BrokerOpened(ILogger logger, string dataDirectory, long elapsedMs, int queues, int topics, string durability);
+
+    [LoggerMessage(101, LogLevel.Information, "Listening: HTTP (administration, /api, /metrics, /health) on {HttpEndpoint}; AMQP on {AmqpEndpoint}")]
+    public static partial void Listening(ILogger logger, string httpEndpoint, string amqpEndpoint);
+
+    [LoggerMessage(102, LogLevel.Information, "Ready in {ElapsedMs} ms after process start")]
+    public static partial void Ready(ILogger logger, long elapsedMs);
+
+    [LoggerMessage(103, LogLevel.Warning, "AMQP is disabled (Omnibus:Amqp:Enabled=false); only the HTTP surfaces are served")]
+    public static partial void AmqpDisabled(ILogger logger);
+
+    [LoggerMessage(200, LogLevel.Information, "Stopping: listeners closed, flushing and closing the store")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(201, LogLevel.Information, "Stopped cleanly")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(300, LogLevel.Information, "Entities file: {Kind} {Name} {Action}")]
+    public static partial void EntityProvisioned(ILogger logger, string kind, string name, string action);
+}
