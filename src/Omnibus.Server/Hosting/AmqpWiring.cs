@@ -1,24 +1,35 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Omnibus.Amqp.Listener;
 using Omnibus.Server.Configuration;
 
 namespace Omnibus.Server.Hosting;
 
-/// <summary>
-/// The only place the host touches the AMQP front-end. The AMQP listener (src/Omnibus.Amqp) is not in the
-/// tree yet, so the AMQP port is reserved but serves nothing; this file switches to
-/// <c>services.AddOmnibusAmqp</c> / <c>listenOptions.UseOmnibusAmqp()</c> once it lands.
-/// </summary>
+/// <summary>The only place the host touches the AMQP front-end: its services and its Kestrel endpoint.</summary>
 internal static class AmqpWiring
 {
-    /// <summary>Whether this build carries the AMQP listener; without it the AMQP port is not opened at all.</summary>
-    public static bool Available => false;
+    /// <summary>Whether this build carries the AMQP listener (kept so the host reads the same with or without it).</summary>
+    public static bool Available => true;
 
     public static void AddServices(IServiceCollection services, OmnibusSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
+        if (!settings.Amqp.Enabled)
+        {
+            return;
+        }
+        services.AddOmnibusAmqp(o =>
+        {
+            o.MaxFrameSize = (uint)settings.Amqp.MaxFrameSize;
+            o.MaxMessageSize = (ulong)settings.Amqp.MaxMessageSizeKiB * 1024;
+            o.IdleTimeout = settings.Amqp.IdleTimeout;
+            o.SharedAccessKeys.Clear();
+            foreach (KeyValuePair<string, string> k in settings.Auth.SharedAccessKeys)
+            {
+                o.SharedAccessKeys[k.Key] = k.Value;
+            }
+        });
     }
 
-    public static void UseAmqp(ListenOptions listen) => ArgumentNullException.ThrowIfNull(listen);
+    public static void UseAmqp(ListenOptions listen) => listen.UseOmnibusAmqp();
 }
