@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using Omnibus.Server.Cli;
+using Omnibus.Server.Hosting;
+
+namespace Omnibus.Server.Tests;
+
+public sealed class ConfigurationTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "omnibus-config-tests", Guid.NewGuid().ToString("N"));
+
+    public ConfigurationTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<(int Code, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        // Generic keys first: a later --Omnibus:... argument overrides an earlier one, as .NET command-line configuration does.
+        string[] all = [$"--data={Path.Combine(_dir, "data")}", $"--Omnibus:Http:Port={TestServer.FreePort()}", $"--Omnibus:Amqp:Port={TestServer.FreePort()}", "--Logging:LogLevel:Default=Warning", .. args];
+        // A wrongly accepted configuration would start a server that never returns: fail instead of hanging.
+        int code = await OmnibusCli.RunAsync(all, output, error).WaitAsync(TimeSpan.FromSeconds(60));
+        return (code, error.ToString());
+    }
+
+    [Theory]
+    [InlineData("--Omnibus:Http:Port=70000", "Omnibus:Http:Port", "from 1 to 65535")]
+    [InlineData("--Omnibus:Amqp:Port=abc", "Omnibus:Amqp:Port", "from 1 to 65535")]
+    [InlineData("--Omnibus:Storage:Durability=sometimes", "Omnibus:Storage:Durability", "interval:<ms> with ms from 1 to 60000")]
+    [InlineData("--Omnibus:Storage:SegmentSizeMiB=0", "Omnibus:Storage:SegmentSizeMiB", "from 1 to 4096")]
+    [InlineData("--Omnibus:Amqp:IdleTimeout=00:00:01", "Omnibus:Amqp:IdleTimeout", "from 00:00:05 to 01:00:00")]
+    [InlineData("--Omnibus:Http:RequireAuthorization=maybe", "Omnibus:Http:RequireAuthorization", "true or false")]
+    [InlineData("--Omnibus:Http:Host=not-an-address", "Omnibus:Http:Host", "not an IP address")]
+    public async Task A_bad_setting_stops_the_server_naming_the_setting_and_its_range(string arg, string setting, string range)
+    {
+        (int code, string error) = await RunAsync(arg);
+        Assert.Equal(ExitCodes.BadConfiguration, code);
+        Assert.Contains(setting, error, StringComparison.Ordinal);
+        Assert.Contains(range, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_bad_setting_is_reported_at_once()
+    {
+        (int code, string error) = await RunAsync("--Omnibus:Http:Port=0", "--Omnibus:Storage:SweepIntervalMs=-5");
+        Assert.Equal(ExitCodes.BadConfiguration, code);
+        Assert.Contains("Omnibus:Http:Port", error, StringComparison.Ordinal);
+        Assert.Contains("Omnibus:Storage:SweepIntervalMs", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_entities_file_stops_the_server_naming_the_file()
+    {
+        string missing = Path.Combine(_dir, "nope", "Config.json");
+        (int code, string error) = await RunAsync($"--entities={missing}");
+        Assert.Equal(ExitCodes.BadConfiguration, code);
+        Assert.Contains("Omnibus:Entities:ConfigFile", error, StringComparison.Ordinal);
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_entities_file_stops_the_server_naming_the_entity_and_property()
+    {
+        string file = Path.Combine(_dir, "Config.json");
+        await File.WriteAllTextAsync(file, """{"UserConfig":{"Namespaces":[{"Name":"sbemulatorns","Queues":[{"Name":"q","Properties":{"LockDuration":"soon"}}]}]}}""");
+        (int code, string error) = await RunAsync($"--entities={file}");
+        Assert.Equal(ExitCodes.BadConfiguration, code);
+        Assert.Contains("queue 'q': LockDuration must be an ISO 8601 duration", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_entity_the_broker_refuses_stops_the_server_with_its_reason()
+    {
+        string file = Path.Combine(_dir, "Config.json");
+        await File.WriteAllTextAsync(file, """{"UserConfig":{"Namespaces":[{"Name":"ns","Queues":[{"Name":"q","Properties":{"LockDuration":"PT1H"}}]}]}}""");
+        (int code, string error) = await RunAsync($"--entities={file}");
+        Assert.Equal(ExitCodes.BadConfiguration, code);
+        Assert.Contains("LockDuration", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_stops_the_server_naming_the_port_setting()
+    {
+        using var taken = new TcpListener(IPAddress.Any, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        (int code, string error) = await RunAsync($"--Omnibus:Http:Port={port}");
+        Assert.Equal(ExitCodes.CannotListen, code);
+        Assert.Contains($"Omnibus:Http:Port {port}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_port_for_http_and_amqp_is_refused()
+    {
+        int port = TestServer.FreePort();
+        (int code, string error) = await RunAsync($"--Omnibus:Http:Port={port}", $"--Omnibus:Amqp:Port={port}");
+        Assert.Equal(ExitCodes.BadConfiguration, code);
+        Assert.Contains("must differ", error, StringComparison.Ordinal);
+    }
+}
