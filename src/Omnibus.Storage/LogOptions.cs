@@ -21,6 +21,12 @@ public sealed record LogOptions
     /// <summary>Deletion of old segments for stream-style logs. Default unlimited.</summary>
     public RetentionPolicy Retention { get; init; } = RetentionPolicy.Unlimited;
 
+    /// <summary>
+    /// Prepare the next segment of a busy log (one that has filled a segment) as a zero-filled file
+    /// ahead of time, so appends overwrite existing blocks and each fdatasync is cheaper. Default true.
+    /// </summary>
+    public bool PreallocateSegments { get; init; } = true;
+
     /// <summary>Verify every record's CRC when reading. Default true.</summary>
     public bool VerifyChecksumsOnRead { get; init; } = true;
 

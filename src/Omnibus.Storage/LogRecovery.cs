@@ -126,10 +126,11 @@ internal static class LogRecovery
         return files;
     }
 
-    public static Segment CreateSegment(string directory, long baseSequence)
+    public static Segment CreateSegment(string directory, long baseSequence, SegmentPreallocator? preallocator = null)
     {
         string path = Path.Combine(directory, Segment.FileName(baseSequence));
-        SafeFileHandle handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        bool preallocated = preallocator?.TryTakeSpare(path) == true;
+        SafeFileHandle handle = File.OpenHandle(path, preallocated ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         try
         {
             Span<byte> header = stackalloc byte[SegmentHeader.Size];
@@ -162,13 +163,17 @@ internal static class LogRecovery
             ScanResult scan = SegmentScanner.Scan(handle, length, baseSequence, options.IndexInterval, index);
             if (scan.Stop != ScanStop.CleanEnd || scan.RecordsPastConsistentEnd > 0)
             {
+                // (A clean end before the file's end is a preallocated segment whose trim at seal was lost: fine.)
                 throw new StorageCorruptionException(
                     $"Sealed segment '{path}' has a damaged record at byte {scan.StopPosition} (sequence {scan.NextSequence}); " +
                     "it is not the log's tail, so nothing was truncated. Restore the file or remove the log deliberately.")
                 { FilePath = path, Position = scan.StopPosition };
             }
-            var segment = Loaded(new Segment(path, baseSequence, handle, index), length, scan.NextSequence, scan.FirstTimestampMs, scan.LastTimestampMs);
-            TryWriteIndex(segment);
+            var segment = Loaded(new Segment(path, baseSequence, handle, index), scan.ConsistentEnd, scan.NextSequence, scan.FirstTimestampMs, scan.LastTimestampMs);
+            if (scan.ConsistentEnd == length)
+            {
+                TryWriteIndex(segment);
+            }
             rebuilt.Add(segment.IndexPath);
             return segment;
         }
@@ -242,7 +247,9 @@ internal static class LogRecovery
             var index = new SparseIndex();
             ScanResult scan = SegmentScanner.Scan(handle, length, baseSequence, options.IndexInterval, index);
             var report = new RecoveryReport { TailSegment = path, RewroteTornSegmentHeader = rewroteHeader };
-            if (scan.ConsistentEnd < length)
+            // Zeros after the last record are a preallocated segment's free space: kept, not a repair.
+            bool zeroTail = scan.Stop == ScanStop.CleanEnd && scan.RecordsPastConsistentEnd == 0;
+            if (scan.ConsistentEnd < length && !zeroTail)
             {
                 // A length field damaged to point past the end looks like a torn write; only the absence
                 // of any intact record after it proves the tail really is torn.
@@ -293,14 +300,12 @@ internal static class LogRecovery
 
     private static bool IsTornCreation(SafeFileHandle handle, long length)
     {
-        if (length > SegmentHeader.Size)
-        {
-            return false;
-        }
         if (length < SegmentHeader.Size)
         {
             return true;
         }
+        // A preallocated spare is all zeros until its header is written: a crash in between leaves
+        // a zero header (and nothing after it, since the header is flushed before any record).
         Span<byte> header = stackalloc byte[SegmentHeader.Size];
         RandomAccess.Read(handle, header, 0);
         return header.IndexOfAnyExcept((byte)0) < 0;

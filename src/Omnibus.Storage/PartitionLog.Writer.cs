@@ -238,9 +238,15 @@ public sealed partial class PartitionLog
         }
         active.Publish();
         Volatile.Write(ref _visibleNext, active.NextSequence);
+        if (RandomAccess.GetLength(active.Handle) > active.Length)
+        {
+            // Trim a preallocated segment's unused zeros: a sealed file is exactly its records.
+            RandomAccess.SetLength(active.Handle, active.Length);
+        }
         IndexFile.Write(active.IndexPath, active.Index, active.Summary);
         active.IsSealed = true;
-        Segment next = LogRecovery.CreateSegment(Directory, baseSequence);
+        Segment next = LogRecovery.CreateSegment(Directory, baseSequence, _preallocator);
+        _preallocator?.PrepareInBackground();
         _lastIndexedPosition = long.MinValue;
         lock (_segmentsLock)
         {

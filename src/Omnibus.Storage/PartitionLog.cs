@@ -23,6 +23,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     private readonly Thread _writer;
 
     private readonly FileStream _directoryLock;
+    private readonly SegmentPreallocator? _preallocator;
 
     private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery, FileStream directoryLock)
     {
@@ -36,6 +37,12 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
         _visibleNext = active.NextSequence;
         _activeLogicalLength = active.Length;
         _lastIndexedPosition = active.Index.Count == 0 ? long.MinValue : active.Index.LastPosition;
+        _preallocator = options.PreallocateSegments ? new SegmentPreallocator(directory, options.SegmentSize) : null;
+        _preallocator?.CleanUp();
+        if (segments.Length > 1)
+        {
+            _preallocator?.PrepareInBackground();
+        }
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "omnibus-log-writer" };
         _writer.Start();
     }
@@ -269,6 +276,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             Monitor.Pulse(_appendLock);
         }
         _writer.Join();
+        _preallocator?.WaitForPreparation();
         lock (_segmentsLock)
         {
             // _closing (set above) makes later DeleteSegmentsBefore calls no-ops, so nothing is released twice.

@@ -83,18 +83,60 @@ public class RecoveryTests
     }
 
     [Fact]
-    public async Task Zero_bytes_after_the_last_record_are_cut()
+    public async Task Zero_bytes_after_the_last_record_are_free_space_not_damage()
     {
         using var dir = new TempDirectory();
         string tail = await WriteLog(dir, 10);
         long length = new FileInfo(tail).Length;
         using (var f = new FileStream(tail, FileMode.Open))
         {
-            f.SetLength(length + 4096);
+            f.SetLength(length + 4096); // as a preallocated segment looks after a crash
         }
+        using (var log = PartitionLog.Open(dir.Path, Small))
+        {
+            Assert.True(log.Recovery.IsClean, log.Recovery.ToString());
+            AssertIntactPrefix(log, 10);
+            Assert.Equal(10, await log.AppendAsync(Payload.For(10)));
+        }
+        using var again = PartitionLog.Open(dir.Path, Small);
+        AssertIntactPrefix(again, 11);
+    }
+
+    [Fact]
+    public async Task A_busy_log_appends_into_preallocated_segments_and_seals_them_trimmed()
+    {
+        using var dir = new TempDirectory();
+        var options = Small with { SegmentSize = 16 * 1024 };
+        using (var log = PartitionLog.Open(dir.Path, options))
+        {
+            for (int i = 0; i < 400; i++)
+            {
+                await log.AppendAsync(Payload.For(i));
+                if (i % 50 == 0)
+                {
+                    await Task.Delay(20); // lets the background preparation finish now and then
+                }
+            }
+            IReadOnlyList<SegmentInfo> segments = log.Segments;
+            Assert.All(segments.Take(segments.Count - 1), s => Assert.Equal(s.Length, new FileInfo(s.Path).Length));
+            Assert.Contains(segments.Skip(1), s => new FileInfo(s.Path).Length == options.SegmentSize);
+        }
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+        using var reopened = PartitionLog.Open(dir.Path, options);
+        Assert.True(reopened.Recovery.IsClean, reopened.Recovery.ToString());
+        AssertIntactPrefix(reopened, 400);
+    }
+
+    [Fact]
+    public async Task A_preallocated_tail_whose_header_never_reached_disk_is_rewritten()
+    {
+        using var dir = new TempDirectory();
+        await WriteLog(dir, 10);
+        await File.WriteAllBytesAsync(Path.Combine(dir.Path, $"{10:D20}.seg"), new byte[8192]); // a renamed spare, header not yet written
         using var log = PartitionLog.Open(dir.Path, Small);
-        Assert.Equal(4096, log.Recovery.TruncatedBytes);
-        AssertIntactPrefix(log, 10);
+        Assert.True(log.Recovery.RewroteTornSegmentHeader);
+        Assert.Equal(10, await log.AppendAsync(Payload.For(10)));
+        AssertIntactPrefix(log, 11);
     }
 
     [Fact]
