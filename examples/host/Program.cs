@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Omnibus.Amqp.Listener;
+using Omnibus.Core.Engine;
+using Omnibus.Core.Entities;
+
+// Usage: Omnibus.ExamplesHost <data-directory> [port]   (port 0 or absent: a free one)
+// Prints "LISTENING <port>" once the AMQP endpoint accepts connections.
+string dataDirectory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "omnibus-examples-" + Guid.NewGuid().ToString("N"));
+int requestedPort = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory });
+CreateExampleEntities(broker);
+
+WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSingleton(broker);
+builder.Services.AddOmnibusAmqp();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, requestedPort, listen => listen.UseOmnibusAmqp()));
+WebApplication app = builder.Build();
+await app.StartAsync();
+string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+Console.WriteLine("LISTENING " + new Uri(address).Port);
+await app.WaitForShutdownAsync();
+await broker.DisposeAsync();
+
+static void CreateExampleEntities(Broker broker)
+{
+    TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "orders" }));
+    TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "payments", MaxDeliveryCount = 3 }));
+    TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "jobs" }));
+    TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "interop" }));
+    TryCreate(() => broker.CreateTopic(new TopicDescription { Name = "events" }));
+    TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "events", Name = "audit" }));
+    TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "events", Name = "high-value" }));
+    TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "events", Name = "eu-orders" }));
+}
+
+static void TryCreate(Action create)
+{
+    try
+    {
+        create();
+    }
+    catch (Omnibus.Core.MessagingException e) when (e.Code == Omnibus.Core.MessagingErrorCode.EntityAlreadyExists)
+    {
+        // A reused data directory already has them.
+    }
+}
