@@ -57,6 +57,9 @@ public sealed class MetricsTests(TestServer server) : IClassFixture<TestServer>
         Assert.True(after["process_working_set_bytes"] > 0);
         Assert.Contains(after.Keys, k => k.StartsWith("dotnet_collection_count_total", StringComparison.Ordinal));
         Assert.True(after["omnibus_data_disk_free_bytes"] > 0);
+        Assert.True(after["omnibus_connections{listener=\"amqp\"}"] >= 1);
+        Assert.True(after["omnibus_connections_total{listener=\"amqp\"}"] >= 1);
+        Assert.True(after["omnibus_connections_total{listener=\"http\"}"] >= 1);
     }
 
     [Fact]

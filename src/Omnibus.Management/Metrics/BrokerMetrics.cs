@@ -18,6 +18,8 @@ public sealed class BrokerMetrics
     private readonly Counter _errors;
     private readonly Gauge _entities;
     private readonly Gauge _diskFree, _diskTotal;
+    private readonly Gauge _connections;
+    private readonly Counter _connectionsTotal;
     private HashSet<string> _known = [];
 
     public BrokerMetrics(Broker broker)
@@ -42,6 +44,8 @@ public sealed class BrokerMetrics
         _entities = f.CreateGauge("omnibus_entities", "Entities by kind.", new GaugeConfiguration { LabelNames = ["kind"] });
         _diskFree = f.CreateGauge("omnibus_data_disk_free_bytes", "Free bytes on the volume holding the data directory.");
         _diskTotal = f.CreateGauge("omnibus_data_disk_total_bytes", "Size of the volume holding the data directory.");
+        _connections = f.CreateGauge("omnibus_connections", "Open client connections, by listener (amqp, http).", new GaugeConfiguration { LabelNames = ["listener"] });
+        _connectionsTotal = f.CreateCounter("omnibus_connections_total", "Client connections accepted, by listener.", new CounterConfiguration { LabelNames = ["listener"] });
         Registry.AddBeforeCollectCallback(Refresh);
     }
 
@@ -50,6 +54,28 @@ public sealed class BrokerMetrics
 
     /// <summary>Counts a failed request by kind (a <see cref="MessagingErrorCode"/> name, Unauthorized, BadRequest).</summary>
     public void CountError(string kind) => _errors.WithLabels(kind).Inc();
+
+    /// <summary>Counts a connection as open until the returned handle is disposed.</summary>
+    public IDisposable TrackConnection(string listener)
+    {
+        _connectionsTotal.WithLabels(listener).Inc();
+        Gauge.Child open = _connections.WithLabels(listener);
+        open.Inc();
+        return new OpenConnection(open);
+    }
+
+    private sealed class OpenConnection(Gauge.Child open) : IDisposable
+    {
+        private int _closed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0)
+            {
+                open.Dec();
+            }
+        }
+    }
 
     private void Refresh()
     {

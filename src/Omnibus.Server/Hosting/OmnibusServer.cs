@@ -135,10 +135,10 @@ internal sealed class OmnibusServer : IAsyncDisposable
         AmqpWiring.AddServices(builder.Services, settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(settings.Http.Host, settings.Http.Port);
+            kestrel.Listen(settings.Http.Host, settings.Http.Port, l => l.CountConnections("http"));
             if (settings.Amqp.Enabled && AmqpWiring.Available)
             {
-                kestrel.Listen(settings.Amqp.Host, settings.Amqp.Port, AmqpWiring.UseAmqp);
+                kestrel.Listen(settings.Amqp.Host, settings.Amqp.Port, l => AmqpWiring.UseAmqp(l.CountConnections("amqp")));
             }
         });
     }

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Omnibus.Management.Metrics;
+
+namespace Omnibus.Server.Hosting;
+
+/// <summary>Kestrel connection middleware that counts open and accepted connections per listener for /metrics.</summary>
+internal static class ConnectionCounting
+{
+    public static ListenOptions CountConnections(this ListenOptions listen, string listener)
+    {
+        listen.Use(next => async connection =>
+        {
+            BrokerMetrics metrics = listen.ApplicationServices.GetRequiredService<BrokerMetrics>();
+            using IDisposable open = metrics.TrackConnection(listener);
+            await next(connection).ConfigureAwait(false);
+        });
+        return listen;
+    }
+}
