@@ -135,12 +135,25 @@ internal sealed class OmnibusServer : IAsyncDisposable
         AmqpWiring.AddServices(builder.Services, settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(settings.Http.Host, settings.Http.Port, l => l.CountConnections("http"));
+            Listen(kestrel, settings.Http.Host, settings.Http.Port, l => l.CountConnections("http"));
             if (settings.Amqp.Enabled && AmqpWiring.Available)
             {
-                kestrel.Listen(settings.Amqp.Host, settings.Amqp.Port, l => AmqpWiring.UseAmqp(l.CountConnections("amqp")));
+                Listen(kestrel, settings.Amqp.Host, settings.Amqp.Port, l => AmqpWiring.UseAmqp(l.CountConnections("amqp")));
             }
         });
+    }
+
+    /// <summary>"Any address" listens on IPv6 and IPv4 both, so clients resolving <c>localhost</c> to ::1 connect at once.</summary>
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, IPAddress host, int port, Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure)
+    {
+        if (host.Equals(IPAddress.Any))
+        {
+            kestrel.ListenAnyIP(port, configure);
+        }
+        else
+        {
+            kestrel.Listen(host, port, configure);
+        }
     }
 
     /// <summary>Binds the listeners. A port that cannot be bound is a <see cref="StartupException"/> naming the setting.</summary>
