@@ -16,13 +16,19 @@ public sealed class ProcessTests : IDisposable
     {
         int http = TestServer.FreePort(), amqp = TestServer.FreePort();
         // Environment variables configure the server too (OMNIBUS__Area__Key); data lands in ./data of the working directory by default.
-        var env = new Dictionary<string, string> { ["OMNIBUS__Shutdown__Timeout"] = "00:00:05" };
+        var env = new Dictionary<string, string> { ["OMNIBUS__Shutdown__Timeout"] = "00:00:05", ["OMNIBUS__Http__RequireAuthorization"] = "false" };
         string admin = $"Endpoint=sb://localhost:{http};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;";
         string messaging = $"Endpoint=sb://localhost:{amqp};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;";
 
         await using (ServerProcess first = await ServerProcess.StartAsync(_dir, http, amqp, env))
         {
             await new ServiceBusAdministrationClient(admin).CreateQueueAsync("durable");
+            using (var web = new HttpClient())
+            {
+                // Unsigned requests are served only because the environment turned authorization off.
+                using HttpResponseMessage unsigned = await web.GetAsync(new Uri($"http://127.0.0.1:{http}/api/entities"));
+                Assert.True(unsigned.IsSuccessStatusCode);
+            }
             await using (var client = new ServiceBusClient(messaging))
             {
                 await using ServiceBusSender sender = client.CreateSender("durable");
