@@ -158,7 +158,7 @@ internal sealed record ShutdownSettings(TimeSpan Timeout)
     public static ShutdownSettings Load(IConfiguration c, List<string> errors)
     {
         SettingsReader r = OmnibusSettings.Reader(c, "Shutdown");
-        var s = new ShutdownSettings(r.Duration("Timeout", TimeSpan.FromSeconds(15), TimeSpan.Zero, TimeSpan.FromMinutes(10)));
+        var s = new ShutdownSettings(r.Duration("Timeout", TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(10)));
         errors.AddRange(r.Errors);
         return s;
     }
