@@ -91,6 +91,14 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mistyped_verb_is_refused_instead_of_starting_a_server()
+    {
+        (int code, string error) = await RunAsync("quue", "list");
+        Assert.Equal(ExitCodes.BadConfiguration, code);
+        Assert.Contains("unknown command or argument 'quue'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_same_port_for_http_and_amqp_is_refused()
     {
         int port = TestServer.FreePort();

@@ -45,6 +45,12 @@ internal static class OmnibusCli
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (p, ct) =>
         {
+            if (StrayWord(p.UnmatchedTokens) is { } stray)
+            {
+                // A mistyped verb must not start a broker on the default ports.
+                await p.InvocationConfiguration.Error.WriteLineAsync($"omnibus: unknown command or argument '{stray}'. Settings are given as --Omnibus:Area:Key=value; see omnibus --help.").ConfigureAwait(false);
+                return ExitCodes.BadConfiguration;
+            }
             var config = new List<string>(p.UnmatchedTokens);
             AddSetting(config, "Storage:DataDirectory", p.GetValue(data));
             AddSetting(config, "Entities:ConfigFile", p.GetValue(entities));
@@ -52,6 +58,28 @@ internal static class OmnibusCli
             AddSetting(config, "Amqp:Port", p.GetValue(amqpPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return await ServerMain.RunAsync([.. config], p.InvocationConfiguration.Error, ct).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>The first token that is neither a configuration switch nor the value after a switch without '='.</summary>
+    internal static string? StrayWord(IReadOnlyList<string> tokens)
+    {
+        bool expectValue = false;
+        foreach (string t in tokens)
+        {
+            if (t.StartsWith("--", StringComparison.Ordinal) || t.StartsWith('/'))
+            {
+                expectValue = !t.Contains('=', StringComparison.Ordinal);
+            }
+            else if (expectValue)
+            {
+                expectValue = false;
+            }
+            else
+            {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static void AddSetting(List<string> config, string key, string? value)
