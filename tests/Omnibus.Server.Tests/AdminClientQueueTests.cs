@@ -62,6 +62,14 @@ public sealed class AdminClientQueueTests(TestServer server) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task A_partitioned_queue_is_created_with_partitions()
+    {
+        QueueProperties q = await _admin.CreateQueueAsync(new CreateQueueOptions("partitioned") { EnablePartitioning = true });
+        Assert.True(q.EnablePartitioning);
+        Assert.Equal(16, server.Broker.GetQueue("partitioned").PartitionCount);
+    }
+
+    [Fact]
     public async Task Creating_a_taken_name_fails_with_entity_already_exists()
     {
         await _admin.CreateQueueAsync("taken");
