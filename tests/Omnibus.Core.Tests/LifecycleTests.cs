@@ -72,4 +72,22 @@ public class LifecycleTests
         var ex = Assert.Throws<MessagingException>(() => h.Broker.UpdateQueue(q with { RequiresSession = true }));
         Assert.Equal(MessagingErrorCode.InvalidArgument, ex.Code);
     }
+
+    [Fact]
+    public async Task Every_lock_end_reports_how_long_the_lock_was_held()
+    {
+        using var h = new BrokerHarness();
+        var held = new List<(string Path, TimeSpan Held)>();
+        h.Broker.LockReleased += (path, time) => held.Add((path, time));
+        h.Broker.CreateQueue(new QueueDescription { Name = "q", LockDuration = TimeSpan.FromSeconds(30) });
+        await h.Send("q", "a");
+        await h.Send("q", "b");
+        Receivable r = h.Broker.GetReceivable("q");
+        IReadOnlyList<BrokerMessage> got = await h.Receive("q");
+        h.Clock.Advance(TimeSpan.FromSeconds(3));
+        r.RenewLock(got[0].LockToken); // a renewal is not an end
+        await r.CompleteAsync(got[0].LockToken);
+        await h.Advance(TimeSpan.FromSeconds(40)); // the other lock expires
+        Assert.Equal([("q", TimeSpan.FromSeconds(3)), ("q", TimeSpan.FromSeconds(43))], held);
+    }
 }

@@ -52,6 +52,8 @@ public sealed class MetricsTests(TestServer server) : IClassFixture<TestServer>
         Assert.Equal(2, after["omnibus_messages_received_total{entity=\"metered\"}"]);
         Assert.Equal(1, after["omnibus_messages_completed_total{entity=\"metered\"}"]);
         Assert.Equal(1, after["omnibus_messages_dead_lettered_total{entity=\"metered\"}"]);
+        Assert.Equal(2, after["omnibus_lock_held_seconds_count{entity=\"metered\"}"]); // the completed and the dead-lettered lock
+        Assert.True(after["omnibus_lock_held_seconds_sum{entity=\"metered\"}"] >= 0);
         Assert.True(after["omnibus_entities{kind=\"queue\"}"] >= 1);
         Assert.True(after["process_cpu_seconds_total"] > 0);
         Assert.True(after["process_working_set_bytes"] > 0);

@@ -52,6 +52,15 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
 
     internal TimeProvider Clock { get; }
 
+    /// <summary>
+    /// Raised whenever a message lock ends — completed, abandoned, dead-lettered, deferred or
+    /// expired — with the entity path and how long the lock was held (the processing time).
+    /// Handlers run inline under the entity's lock: keep them to a counter or histogram update.
+    /// </summary>
+    public event Action<string, TimeSpan>? LockReleased;
+
+    private void RaiseLockReleased(string path, TimeSpan held) => LockReleased?.Invoke(path, held);
+
     /// <summary>Opens the broker over its data directory, restoring every entity and message.</summary>
     public static Broker Open(BrokerOptions options)
     {
@@ -78,6 +87,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             var entity = new QueueEntity(q, dir, log, receivable, dlqLog, dlq);
             receivable.DeadLetterQueue = dlq;
             receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(entity.Description.ForwardDeadLetteredMessagesTo, dlqLog, dlq, msgs);
+            receivable.LockReleased = dlq.LockReleased = RaiseLockReleased;
             RememberRecentMessageIds(log);
             return entity;
         }
@@ -128,6 +138,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             var entity = new SubscriptionEntity(s, dir, receivable, dlqLog, dlq, rules);
             receivable.DeadLetterQueue = dlq;
             receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(entity.Description.ForwardDeadLetteredMessagesTo, dlqLog, dlq, msgs);
+            receivable.LockReleased = dlq.LockReleased = RaiseLockReleased;
             return entity;
         }
         catch

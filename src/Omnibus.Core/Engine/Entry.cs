@@ -28,6 +28,7 @@ internal sealed class Entry
     public EntryState State;
     public Guid LockToken;
     public long LockedUntilTicks;
+    public long LockedAtTicks;
     public int DeliveryCount;
 
     /// <summary>Properties changed by abandon / defer / dead-letter calls, applied when the message is read.</summary>

@@ -164,6 +164,7 @@ public sealed partial class Receivable
         entry.State = EntryState.Locked;
         entry.LockToken = Guid.NewGuid();
         entry.LockedUntilTicks = now + Settings.LockDuration.Ticks;
+        entry.LockedAtTicks = now;
         entry.SessionLockToken = session?.LockToken ?? Guid.Empty;
         entry.DeliveryCount++;
         _locks[entry.LockToken] = entry;

@@ -19,7 +19,7 @@ public sealed partial class Receivable
 
     private readonly List<(ReceivablePartition, Entry)> _pendingExpiries = [];
 
-    private (ReceivablePartition Partition, Entry Entry) TakeLocked(Guid lockToken, long now)
+    private (ReceivablePartition Partition, Entry Entry) TakeLocked(Guid lockToken, long now, bool releasing = true)
     {
         if (!_locks.TryGetValue(lockToken, out Entry? entry) || entry.State != EntryState.Locked || entry.LockedUntilTicks <= now)
         {
@@ -29,8 +29,15 @@ public sealed partial class Receivable
         {
             throw new MessagingException(MessagingErrorCode.SessionLockLost, $"The session lock of session '{entry.SessionId}' was lost; the message cannot be settled.");
         }
+        if (releasing)
+        {
+            LockReleased?.Invoke(Path, TimeSpan.FromTicks(now - entry.LockedAtTicks));
+        }
         return (_partitions[entry.Partition], entry);
     }
+
+    /// <summary>Raised when a lock ends (settled or expired) with how long it was held; for the lock-held metric.</summary>
+    internal Action<string, TimeSpan>? LockReleased { get; set; }
 
     /// <summary>Completes a locked message: it is gone once this returns.</summary>
     public async Task CompleteAsync(Guid lockToken)
@@ -130,7 +137,7 @@ public sealed partial class Receivable
         lock (_gate)
         {
             long now = NowTicks;
-            (_, Entry entry) = TakeLocked(lockToken, now);
+            (_, Entry entry) = TakeLocked(lockToken, now, releasing: false);
             entry.LockedUntilTicks = now + Settings.LockDuration.Ticks;
             _lockExpiries.Enqueue(lockToken, entry.LockedUntilTicks);
             return new DateTimeOffset(entry.LockedUntilTicks, TimeSpan.Zero);

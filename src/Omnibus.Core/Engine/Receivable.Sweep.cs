@@ -27,6 +27,7 @@ public sealed partial class Receivable
                     continue; // settled, or renewed (a later queue entry covers it)
                 }
                 _locks.Remove(token);
+                LockReleased?.Invoke(Path, TimeSpan.FromTicks(now - e.LockedAtTicks));
                 ReceivablePartition p = _partitions[e.Partition];
                 if (e.DeliveryCount >= Settings.MaxDeliveryCount && DeadLetterSink is not null)
                 {
