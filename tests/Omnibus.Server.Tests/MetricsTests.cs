@@ -62,6 +62,9 @@ public sealed class MetricsTests(TestServer server) : IClassFixture<TestServer>
         Assert.True(after["omnibus_connections{listener=\"amqp\"}"] >= 1);
         Assert.True(after["omnibus_connections_total{listener=\"amqp\"}"] >= 1);
         Assert.True(after["omnibus_connections_total{listener=\"http\"}"] >= 1);
+        Assert.True(after["omnibus_network_bytes_total{listener=\"amqp\",direction=\"received\"}"] > 3 * 1); // three messages and the AMQP handshakes
+        Assert.True(after["omnibus_network_bytes_total{listener=\"amqp\",direction=\"sent\"}"] > before.GetValueOrDefault("omnibus_network_bytes_total{listener=\"amqp\",direction=\"sent\"}"));
+        Assert.True(after["omnibus_network_bytes_total{listener=\"http\",direction=\"received\"}"] > 0);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class BrokerMetrics
     private readonly Gauge _connections;
     private readonly Counter _connectionsTotal;
     private readonly Histogram _lockHeld;
+    private readonly Counter _networkBytes;
     private HashSet<string> _known = [];
 
     public BrokerMetrics(Broker broker)
@@ -50,6 +51,8 @@ public sealed class BrokerMetrics
         _lockHeld = f.CreateHistogram("omnibus_lock_held_seconds", "How long messages stayed locked (processing time) before they were settled or their lock expired.",
             new HistogramConfiguration { LabelNames = entity, Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
         broker.LockReleased += (path, held) => _lockHeld.WithLabels(path).Observe(held.TotalSeconds);
+        _networkBytes = f.CreateCounter("omnibus_network_bytes_total", "Bytes received from and sent to clients, by listener and direction.",
+            new CounterConfiguration { LabelNames = ["listener", "direction"] });
         Registry.AddBeforeCollectCallback(Refresh);
     }
 
@@ -58,6 +61,14 @@ public sealed class BrokerMetrics
 
     /// <summary>Counts a failed request by kind (a <see cref="MessagingErrorCode"/> name, Unauthorized, BadRequest).</summary>
     public void CountError(string kind) => _errors.WithLabels(kind).Inc();
+
+    /// <summary>Counters of the bytes one listener's connections receive and send.</summary>
+    public (Action<long> Received, Action<long> Sent) NetworkBytes(string listener)
+    {
+        Counter.Child received = _networkBytes.WithLabels(listener, "received");
+        Counter.Child sent = _networkBytes.WithLabels(listener, "sent");
+        return (n => received.Inc(n), n => sent.Inc(n));
+    }
 
     /// <summary>Counts a connection as open until the returned handle is disposed.</summary>
     public IDisposable TrackConnection(string listener)

@@ -5,7 +5,7 @@ using Omnibus.Management.Metrics;
 
 namespace Omnibus.Server.Hosting;
 
-/// <summary>Kestrel connection middleware that counts open and accepted connections per listener for /metrics.</summary>
+/// <summary>Kestrel connection middleware that counts open and accepted connections, and the bytes they carry, per listener for /metrics.</summary>
 internal static class ConnectionCounting
 {
     public static ListenOptions CountConnections(this ListenOptions listen, string listener)
@@ -14,6 +14,8 @@ internal static class ConnectionCounting
         {
             BrokerMetrics metrics = listen.ApplicationServices.GetRequiredService<BrokerMetrics>();
             using IDisposable open = metrics.TrackConnection(listener);
+            (Action<long> received, Action<long> sent) = metrics.NetworkBytes(listener);
+            connection.Transport = new CountingDuplexPipe(connection.Transport, received, sent);
             await next(connection).ConfigureAwait(false);
         });
         return listen;
