@@ -97,38 +97,34 @@ public sealed partial class Receivable
         {
             throw new MessagingException(MessagingErrorCode.InvalidOperation, $"Messages in '{Path}' cannot be dead-lettered again.");
         }
-        ReceivablePartition p;
-        Entry entry;
-        lock (_gate)
-        {
-            (p, entry) = TakeLocked(lockToken, NowTicks);
-            _locks.Remove(lockToken);
-            entry.LockToken = Guid.Empty;
-            entry.State = EntryState.Leaving;
-            MergeOverrides(entry, propertiesToModify);
-        }
+        (ReceivablePartition p, Entry entry) = Unlock(lockToken, EntryState.Leaving, propertiesToModify);
         await DeadLetterEntryAsync(p, entry, reason, description, null).ConfigureAwait(false);
     }
 
     /// <summary>Sets a locked message aside; it is then received only by sequence number.</summary>
     public async Task DeferAsync(Guid lockToken, IDictionary<string, object?>? propertiesToModify = null)
     {
-        ReceivablePartition p;
-        Entry entry;
-        lock (_gate)
-        {
-            (p, entry) = TakeLocked(lockToken, NowTicks);
-            _locks.Remove(lockToken);
-            entry.LockToken = Guid.Empty;
-            entry.State = EntryState.Deferred;
-            MergeOverrides(entry, propertiesToModify);
-        }
+        (ReceivablePartition p, Entry entry) = Unlock(lockToken, EntryState.Deferred, propertiesToModify);
         if (propertiesToModify is { Count: > 0 })
         {
             await _aux.SaveOverridesAsync(p.Index, entry.Sequence, entry.Overrides!).ConfigureAwait(false);
         }
         await p.Store.ApplyAsync(StateChange.Defer(entry.Sequence)).ConfigureAwait(false);
         Counters.AddDeferred();
+    }
+
+    /// <summary>Ends a valid lock, moving the message to <paramref name="next"/> with its property changes.</summary>
+    private (ReceivablePartition, Entry) Unlock(Guid lockToken, EntryState next, IDictionary<string, object?>? propertiesToModify)
+    {
+        lock (_gate)
+        {
+            (ReceivablePartition p, Entry entry) = TakeLocked(lockToken, NowTicks);
+            _locks.Remove(lockToken);
+            entry.LockToken = Guid.Empty;
+            entry.State = next;
+            MergeOverrides(entry, propertiesToModify);
+            return (p, entry);
+        }
     }
 
     /// <summary>Extends a message lock by the lock duration; returns the new expiry.</summary>
