@@ -273,5 +273,20 @@ public sealed class SenderReceiverTests(BrokerHostFixture fixture) : IClassFixtu
         Assert.Equal("MaxDeliveryCountExceeded", dead.DeadLetterReason);
     }
 
+    [Fact]
+    public async Task A_message_larger_than_a_frame_crosses_in_several_transfers_both_ways()
+    {
+        string queue = Host.CreateQueue();
+        await using ServiceBusClient client = Host.CreateClient();
+        await using ServiceBusSender sender = client.CreateSender(queue);
+        byte[] body = new byte[300_000];
+        new Random(7).NextBytes(body);
+        await sender.SendMessageAsync(new ServiceBusMessage(body));
+        await using ServiceBusReceiver receiver = client.CreateReceiver(queue);
+        ServiceBusReceivedMessage received = await receiver.ReceiveMessageAsync(Wait);
+        Assert.Equal(body, received.Body.ToArray());
+        await receiver.CompleteMessageAsync(received);
+    }
+
     private static string EntityNameFormatter(string queue) => queue + "/$DeadLetterQueue";
 }
