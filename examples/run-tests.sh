@@ -26,3 +26,5 @@ done
 
 export OMNIBUS_CONNECTION_STRING="Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"
 npm test
+# The JS test left a message for the .NET SDK: check it reads the same there.
+dotnet host/bin/Release/net10.0/Omnibus.ExamplesHost.dll verify-interop "$OMNIBUS_CONNECTION_STRING"

@@ -6,7 +6,13 @@ using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
 
 // Usage: Omnibus.ExamplesHost <data-directory> [port]   (port 0 or absent: a free one)
-// Prints "LISTENING <port>" once the AMQP endpoint accepts connections.
+//        Omnibus.ExamplesHost verify-interop <connection string>
+// Prints "LISTENING <port>" once the AMQP endpoint accepts connections, after sending the
+// interop message with the .NET SDK (the JS tests read it; verify-interop reads the JS one).
+if (args.Length == 2 && args[0] == "verify-interop")
+{
+    return await Interop.VerifyFromJavaScriptAsync(args[1]);
+}
 string dataDirectory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "omnibus-examples-" + Guid.NewGuid().ToString("N"));
 int requestedPort = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
@@ -21,16 +27,20 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, r
 WebApplication app = builder.Build();
 await app.StartAsync();
 string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-Console.WriteLine("LISTENING " + new Uri(address).Port);
+int port = new Uri(address).Port;
+await Interop.SendFromDotNetAsync(Interop.ConnectionString(port));
+Console.WriteLine("LISTENING " + port);
 await app.WaitForShutdownAsync();
 await broker.DisposeAsync();
+return 0;
 
 static void CreateExampleEntities(Broker broker)
 {
     TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "orders" }));
     TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "payments", MaxDeliveryCount = 3 }));
     TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "jobs" }));
-    TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "interop" }));
+    TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "interop-dotnet-to-js" }));
+    TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "interop-js-to-dotnet" }));
     TryCreate(() => broker.CreateTopic(new TopicDescription { Name = "events" }));
     TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "events", Name = "audit" }));
     TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "events", Name = "high-value" }));
