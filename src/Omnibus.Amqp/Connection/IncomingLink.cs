@@ -17,17 +17,32 @@ internal interface IDeliveryHandler
 {
     /// <summary>Handles one delivery and returns the outcome to settle it with.</summary>
     Task<DeliveryState> HandleAsync(IncomingLink link, IncomingDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when <see cref="HandleAsync"/> does everything order-sensitive (for a send: the core's
+    /// ordered append, which assigns the sequence number) before its first await. Then the link
+    /// keeps many deliveries in flight, so they share the storage's group commit, and their order
+    /// is still the order they arrived in.
+    /// </summary>
+    bool Pipelined => false;
 }
 
 /// <summary>
 /// A link the peer sends on (this side is the receiver). Frames are assembled on the read loop;
-/// whole deliveries are handled one at a time, in order, by a worker, and settled with a
-/// disposition of this side's own (rcv-settle-mode first).
+/// whole deliveries are handled in order by a worker — one at a time, or up to
+/// <see cref="MaxInFlight"/> at once for a pipelined handler — and each is settled with a
+/// disposition of this side's own (rcv-settle-mode first) as soon as its outcome is known.
 /// </summary>
 internal sealed class IncomingLink : AmqpLink, IDisposable
 {
     /// <summary>Credit kept open for the peer; topped up when half is used, so a sender never waits for a flow round trip.</summary>
     private const uint CreditWindow = 500;
+
+    /// <summary>
+    /// Deliveries of one link handled at once by a pipelined handler. One at a time, a sender link
+    /// got one message per fdatasync (~4,000 msg/s here); in flight together they share flushes.
+    /// </summary>
+    private const int MaxInFlight = 256;
 
     private readonly IDeliveryHandler _handler;
     private readonly ulong _maxMessageSize;
@@ -149,52 +164,77 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     private async Task RunWorkerAsync()
     {
         CancellationToken stop = _stop.Token;
+        using var window = new SemaphoreSlim(MaxInFlight);
         try
         {
             await foreach (IncomingDelivery delivery in _deliveries.Reader.ReadAllAsync(stop).ConfigureAwait(false))
             {
-                DeliveryState outcome;
-                try
+                if (!_handler.Pipelined)
                 {
-                    outcome = await _handler.HandleAsync(this, delivery, stop).ConfigureAwait(false);
-                }
-                catch (MessagingException e)
-                {
-                    outcome = new Rejected(ErrorMapper.ToError(e));
-                }
-                catch (AmqpDecodeException e)
-                {
-                    outcome = new Rejected(new AmqpError(ErrorConditions.DecodeError, e.Message));
-                }
-                catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Link)
-                {
-                    Fail(e.ToError());
-                    return;
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    AmqpLog.LinkUnexpected(Connection.Logger, Name, e);
-                    outcome = new Rejected(new AmqpError(ErrorConditions.InternalError, "Internal error."));
-                }
-                if (!delivery.Settled)
-                {
-                    Writer.Write(Session.LocalChannel, new Disposition
+                    if (!await SettleAsync(delivery, stop).ConfigureAwait(false))
                     {
-                        Role = LinkRole.Receiver,
-                        First = delivery.DeliveryId,
-                        Settled = true,
-                        State = outcome,
-                    });
+                        return;
+                    }
+                    continue;
                 }
+                await window.WaitAsync(stop).ConfigureAwait(false);
+                // SettleAsync runs synchronously up to the core's ordered append, so starting the
+                // next delivery only after this call returns keeps arrival order.
+                Task<bool> settling = SettleAsync(delivery, stop);
+                _ = settling.ContinueWith(static (_, w) => ((SemaphoreSlim)w!).Release(), window, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            // The link is closing: let the deliveries in flight finish and answer.
+            for (int i = 0; i < MaxInFlight; i++)
+            {
+                await window.WaitAsync(stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>Handles one delivery and writes its disposition; false when the link failed and must stop.</summary>
+    private async Task<bool> SettleAsync(IncomingDelivery delivery, CancellationToken stop)
+    {
+        DeliveryState outcome;
+        try
+        {
+            outcome = await _handler.HandleAsync(this, delivery, stop).ConfigureAwait(false);
+        }
+        catch (MessagingException e)
+        {
+            outcome = new Rejected(ErrorMapper.ToError(e));
+        }
+        catch (AmqpDecodeException e)
+        {
+            outcome = new Rejected(new AmqpError(ErrorConditions.DecodeError, e.Message));
+        }
+        catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Link)
+        {
+            Fail(e.ToError());
+            return false;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            AmqpLog.LinkUnexpected(Connection.Logger, Name, e);
+            outcome = new Rejected(new AmqpError(ErrorConditions.InternalError, "Internal error."));
+        }
+        if (!delivery.Settled)
+        {
+            Writer.Write(Session.LocalChannel, new Disposition
+            {
+                Role = LinkRole.Receiver,
+                First = delivery.DeliveryId,
+                Settled = true,
+                State = outcome,
+            });
+        }
+        return true;
     }
 
     public override void Release()
@@ -207,7 +247,7 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         catch (ObjectDisposedException)
         {
         }
-        Dispose();
+        // The assembler stays: Release may run on the worker while the read loop still holds a frame for it.
     }
 
     public void Dispose()

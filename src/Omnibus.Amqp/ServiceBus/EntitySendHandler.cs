@@ -12,6 +12,9 @@ namespace Omnibus.Amqp.ServiceBus;
 /// </summary>
 internal sealed class EntitySendHandler(string entityPath) : IDeliveryHandler
 {
+    /// <summary>Decoding and the core's append (which fixes the order) happen before the first await.</summary>
+    public bool Pipelined => true;
+
     public async Task<DeliveryState> HandleAsync(IncomingLink link, IncomingDelivery delivery, CancellationToken cancellationToken)
     {
         List<BrokerMessage> messages = Decode(delivery);
