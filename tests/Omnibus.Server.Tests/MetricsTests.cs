@@ -65,6 +65,7 @@ public sealed class MetricsTests(TestServer server) : IClassFixture<TestServer>
         Assert.True(after["omnibus_network_bytes_total{listener=\"amqp\",direction=\"received\"}"] > 3 * 1); // three messages and the AMQP handshakes
         Assert.True(after["omnibus_network_bytes_total{listener=\"amqp\",direction=\"sent\"}"] > before.GetValueOrDefault("omnibus_network_bytes_total{listener=\"amqp\",direction=\"sent\"}"));
         Assert.True(after["omnibus_network_bytes_total{listener=\"http\",direction=\"received\"}"] > 0);
+        Assert.True(after["omnibus_links{listener=\"amqp\"}"] >= 2); // the open sender and receiver (plus $cbs links)
     }
 
     [Fact]
@@ -87,5 +88,28 @@ public sealed class MetricsTests(TestServer server) : IClassFixture<TestServer>
         using var http = new HttpClient { BaseAddress = server.HttpBase };
         Assert.Equal("Healthy", await http.GetStringAsync("health/live"));
         Assert.Equal("Healthy", await http.GetStringAsync("health/ready"));
+    }
+
+    [Fact]
+    public async Task Protocol_errors_the_AMQP_listener_sends_are_counted_by_condition()
+    {
+        Dictionary<string, double> before = await ScrapeAsync();
+        using (var socket = new System.Net.Sockets.TcpClient())
+        {
+            await socket.ConnectAsync("127.0.0.1", server.AmqpPort);
+            System.Net.Sockets.NetworkStream stream = socket.GetStream();
+            // AMQP protocol header, then a frame header whose size (4) is below the 8-byte minimum.
+            await stream.WriteAsync(new byte[] { (byte)'A', (byte)'M', (byte)'Q', (byte)'P', 0, 1, 0, 0, 0, 0, 0, 4, 2, 0, 0, 0 });
+            var buffer = new byte[512];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (await stream.ReadAsync(buffer, timeout.Token) > 0)
+            {
+                // read until the broker closes the connection
+            }
+        }
+        Dictionary<string, double> after = await ScrapeAsync();
+        string key = "omnibus_errors_total{kind=\"amqp:decode-error\"}";
+        Assert.True(after.ContainsKey(key), string.Join(", ", after.Keys.Where(k => k.StartsWith("omnibus_errors", StringComparison.Ordinal))));
+        Assert.Equal(before.GetValueOrDefault(key) + 1, after[key]);
     }
 }

@@ -55,6 +55,9 @@ internal sealed partial class AmqpConnection : IDisposable
 
     public AmqpListenerOptions Options { get; }
 
+    /// <summary>Where link counts and sent errors are reported (metrics).</summary>
+    public IAmqpListenerObserver Observer { get; init; } = new NoAmqpListenerObserver();
+
     public ILogger Logger { get; }
 
     public ConnectionWriter Writer { get; }
@@ -361,6 +364,7 @@ internal sealed partial class AmqpConnection : IDisposable
             return;
         }
         AmqpLog.ClosedWithError(Logger, Id, condition.ToString(), description);
+        Observer.ErrorSent(condition.ToString());
         if (_phase is ConnectionPhase.ExpectHeader or ConnectionPhase.ExpectAmqpHeaderAfterSasl)
         {
             // No AMQP header exchanged yet: a close frame would mean nothing to the peer.

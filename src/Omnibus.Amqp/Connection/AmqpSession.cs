@@ -145,6 +145,7 @@ internal sealed class AmqpSession
         {
             _links[attach.Handle] = link;
         }
+        Connection.Observer.LinksChanged(1);
         link.Start();
     }
 
@@ -218,6 +219,7 @@ internal sealed class AmqpSession
                 return;
             }
         }
+        Connection.Observer.LinksChanged(-1);
         link.Release();
         if (!link.DetachSent)
         {
@@ -240,6 +242,7 @@ internal sealed class AmqpSession
         link.Release();
         if (error is not null)
         {
+            Connection.Observer.ErrorSent(error.Condition.ToString());
             AmqpLog.LinkDetached(Connection.Logger, link.Name, link.Address, error.Condition.ToString(), error.Description ?? "");
         }
         Connection.Writer.Write(LocalChannel, new Detach { Handle = link.Handle, Closed = true, Error = error });
@@ -253,6 +256,10 @@ internal sealed class AmqpSession
         {
             links = [.. _links.Values];
             _links.Clear();
+        }
+        if (links.Count > 0)
+        {
+            Connection.Observer.LinksChanged(-links.Count);
         }
         foreach (AmqpLink link in links)
         {

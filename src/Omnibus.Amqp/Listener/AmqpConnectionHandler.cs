@@ -11,20 +11,22 @@ public sealed class AmqpConnectionHandler : ConnectionHandler
     private readonly Broker _broker;
     private readonly AmqpListenerOptions _options;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly IAmqpListenerObserver _observer;
 
-    /// <summary>Created by DI: the broker singleton, the listener options, logging.</summary>
-    public AmqpConnectionHandler(Broker broker, AmqpListenerOptions options, ILoggerFactory loggerFactory)
+    /// <summary>Created by DI: the broker singleton, the listener options, logging, the operations observer.</summary>
+    public AmqpConnectionHandler(Broker broker, AmqpListenerOptions options, ILoggerFactory loggerFactory, IAmqpListenerObserver observer)
     {
         _broker = broker;
         _options = options;
         _loggerFactory = loggerFactory;
+        _observer = observer;
     }
 
     /// <inheritdoc />
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var amqp = new AmqpConnection(connection, _broker, _options, _loggerFactory.CreateLogger<AmqpConnection>());
+        var amqp = new AmqpConnection(connection, _broker, _options, _loggerFactory.CreateLogger<AmqpConnection>()) { Observer = _observer };
         await amqp.RunAsync().ConfigureAwait(false);
     }
 }

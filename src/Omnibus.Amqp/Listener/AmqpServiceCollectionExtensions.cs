@@ -15,6 +15,7 @@ public static class AmqpServiceCollectionExtensions
         options.Validate();
         services.RemoveAll<AmqpListenerOptions>();
         services.AddSingleton(options);
+        services.TryAddSingleton<IAmqpListenerObserver, NoAmqpListenerObserver>();
         services.TryAddSingleton<AmqpConnectionHandler>();
         return services;
     }

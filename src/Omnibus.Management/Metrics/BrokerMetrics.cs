@@ -22,6 +22,7 @@ public sealed class BrokerMetrics
     private readonly Counter _connectionsTotal;
     private readonly Histogram _lockHeld;
     private readonly Counter _networkBytes;
+    private readonly Gauge _links;
     private HashSet<string> _known = [];
 
     public BrokerMetrics(Broker broker)
@@ -42,7 +43,7 @@ public sealed class BrokerMetrics
         _abandoned = f.CreateCounter("omnibus_messages_abandoned_total", "Messages abandoned.", new CounterConfiguration { LabelNames = entity });
         _deadLettered = f.CreateCounter("omnibus_messages_dead_lettered_total", "Messages moved to the dead-letter queue.", new CounterConfiguration { LabelNames = entity });
         _expired = f.CreateCounter("omnibus_messages_expired_total", "Messages that expired (TTL).", new CounterConfiguration { LabelNames = entity });
-        _errors = f.CreateCounter("omnibus_errors_total", "Failed requests on the HTTP surfaces, by error kind.", new CounterConfiguration { LabelNames = ["kind"] });
+        _errors = f.CreateCounter("omnibus_errors_total", "Errors answered to clients, by kind: a MessagingErrorCode name or HTTP kind on the HTTP surfaces, an AMQP condition (e.g. amqp:decode-error) on the AMQP listener.", new CounterConfiguration { LabelNames = ["kind"] });
         _entities = f.CreateGauge("omnibus_entities", "Entities by kind.", new GaugeConfiguration { LabelNames = ["kind"] });
         _diskFree = f.CreateGauge("omnibus_data_disk_free_bytes", "Free bytes on the volume holding the data directory.");
         _diskTotal = f.CreateGauge("omnibus_data_disk_total_bytes", "Size of the volume holding the data directory.");
@@ -51,6 +52,7 @@ public sealed class BrokerMetrics
         _lockHeld = f.CreateHistogram("omnibus_lock_held_seconds", "How long messages stayed locked (processing time) before they were settled or their lock expired.",
             new HistogramConfiguration { LabelNames = entity, Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
         broker.LockReleased += (path, held) => _lockHeld.WithLabels(path).Observe(held.TotalSeconds);
+        _links = f.CreateGauge("omnibus_links", "Attached links, by listener.", new GaugeConfiguration { LabelNames = ["listener"] });
         _networkBytes = f.CreateCounter("omnibus_network_bytes_total", "Bytes received from and sent to clients, by listener and direction.",
             new CounterConfiguration { LabelNames = ["listener", "direction"] });
         Registry.AddBeforeCollectCallback(Refresh);
@@ -61,6 +63,9 @@ public sealed class BrokerMetrics
 
     /// <summary>Counts a failed request by kind (a <see cref="MessagingErrorCode"/> name, Unauthorized, BadRequest).</summary>
     public void CountError(string kind) => _errors.WithLabels(kind).Inc();
+
+    /// <summary>Attached links of a listener went up or down by <paramref name="delta"/>.</summary>
+    public void LinksChanged(string listener, int delta) => _links.WithLabels(listener).Inc(delta);
 
     /// <summary>Counters of the bytes one listener's connections receive and send.</summary>
     public (Action<long> Received, Action<long> Sent) NetworkBytes(string listener)

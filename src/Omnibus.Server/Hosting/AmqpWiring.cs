@@ -18,6 +18,7 @@ internal static class AmqpWiring
         {
             return;
         }
+        services.AddSingleton<IAmqpListenerObserver, MetricsAmqpObserver>();
         services.AddOmnibusAmqp(o =>
         {
             o.MaxFrameSize = (uint)settings.Amqp.MaxFrameSize;
