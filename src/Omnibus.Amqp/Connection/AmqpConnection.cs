@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections.Features;
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
@@ -80,6 +81,14 @@ internal sealed partial class AmqpConnection : IDisposable
     public async Task RunAsync()
     {
         Task flushLoop = Writer.RunFlushLoopAsync();
+        // Kestrel asks open connections to close when the host stops: answer with an AMQP close
+        // at once, so a graceful shutdown does not wait out its time-out for idle clients.
+        using CancellationTokenRegistration shutdown = _context.Features.Get<IConnectionLifetimeNotificationFeature>()?
+            .ConnectionClosedRequested.Register(() =>
+            {
+                CloseWithError(ErrorConditions.ConnectionForced, "The broker is shutting down.");
+                _input.CancelPendingRead();
+            }) ?? default;
         try
         {
             await ReadLoopAsync().ConfigureAwait(false);
