@@ -114,16 +114,39 @@ public class CrashTests(ITestOutputHelper output)
         {
             info.ArgumentList.Add(a);
         }
-        using var process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        // The runtime starts in well under 250 ms here; the kill then lands at a random moment of the run.
-        await Task.Delay(250 + runMs);
+        var lines = new List<string>();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+            lock (lines)
+            {
+                lines.Add(e.Data);
+            }
+            if (e.Data.StartsWith("READY", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        var errors = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        // Start-up time varies a lot when the suite runs test projects in parallel: time the run from READY.
+        _ = await Task.WhenAny(ready.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.True(ready.Task.IsCompleted, $"helper did not start: {errors}");
+        await Task.Delay(runMs);
         process.Kill(); // SIGKILL on Unix
         await process.WaitForExitAsync();
-        string text = await stdout;
-        string errors = await stderr;
-        Assert.True(text.StartsWith("READY", StringComparison.Ordinal), $"helper did not start: {errors}");
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        process.WaitForExit(); // drains the asynchronous output handlers
+        lock (lines)
+        {
+            return [.. lines];
+        }
     }
 }
