@@ -19,11 +19,11 @@ public sealed class LogReader : IDisposable
     private int _bufferLength;
     private long _position;
 
-    internal LogReader(PartitionLog log, long fromSequence)
+    internal LogReader(PartitionLog log, long fromSequence, int bufferSize = DefaultBufferSize)
     {
         _log = log;
         _verify = log.Options.VerifyChecksumsOnRead;
-        _buffer = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         NextSequence = fromSequence;
     }
 
@@ -33,6 +33,19 @@ public sealed class LogReader : IDisposable
     /// <summary>Moves the reader to <paramref name="sequence"/>.</summary>
     public void Seek(long sequence)
     {
+        Segment? segment = _segment;
+        if (segment is not null && sequence >= segment.BaseSequence && sequence < segment.VisibleNextSequence)
+        {
+            // Same segment: keep the buffer (a nearby record is usually in it) and walk from the
+            // current record or the index entry, whichever is nearer before the target.
+            IndexEntry? entry = segment.Index.Floor(sequence);
+            if (sequence < NextSequence || (entry is { } e && e.Sequence >= NextSequence))
+            {
+                _position = entry?.Position ?? SegmentHeader.Size;
+            }
+            NextSequence = sequence;
+            return;
+        }
         ReleaseSegment();
         NextSequence = sequence;
     }

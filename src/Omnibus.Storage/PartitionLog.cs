@@ -216,14 +216,60 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Reads one record, or null when it does not exist (deleted or not yet appended).</summary>
-    public StoredRecord? ReadOne(long sequence)
+    public StoredRecord? ReadOne(long sequence) => ReadMany([sequence], SingleReadBufferSize)[0];
+
+    /// <summary>
+    /// Reads the records with the given sequence numbers (ascending for best effect) with one
+    /// reader, so records near each other come from one buffered read. An entry is null where
+    /// the record does not exist (deleted or not yet appended).
+    /// </summary>
+    public IReadOnlyList<StoredRecord?> ReadMany(IReadOnlyList<long> sequences) => ReadMany(sequences, 1024 * 1024);
+
+    // One sparse-index interval (64 KiB by default) plus a typical record: enough for a lone read.
+    private const int SingleReadBufferSize = 128 * 1024;
+
+    private StoredRecord?[] ReadMany(IReadOnlyList<long> sequences, int bufferSize)
     {
-        if (sequence < FirstSequence || sequence >= NextSequence)
+        ArgumentNullException.ThrowIfNull(sequences);
+        var result = new StoredRecord?[sequences.Count];
+        LogReader? reader = null;
+        try
         {
-            return null;
+            for (int i = 0; i < sequences.Count; i++)
+            {
+                long sequence = sequences[i];
+                if (sequence < FirstSequence || sequence >= NextSequence)
+                {
+                    continue;
+                }
+                try
+                {
+                    if (reader is null)
+                    {
+                        reader = new LogReader(this, sequence, bufferSize);
+                    }
+                    else if (reader.NextSequence != sequence)
+                    {
+                        reader.Seek(sequence);
+                    }
+                    if (reader.TryRead(out LogRecord record) && record.Sequence == sequence)
+                    {
+                        result[i] = new StoredRecord(record.Sequence, record.TimestampMs, record.Body.ToArray());
+                    }
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    // Retention deleted the segment between the bounds check and the read.
+                    reader?.Dispose();
+                    reader = null;
+                }
+            }
         }
-        IReadOnlyList<StoredRecord> one = Read(sequence, 1);
-        return one.Count == 1 && one[0].Sequence == sequence ? one[0] : null;
+        finally
+        {
+            reader?.Dispose();
+        }
+        return result;
     }
 
     /// <summary>Finds the segment holding <paramref name="sequence"/> and takes a reader reference on it.</summary>

@@ -155,6 +155,29 @@ public class PartitionLogTests
     }
 
     [Fact]
+    public async Task ReadMany_returns_each_requested_record_in_and_across_segments_and_null_for_missing_ones()
+    {
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Path, Small);
+        for (int i = 0; i < 500; i++)
+        {
+            await log.AppendAsync(Payload.For(i, 37 + (i % 50)));
+        }
+        long[] wanted = [3, 4, 5, 90, 91, 60, 2, 499, 250, 251, 1000, -1];
+        IReadOnlyList<StoredRecord?> got = log.ReadMany(wanted);
+        for (int i = 0; i < wanted.Length; i++)
+        {
+            if (wanted[i] is < 0 or >= 500)
+            {
+                Assert.Null(got[i]);
+                continue;
+            }
+            Assert.Equal(wanted[i], got[i]!.Sequence);
+            Assert.Equal(Payload.For(wanted[i], 37 + (int)(wanted[i] % 50)), got[i]!.Body);
+        }
+    }
+
+    [Fact]
     public async Task A_reader_follows_the_log_as_it_grows()
     {
         using var dir = new TempDirectory();

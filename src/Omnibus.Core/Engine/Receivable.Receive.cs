@@ -176,10 +176,11 @@ public sealed partial class Receivable
     {
         // Bodies first: once a receive-and-delete removal is recorded, the segment holding the body
         // may be deleted by the next sweep.
+        var bodies = taken.GroupBy(t => t.Partition).ToDictionary(g => g.Key, g => g.Key.ReadMany(g.Select(t => t.Entry.Sequence)));
         var messages = new List<BrokerMessage>(taken.Count);
         foreach ((Entry entry, ReceivablePartition partition, int before) in taken)
         {
-            BrokerMessage m = partition.Read(entry.Sequence);
+            BrokerMessage m = bodies[partition][entry.Sequence];
             ApplyOverrides(m, entry.Overrides);
             m.DeliveryCount = before;
             m.LockToken = entry.LockToken;

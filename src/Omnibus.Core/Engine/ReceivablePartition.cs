@@ -42,6 +42,24 @@ internal sealed class ReceivablePartition : IDisposable
 
     public void Dispose() => Store.Dispose();
 
+    /// <summary>
+    /// Reads messages from the log with one reader (a receive's batch is mostly consecutive, so one
+    /// buffered read serves all of it). Throws <see cref="MessagingException"/> when one is gone.
+    /// </summary>
+    public Dictionary<long, BrokerMessage> ReadMany(IEnumerable<long> sequences)
+    {
+        long[] ordered = sequences.Order().ToArray();
+        IReadOnlyList<StoredRecord?> records = Log.ReadMany(ordered);
+        var messages = new Dictionary<long, BrokerMessage>(ordered.Length);
+        for (int i = 0; i < ordered.Length; i++)
+        {
+            StoredRecord record = records[i]
+                ?? throw new MessagingException(MessagingErrorCode.MessageNotFound, $"Message {ordered[i]} is no longer stored.");
+            messages[ordered[i]] = MessageCodec.Decode(record.Body, SequenceNumbers.Compose(Index, ordered[i]));
+        }
+        return messages;
+    }
+
     /// <summary>Reads one message body from the log.</summary>
     public BrokerMessage Read(long sequence)
     {
