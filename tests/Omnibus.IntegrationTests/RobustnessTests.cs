@@ -99,7 +99,9 @@ public sealed class RobustnessTests(BrokerHostFixture fixture) : IClassFixture<B
         var bodies = new List<string>();
         while (bodies.Count < 2)
         {
-            foreach (ServiceBusReceivedMessage m in await receiver.ReceiveMessagesAsync(10, TimeSpan.FromSeconds(10)))
+            IReadOnlyList<ServiceBusReceivedMessage> batch = await receiver.ReceiveMessagesAsync(10, TimeSpan.FromSeconds(10));
+            Assert.NotEmpty(batch); // a lost message fails here instead of looping forever
+            foreach (ServiceBusReceivedMessage m in batch)
             {
                 bodies.Add(m.Body.ToString());
             }

@@ -28,7 +28,9 @@ public sealed class SessionTests(BrokerHostFixture fixture) : IClassFixture<Brok
         var bodies = new List<string>();
         while (bodies.Count < 2)
         {
-            foreach (ServiceBusReceivedMessage m in await receiver.ReceiveMessagesAsync(10, Wait))
+            IReadOnlyList<ServiceBusReceivedMessage> batch = await receiver.ReceiveMessagesAsync(10, Wait);
+            Assert.NotEmpty(batch); // a lost message fails here instead of looping forever
+            foreach (ServiceBusReceivedMessage m in batch)
             {
                 Assert.Equal("a", m.SessionId);
                 bodies.Add(m.Body.ToString());

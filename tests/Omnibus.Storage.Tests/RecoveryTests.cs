@@ -112,9 +112,16 @@ public class RecoveryTests
             for (int i = 0; i < 400; i++)
             {
                 await log.AppendAsync(Payload.For(i));
-                if (i % 50 == 0)
+                if (i == 200)
                 {
-                    await Task.Delay(20); // lets the background preparation finish now and then
+                    // After the first rolls the log is busy: wait for its spare, so the next roll takes it.
+                    string spare = Path.Combine(dir.Path, "spare.prealloc");
+                    long deadline = Environment.TickCount64 + 10_000;
+                    while (!File.Exists(spare) && Environment.TickCount64 < deadline)
+                    {
+                        await Task.Delay(10);
+                    }
+                    Assert.True(File.Exists(spare), "no spare segment was prepared");
                 }
             }
             IReadOnlyList<SegmentInfo> segments = log.Segments;
