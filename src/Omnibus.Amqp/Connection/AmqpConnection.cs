@@ -340,7 +340,6 @@ internal sealed partial class AmqpConnection : IDisposable
     private void OnEnd(ushort remoteChannel, End end)
     {
         AmqpSession session = SessionFor(remoteChannel);
-        _ = end;
         RemoveSession(session);
         session.Release();
         Writer.Write(session.LocalChannel, new End(null));

@@ -34,9 +34,8 @@ internal sealed class ConnectionRegistry
     public ReplyLink? FindReplyLink(string? replyTo) =>
         replyTo is not null && _replyLinks.TryGetValue(replyTo, out ReplyLink? link) ? link : null;
 
-    public void AddSessionLock(string entityKey, SessionLock sessionLock) => _sessionLocks[(entityKey, sessionLock.SessionId)] = sessionLock;
-
-    public void UpdateSessionLock(string entityKey, SessionLock sessionLock) => _sessionLocks[(entityKey, sessionLock.SessionId)] = sessionLock;
+    /// <summary>Remembers (or, after a renewal, replaces) the session lock a receiver link holds.</summary>
+    public void SetSessionLock(string entityKey, SessionLock sessionLock) => _sessionLocks[(entityKey, sessionLock.SessionId)] = sessionLock;
 
     public void RemoveSessionLock(string entityKey, string sessionId) => _sessionLocks.TryRemove((entityKey, sessionId), out _);
 

@@ -56,7 +56,7 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
                     _ => null,
                 };
                 _session = await _receivable.AcceptSessionAsync(wanted, SessionWait(), _stop.Token).ConfigureAwait(false);
-                Connection.Registry.AddSessionLock(_entityKey, _session);
+                Connection.Registry.SetSessionLock(_entityKey, _session);
                 var sessionFilter = new AmqpMap { { KnownSymbols.SessionFilter, _session.SessionId } };
                 source = source! with { Filter = sessionFilter };
                 properties = new AmqpMap { { LockedUntilUtc, _session.LockedUntil.UtcTicks } };

@@ -10,9 +10,8 @@ internal sealed partial class ManagementHandler
 {
     private const string Vendor = "com.microsoft:";
 
-    private Task<(int Status, AmqpMap Body)> ExecuteAsync(string operation, AmqpMap body, AmqpMessage request)
+    private Task<(int Status, AmqpMap Body)> ExecuteAsync(string operation, AmqpMap body)
     {
-        _ = request;
         string name = operation.StartsWith(Vendor, StringComparison.Ordinal) ? operation[Vendor.Length..] : operation;
         return name switch
         {
@@ -151,7 +150,7 @@ internal sealed partial class ManagementHandler
     {
         SessionLock session = RequireSessionLock(ManagementValues.String(body, "session-id") ?? "");
         DateTimeOffset until = Receivable.RenewSessionLock(session);
-        connection.Registry.UpdateSessionLock(EntityAddress.Key(entityPath), session with { LockedUntil = until });
+        connection.Registry.SetSessionLock(EntityAddress.Key(entityPath), session with { LockedUntil = until });
         return Ok(new AmqpMap { { "expiration", AmqpTimestamp.FromDateTimeOffset(until) } });
     }
 

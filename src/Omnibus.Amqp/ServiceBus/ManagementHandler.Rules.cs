@@ -1,3 +1,4 @@
+using Omnibus.Core.Engine;
 using Omnibus.Amqp.Types;
 using Omnibus.Core;
 using Omnibus.Core.Entities;
@@ -18,12 +19,13 @@ internal sealed partial class ManagementHandler
 
     private (string Topic, string Subscription) SubscriptionPath()
     {
-        int marker = entityPath.IndexOf("/Subscriptions/", StringComparison.OrdinalIgnoreCase);
+        string segment = "/" + EntityNames.SubscriptionsSegment + "/";
+        int marker = entityPath.IndexOf(segment, StringComparison.OrdinalIgnoreCase);
         if (marker <= 0)
         {
             throw new MessagingException(MessagingErrorCode.InvalidOperation, $"'{entityPath}' is not a subscription: rules live on subscriptions.");
         }
-        return (entityPath[..marker], entityPath[(marker + "/Subscriptions/".Length)..]);
+        return (entityPath[..marker], entityPath[(marker + segment.Length)..]);
     }
 
     private (int, AmqpMap) AddRule(AmqpMap body)

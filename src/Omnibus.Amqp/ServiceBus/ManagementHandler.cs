@@ -23,7 +23,7 @@ internal sealed partial class ManagementHandler(AmqpConnection connection, strin
         AmqpMap replyBody;
         try
         {
-            (status, replyBody) = await ExecuteAsync(operation, body, request).ConfigureAwait(false);
+            (status, replyBody) = await ExecuteAsync(operation, body).ConfigureAwait(false);
             description = status == 200 ? "OK" : status == 204 ? "No Content" : "";
         }
         catch (MessagingException e)
