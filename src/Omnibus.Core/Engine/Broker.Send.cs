@@ -59,7 +59,12 @@ public sealed partial class Broker
         }
     }
 
-    private async Task<long[]> SendAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, int hop)
+    /// <summary>
+    /// Sends through the forwarding chain. <paramref name="enforceLimits"/> false is for copies a
+    /// committed transaction forwards: they were decided when the transaction committed, so status,
+    /// quota and size checks no longer refuse them, and a target that is gone drops them.
+    /// </summary>
+    private async Task<long[]> SendAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, int hop, bool enforceLimits = true)
     {
         ArgumentNullException.ThrowIfNull(entityPath);
         ArgumentNullException.ThrowIfNull(messages);
@@ -69,42 +74,54 @@ public sealed partial class Broker
         }
         if (hop > MaxForwardHops)
         {
+            if (!enforceLimits)
+            {
+                return Enumerable.Repeat(-1L, messages.Count).ToArray();
+            }
             throw new MessagingException(MessagingErrorCode.InvalidOperation, $"Auto-forwarding chain longer than {MaxForwardHops} hops at '{entityPath}'.");
         }
-        QueueEntity? queue;
-        TopicEntity? topic;
-        lock (_catalogLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            string key = EntityNames.Key(entityPath.Trim('/'));
-            _queues.TryGetValue(key, out queue);
-            _topics.TryGetValue(key, out topic);
-        }
+        (QueueEntity? queue, TopicEntity? topic) = FindSendTarget(entityPath);
         if (queue is not null)
         {
-            return await SendToQueueAsync(queue, messages, hop).ConfigureAwait(false);
+            return await SendToQueueAsync(queue, messages, hop, enforceLimits).ConfigureAwait(false);
         }
         if (topic is not null)
         {
-            return await SendToTopicAsync(topic, messages, hop).ConfigureAwait(false);
+            return await SendToTopicAsync(topic, messages, hop, enforceLimits).ConfigureAwait(false);
+        }
+        if (!enforceLimits)
+        {
+            return Enumerable.Repeat(-1L, messages.Count).ToArray();
         }
         throw MessagingException.NotFound(entityPath);
     }
 
-    private void Stamp(IReadOnlyList<BrokerMessage> messages, string path, EntityStatus status, long maxMessageKb, long maxSizeMb, long currentSize, TimeSpan defaultTtl)
+    private (QueueEntity? Queue, TopicEntity? Topic) FindSendTarget(string entityPath)
     {
-        if (status is EntityStatus.Disabled or EntityStatus.SendDisabled)
+        lock (_catalogLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            string key = EntityNames.Key(entityPath.Trim('/'));
+            _queues.TryGetValue(key, out QueueEntity? queue);
+            _topics.TryGetValue(key, out TopicEntity? topic);
+            return (queue, topic);
+        }
+    }
+
+    private void Stamp(IReadOnlyList<BrokerMessage> messages, string path, EntityStatus status, long maxMessageKb, long maxSizeMb, long currentSize, TimeSpan defaultTtl, bool enforceLimits = true)
+    {
+        if (enforceLimits && status is EntityStatus.Disabled or EntityStatus.SendDisabled)
         {
             throw new MessagingException(MessagingErrorCode.EntityDisabled, $"The messaging entity '{path}' is disabled for sending.");
         }
-        if (currentSize >= maxSizeMb * 1024 * 1024)
+        if (enforceLimits && currentSize >= maxSizeMb * 1024 * 1024)
         {
             throw new MessagingException(MessagingErrorCode.QuotaExceeded, $"The messaging entity '{path}' has reached its maximum size of {maxSizeMb} MB.");
         }
         DateTimeOffset now = Clock.GetUtcNow();
         foreach (BrokerMessage m in messages)
         {
-            if (m.Size > maxMessageKb * 1024)
+            if (enforceLimits && m.Size > maxMessageKb * 1024)
             {
                 throw new MessagingException(MessagingErrorCode.MessageTooLarge, $"The message of {m.Size} bytes exceeds the maximum message size of {maxMessageKb * 1024} bytes of '{path}'.");
             }
@@ -123,18 +140,18 @@ public sealed partial class Broker
         }
     }
 
-    private async Task<long[]> SendToQueueAsync(QueueEntity queue, IReadOnlyList<BrokerMessage> messages, int hop)
+    private async Task<long[]> SendToQueueAsync(QueueEntity queue, IReadOnlyList<BrokerMessage> messages, int hop, bool enforceLimits)
     {
         QueueDescription d = queue.Description;
         if (d.ForwardTo is { } forward && !string.Equals(forward, d.Name, StringComparison.OrdinalIgnoreCase))
         {
-            Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, 0, d.DefaultMessageTimeToLive);
-            long[] forwarded = await SendAsync(forward, messages, hop + 1).ConfigureAwait(false);
+            Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, 0, d.DefaultMessageTimeToLive, enforceLimits);
+            long[] forwarded = await SendAsync(forward, messages, hop + 1, enforceLimits).ConfigureAwait(false);
             queue.Receivable.Counters.AddTransferred(messages.Count);
             queue.Receivable.AccessedAt = Clock.GetUtcNow();
             return forwarded;
         }
-        Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, queue.Receivable.UnsettledBytes(), d.DefaultMessageTimeToLive);
+        Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, queue.Receivable.UnsettledBytes(), d.DefaultMessageTimeToLive, enforceLimits);
         queue.Receivable.AccessedAt = Clock.GetUtcNow();
         (IReadOnlyList<BrokerMessage> accepted, int[] positions) = FilterDuplicates(queue.Log, messages);
         var result = Enumerable.Repeat(-1L, messages.Count).ToArray();
@@ -142,25 +159,40 @@ public sealed partial class Broker
         {
             return result;
         }
-        int partition = queue.Log.PartitionFor(accepted[0], ref queue.RoundRobin);
-        var records = accepted.Select(m => MessageCodec.Encode(m, null)).ToArray();
-        long first = await AppendWithDedupAsync(queue.Log, partition, records, accepted).ConfigureAwait(false);
-        var stored = new List<(long, BrokerMessage, int)>(accepted.Count);
+        long[] stored = await StoreInQueueAsync(queue, accepted, Guid.Empty).ConfigureAwait(false);
         for (int i = 0; i < accepted.Count; i++)
         {
-            stored.Add((first + i, accepted[i], records[i].Length));
-            result[positions[i]] = SequenceNumbers.Compose(partition, first + i);
-            accepted[i].SequenceNumber = result[positions[i]];
+            result[positions[i]] = stored[i];
         }
-        queue.Receivable.OnStored(partition, stored);
-        queue.Receivable.Counters.AddSent(accepted.Count);
         return result;
     }
 
-    private async Task<long[]> SendToTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> messages, int hop)
+    /// <summary>
+    /// Appends messages that passed every check and duplicate detection to a queue's log (one atomic
+    /// batch, tagged with <paramref name="transaction"/> when not empty) and indexes them.
+    /// </summary>
+    private static async Task<long[]> StoreInQueueAsync(QueueEntity queue, IReadOnlyList<BrokerMessage> accepted, Guid transaction)
+    {
+        int partition = queue.Log.PartitionFor(accepted[0], ref queue.RoundRobin);
+        var records = accepted.Select(m => MessageCodec.Encode(m, null, transaction)).ToArray();
+        long first = await AppendWithDedupAsync(queue.Log, partition, records, accepted).ConfigureAwait(false);
+        var stored = new List<(long, BrokerMessage, int)>(accepted.Count);
+        var sequences = new long[accepted.Count];
+        for (int i = 0; i < accepted.Count; i++)
+        {
+            stored.Add((first + i, accepted[i], records[i].Length));
+            sequences[i] = SequenceNumbers.Compose(partition, first + i);
+            accepted[i].SequenceNumber = sequences[i];
+        }
+        queue.Receivable.OnStored(partition, stored);
+        queue.Receivable.Counters.AddSent(accepted.Count);
+        return sequences;
+    }
+
+    private async Task<long[]> SendToTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> messages, int hop, bool enforceLimits)
     {
         TopicDescription d = topic.Description;
-        Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, topic.Log.SizeInBytes, d.DefaultMessageTimeToLive);
+        Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, topic.Log.SizeInBytes, d.DefaultMessageTimeToLive, enforceLimits);
         topic.AccessedAt = Clock.GetUtcNow();
         (IReadOnlyList<BrokerMessage> accepted, int[] positions) = FilterDuplicates(topic.Log, messages);
         var result = Enumerable.Repeat(-1L, messages.Count).ToArray();
@@ -168,6 +200,24 @@ public sealed partial class Broker
         {
             return result;
         }
+        long[] stored = await StoreInTopicAsync(topic, accepted, hop, Guid.Empty).ConfigureAwait(false);
+        for (int i = 0; i < accepted.Count; i++)
+        {
+            result[positions[i]] = stored[i];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Routes messages that passed every check and duplicate detection through the subscriptions'
+    /// rules, appends them to the topic's log (one atomic batch) and indexes them per subscription.
+    /// Inside a committed transaction (<paramref name="transaction"/> not empty) the records are
+    /// tagged, and the copies for forwarding subscriptions and for filter failures are written
+    /// first, without limits: once the tagged append is durable the whole send is done.
+    /// </summary>
+    private async Task<long[]> StoreInTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> accepted, int hop, Guid transaction)
+    {
+        bool committed = transaction != Guid.Empty;
         SubscriptionEntity[] subscriptions;
         lock (_catalogLock)
         {
@@ -220,18 +270,30 @@ public sealed partial class Broker
             }
         }
         int partition = topic.Log.PartitionFor(accepted[0], ref topic.RoundRobin);
-        byte[][] encoded = records.Select(r => MessageCodec.Encode(r.Message, r.Routes)).ToArray();
-        Task<long> append = AppendWithDedupAsync(topic.Log, partition, encoded, accepted);
-        Task forwarding = Task.WhenAll(forwards.GroupBy(f => f.Target, StringComparer.OrdinalIgnoreCase)
-            .Select(g => SendAsync(g.Key, g.Select(f => f.Message).ToList(), hop + 1)));
-        long first = await append.ConfigureAwait(false);
-        await forwarding.ConfigureAwait(false);
+        byte[][] encoded = records.Select(r => MessageCodec.Encode(r.Message, r.Routes, transaction)).ToArray();
+        Task Forward() => Task.WhenAll(forwards.GroupBy(f => f.Target, StringComparer.OrdinalIgnoreCase)
+            .Select(g => SendAsync(g.Key, g.Select(f => f.Message).ToList(), hop + 1, enforceLimits: !committed)));
+        long first;
+        if (committed)
+        {
+            await Forward().ConfigureAwait(false);
+            await DeadLetterFilterFailuresAsync(filterFailures).ConfigureAwait(false);
+            first = await AppendWithDedupAsync(topic.Log, partition, encoded, accepted).ConfigureAwait(false);
+        }
+        else
+        {
+            Task<long> append = AppendWithDedupAsync(topic.Log, partition, encoded, accepted);
+            Task forwarding = Forward();
+            first = await append.ConfigureAwait(false);
+            await forwarding.ConfigureAwait(false);
+        }
+        var sequences = new long[accepted.Count];
         for (int i = 0; i < records.Count; i++)
         {
             if (records[i].Original is int position)
             {
-                result[positions[position]] = SequenceNumbers.Compose(partition, first + i);
-                records[i].Message.SequenceNumber = result[positions[position]];
+                sequences[position] = SequenceNumbers.Compose(partition, first + i);
+                records[i].Message.SequenceNumber = sequences[position];
             }
         }
         foreach (SubscriptionEntity s in subscriptions)
@@ -265,16 +327,24 @@ public sealed partial class Broker
                 s.Receivable.Counters.AddSent(stored.Count);
             }
         }
-        foreach ((SubscriptionEntity s, BrokerMessage m, string reason) in filterFailures)
+        if (!committed)
+        {
+            await DeadLetterFilterFailuresAsync(filterFailures).ConfigureAwait(false);
+        }
+        topic.Counters.AddSent(accepted.Count);
+        topic.Counters.AddTransferred(forwards.Count);
+        return sequences;
+    }
+
+    private static async Task DeadLetterFilterFailuresAsync(List<(SubscriptionEntity, BrokerMessage, string)> failures)
+    {
+        foreach ((SubscriptionEntity s, BrokerMessage m, string reason) in failures)
         {
             m.ApplicationProperties[Receivable.DeadLetterReasonProperty] = "FilterEvaluationException";
             m.ApplicationProperties[Receivable.DeadLetterDescriptionProperty] = reason;
             m.DeadLetterSource = s.Receivable.Path;
             await s.Receivable.DeadLetterSink!([m]).ConfigureAwait(false);
         }
-        topic.Counters.AddSent(accepted.Count);
-        topic.Counters.AddTransferred(forwards.Count);
-        return result;
     }
 
     /// <summary>Drops messages whose id was seen inside the window (they are acknowledged, not stored again).</summary>

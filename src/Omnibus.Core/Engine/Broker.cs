@@ -35,10 +35,13 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             {
                 _topics[EntityNames.Key(t.Topic.Name)] = OpenTopic(t);
             }
+            _transactionLog = new TransactionLog(Path.Combine(DataDirectory, "transactions"), options);
+            RecoverTransactions();
         }
         catch
         {
             DisposeEntities();
+            _transactionLog?.Dispose();
             throw;
         }
         _sweepTimer = Clock.CreateTimer(_ => _ = SweepSafelyAsync(), null, options.SweepInterval, options.SweepInterval);
@@ -294,7 +297,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             {
                 for (int i = 0; i < log.Partitions.Length; i++)
                 {
-                    ConsumedSegments.Delete(log.Partitions[i], readers.Select(r => r.StoreOf(i)));
+                    DeleteConsumedSegments(log, i, readers);
                 }
                 log.Dedup?.EnforceRetention();
             }
@@ -332,6 +335,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         lock (_catalogLock)
         {
             DisposeEntities();
+            _transactionLog?.Dispose();
         }
         _sweepGate.Release();
     }

@@ -53,10 +53,14 @@ internal static class MessageCodec
     {
         End = 0, MessageId = 1, CorrelationId = 2, Subject = 3, ContentType = 4, To = 5, ReplyTo = 6, SessionId = 7,
         ReplyToSessionId = 8, PartitionKey = 9, ViaPartitionKey = 10, TimeToLive = 11, Scheduled = 12,
-        DeadLetterSource = 13, ApplicationProperties = 14, Annotations = 15,
+        DeadLetterSource = 13, ApplicationProperties = 14, Annotations = 15, Transaction = 16,
     }
 
-    public static byte[] Encode(BrokerMessage m, IReadOnlyList<int>? routes)
+    /// <summary>
+    /// Encodes a message. <paramref name="transaction"/>, when not empty, is stored as field 16 so
+    /// that recovery can tell whether a committed transaction's send reached the log; readers skip it.
+    /// </summary>
+    public static byte[] Encode(BrokerMessage m, IReadOnlyList<int>? routes, Guid transaction = default)
     {
         var w = new ArrayBufferWriter<byte>(256 + m.Body.Length);
         ValueCodec.WriteByte(w, Version);
@@ -98,6 +102,13 @@ internal static class MessageCodec
         if (m.HasAnnotations)
         {
             Map(w, Field.Annotations, m.Annotations);
+        }
+        if (transaction != Guid.Empty)
+        {
+            Span<byte> id = stackalloc byte[16];
+            transaction.TryWriteBytes(id);
+            ValueCodec.WriteByte(w, (byte)Field.Transaction);
+            ValueCodec.WriteBytes(w, id);
         }
         ValueCodec.WriteByte(w, (byte)Field.End);
         ValueCodec.WriteByte(w, (byte)m.BodyKind);
@@ -149,7 +160,28 @@ internal static class MessageCodec
                 case Field.TimeToLive: ttl = (long)r.ReadFixed(8); break;
                 case Field.Scheduled: scheduled = (long)r.ReadFixed(8); break;
                 case <= Field.DeadLetterSource: r.ReadBytes(); break; // other strings
-                case Field.ApplicationProperties or Field.Annotations: r.ReadBytes(); break;
+                case Field.ApplicationProperties or Field.Annotations or Field.Transaction: r.ReadBytes(); break;
+                default: throw new InvalidDataException($"Unknown stored message field {(byte)field}.");
+            }
+        }
+    }
+
+    /// <summary>The transaction a stored message was sent in (field 16), or <see cref="Guid.Empty"/>.</summary>
+    public static Guid ReadTransaction(ReadOnlySpan<byte> record)
+    {
+        var r = new SpanReader(record);
+        ReadRoutes(ref r);
+        r.Skip(8);
+        while (true)
+        {
+            var field = (Field)r.ReadByte();
+            switch (field)
+            {
+                case Field.End:
+                    return Guid.Empty;
+                case Field.TimeToLive or Field.Scheduled: r.Skip(8); break;
+                case Field.Transaction: return new Guid(r.ReadBytes());
+                case <= Field.Annotations: r.ReadBytes(); break;
                 default: throw new InvalidDataException($"Unknown stored message field {(byte)field}.");
             }
         }
@@ -188,6 +220,7 @@ internal static class MessageCodec
                 case Field.DeadLetterSource: m.DeadLetterSource = r.ReadString(); break;
                 case Field.ApplicationProperties: ReadMap(r.ReadBytes(), m.ApplicationProperties); break;
                 case Field.Annotations: ReadMap(r.ReadBytes(), m.Annotations); break;
+                case Field.Transaction: r.ReadBytes(); break;
                 default: throw new InvalidDataException($"Unknown stored message field {(byte)field}.");
             }
         }
