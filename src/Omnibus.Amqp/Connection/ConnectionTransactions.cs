@@ -1,19 +1,20 @@
 using System.Collections.Concurrent;
 using Omnibus.Amqp.Performatives;
+using Omnibus.Core;
+using Omnibus.Core.Engine;
 
 namespace Omnibus.Amqp.Connection;
 
 /// <summary>
-/// Transactions declared on a connection's coordinator. Work done inside a transaction (a
-/// send, a settlement) is recorded, not applied; discharge with fail=false applies it in the
-/// order it was enlisted, fail=true (or the connection closing) drops it. So a rolled-back
-/// transaction leaves no trace, and a committed one applies everything unless a step fails
-/// (e.g. a lock expired meanwhile): then the remaining steps are dropped and discharge is
-/// rejected with amqp:transaction:rollback. Not atomic across a crash in the middle of a commit.
+/// Transactions declared on a connection's coordinator. Work done inside a transaction (a send, a
+/// settlement) is recorded as a core <see cref="TransactionOperation"/>, not applied; discharge with
+/// fail=false hands all of it to <see cref="Broker.CommitTransactionAsync"/>, which applies every
+/// operation or none (and completes a commit interrupted by a crash when the broker next opens);
+/// fail=true, or the connection closing, drops it.
 /// </summary>
 internal sealed class ConnectionTransactions
 {
-    private readonly ConcurrentDictionary<long, List<Func<Task>>> _open = new();
+    private readonly ConcurrentDictionary<long, List<TransactionOperation>> _open = new();
     private long _nextId;
 
     public ReadOnlyMemory<byte> Declare()
@@ -23,36 +24,46 @@ internal sealed class ConnectionTransactions
         return BitConverter.GetBytes(id);
     }
 
-    public void Enlist(ReadOnlyMemory<byte> txnId, Func<Task> work)
+    public void Enlist(ReadOnlyMemory<byte> txnId, TransactionOperation operation)
     {
-        if (!_open.TryGetValue(Id(txnId), out List<Func<Task>>? list))
+        if (!_open.TryGetValue(Id(txnId), out List<TransactionOperation>? list))
         {
             throw AmqpProtocolException.Link(ErrorConditions.UnknownTransaction, "Unknown transaction.");
         }
         lock (list)
         {
-            list.Add(work);
+            list.Add(operation);
         }
     }
 
-    public async Task DischargeAsync(ReadOnlyMemory<byte> txnId, bool fail)
+    /// <summary>
+    /// Ends a transaction: null when it committed (or rolled back as asked), else the error to reject
+    /// the discharge with — amqp:transaction:unknown-id, or amqp:transaction:rollback when a check
+    /// failed and nothing was applied.
+    /// </summary>
+    public async Task<AmqpError?> DischargeAsync(Broker broker, ReadOnlyMemory<byte> txnId, bool fail)
     {
-        if (!_open.TryRemove(Id(txnId), out List<Func<Task>>? list))
+        if (!_open.TryRemove(Id(txnId), out List<TransactionOperation>? list))
         {
-            throw new Core.MessagingException(Core.MessagingErrorCode.InvalidOperation, "Unknown transaction.");
+            return new AmqpError(ErrorConditions.UnknownTransaction, "Unknown transaction.");
         }
         if (fail)
         {
-            return;
+            return null;
         }
-        Func<Task>[] steps;
+        TransactionOperation[] operations;
         lock (list)
         {
-            steps = [.. list];
+            operations = [.. list];
         }
-        foreach (Func<Task> step in steps)
+        try
         {
-            await step().ConfigureAwait(false);
+            await broker.CommitTransactionAsync(operations).ConfigureAwait(false);
+            return null;
+        }
+        catch (MessagingException e)
+        {
+            return new AmqpError(ErrorConditions.TransactionRollback, e.Message);
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class EntityReceiverLink
             if (outcome is TransactionalState transactional)
             {
                 DeliveryState? inner = transactional.Outcome;
-                Connection.Transactions.Enlist(transactional.TxnId, () => ApplyAsync(_receivable, lockToken, inner));
+                Connection.Transactions.Enlist(transactional.TxnId, TransactionalSettlement.From(_receivable, lockToken, inner));
                 reply = new TransactionalState(transactional.TxnId, Accepted.Instance);
             }
             else

@@ -1,6 +1,7 @@
 using Omnibus.Amqp.Connection;
 using Omnibus.Amqp.Messaging;
 using Omnibus.Amqp.Transactions;
+using Omnibus.Core.Engine;
 using Omnibus.Core.Messages;
 
 namespace Omnibus.Amqp.ServiceBus;
@@ -20,7 +21,7 @@ internal sealed class EntitySendHandler(string entityPath) : IDeliveryHandler
         List<BrokerMessage> messages = Decode(delivery);
         if (delivery.State is TransactionalState transactional)
         {
-            link.Connection.Transactions.Enlist(transactional.TxnId, () => SendAsync(link, messages));
+            link.Connection.Transactions.Enlist(transactional.TxnId, new TransactionSend(entityPath, messages));
             return new TransactionalState(transactional.TxnId, Accepted.Instance);
         }
         await SendAsync(link, messages).ConfigureAwait(false);
