@@ -5,6 +5,7 @@ using Omnibus.LoadTest;
 // plugin) in one run, printing msg/s, p50/p99 latency and the ratio. bench/run-amqp-bench.sh
 // starts both brokers and calls this.
 // Options: --omnibus host:port  --omnibus-queue NAME  --rabbitmq host:port  --seconds N  --size BYTES  --rate N (paced rows)
+//          --clients lite,sdk  --modes saturate,paced (rows to run; all by default)
 string Opt(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 TimeSpan duration = TimeSpan.FromSeconds(double.Parse(Opt("--seconds", "10"), CultureInfo.InvariantCulture));
 int size = int.Parse(Opt("--size", "1024"), CultureInfo.InvariantCulture);
@@ -22,17 +23,25 @@ if (Opt("--rabbitmq", "") is { Length: > 0 } rabbit)
     targets.Add(new BrokerTarget("rabbitmq", hp[0], int.Parse(hp[1], CultureInfo.InvariantCulture), "/queue/bench", "guest", "guest", NeedsCbs: false, KeyName: "guest", Key: "guest"));
 }
 Console.WriteLine($"AMQP 1.0 end-to-end load — {Environment.ProcessorCount} cores, {size}-byte durable messages, {duration.TotalSeconds:F0} s per row, {DateTime.UtcNow:u}");
+string[] clients = Opt("--clients", "lite,sdk").Split(',');
+string[] modes = Opt("--modes", "saturate,paced").Split(',');
 var results = new List<RunResult>();
-foreach (int? paced in new int?[] { null, rate })
+foreach (int? paced in new int?[] { null, rate }.Where(p => modes.Contains(p is null ? "saturate" : "paced")))
 {
     foreach (BrokerTarget target in targets)
     {
-        RunResult lite = await new LiteWorkload(target, size, senders: 4, window: 100, prefetch: 1000).RunAsync(duration, paced);
-        Console.WriteLine(lite);
-        results.Add(lite);
-        RunResult sdk = await new SdkWorkload(target, size, senders: 4, batchSize: 50, prefetch: 1000).RunAsync(duration, paced);
-        Console.WriteLine(sdk);
-        results.Add(sdk);
+        if (clients.Contains("lite"))
+        {
+            RunResult lite = await new LiteWorkload(target, size, senders: 4, window: 100, prefetch: 1000).RunAsync(duration, paced);
+            Console.WriteLine(lite);
+            results.Add(lite);
+        }
+        if (clients.Contains("sdk"))
+        {
+            RunResult sdk = await new SdkWorkload(target, size, senders: 4, batchSize: 50, prefetch: 1000).RunAsync(duration, paced);
+            Console.WriteLine(sdk);
+            results.Add(sdk);
+        }
     }
 }
 Console.WriteLine();

@@ -30,6 +30,14 @@ public sealed record LogOptions
     /// <summary>Verify every record's CRC when reading. Default true.</summary>
     public bool VerifyChecksumsOnRead { get; init; } = true;
 
+    /// <summary>
+    /// Bytes of the most recently appended records to keep in memory, by reference, for
+    /// <see cref="PartitionLog.ReadMany"/> (a consumer keeping up then never touches the file).
+    /// Default 0 (off). When on, appended bodies are kept as given: the appender must not modify
+    /// them afterwards, and readers get them shared (they must not modify a returned body either).
+    /// </summary>
+    public long RecentRecordsCacheBytes { get; init; }
+
     /// <summary>Source of record timestamps and retention age.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -51,6 +59,10 @@ public sealed record LogOptions
         if (Retention.MaxBytes is < 0 || Retention.MaxAge < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(Retention), Retention, "Retention limits must not be negative.");
+        }
+        if (RecentRecordsCacheBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RecentRecordsCacheBytes), RecentRecordsCacheBytes, "RecentRecordsCacheBytes must not be negative.");
         }
         ArgumentNullException.ThrowIfNull(TimeProvider);
     }

@@ -24,6 +24,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
 
     private readonly FileStream _directoryLock;
     private readonly SegmentPreallocator? _preallocator;
+    private readonly RecentRecords? _recent;
 
     private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery, FileStream directoryLock)
     {
@@ -43,6 +44,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
         {
             _preallocator?.PrepareInBackground();
         }
+        _recent = options.RecentRecordsCacheBytes > 0 ? new RecentRecords(options.RecentRecordsCacheBytes, RecentRecordsCapacity) : null;
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "omnibus-log-writer" };
         _writer.Start();
     }
@@ -176,6 +178,13 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             }
             _activeLogicalLength += batchBytes;
             _nextAssigned = first + bodies.Count;
+            if (_recent is not null)
+            {
+                for (int i = 0; i < bodies.Count; i++)
+                {
+                    _recent.Add(first + i, timestamp, bodies[i]);
+                }
+            }
             batch.Waiters.Add((completion, first));
             if (wasEmpty)
             {
@@ -225,6 +234,9 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     /// </summary>
     public IReadOnlyList<StoredRecord?> ReadMany(IReadOnlyList<long> sequences) => ReadMany(sequences, 1024 * 1024);
 
+    // Records the recent-records cache holds at most (with 1 KiB messages, about its default budget).
+    private const int RecentRecordsCapacity = 4096;
+
     // One sparse-index interval (64 KiB by default) plus a typical record: enough for a lone read.
     private const int SingleReadBufferSize = 128 * 1024;
 
@@ -240,6 +252,11 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
                 long sequence = sequences[i];
                 if (sequence < FirstSequence || sequence >= NextSequence)
                 {
+                    continue;
+                }
+                if (_recent?.TryGet(sequence) is StoredRecord recent)
+                {
+                    result[i] = recent;
                     continue;
                 }
                 try

@@ -50,6 +50,7 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     private readonly Channel<IncomingDelivery> _deliveries = Channel.CreateUnbounded<IncomingDelivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Messaging.LinkTarget? _target;
+    private readonly DispositionCoalescer _acceptedDispositions;
     private uint _deliveryCount;
     private uint _credit;
 
@@ -61,6 +62,7 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         _assembler = new DeliveryAssembler(maxMessageSize);
         _deliveryCount = attach.InitialDeliveryCount ?? 0;
         _target = target ?? attach.Target;
+        _acceptedDispositions = new DispositionCoalescer(session.Connection.Writer, session.LocalChannel, LinkRole.Receiver, Accepted.Instance);
     }
 
     public override void Start()
@@ -226,19 +228,28 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         }
         if (!delivery.Settled)
         {
-            Writer.Write(Session.LocalChannel, new Disposition
+            if (ReferenceEquals(outcome, Accepted.Instance))
             {
-                Role = LinkRole.Receiver,
-                First = delivery.DeliveryId,
-                Settled = true,
-                State = outcome,
-            });
+                _acceptedDispositions.Add(delivery.DeliveryId);
+            }
+            else
+            {
+                Writer.Write(Session.LocalChannel, new Disposition
+                {
+                    Role = LinkRole.Receiver,
+                    First = delivery.DeliveryId,
+                    Settled = true,
+                    State = outcome,
+                });
+            }
         }
         return true;
     }
 
     public override void Release()
     {
+        // Settlements already decided leave before the detach that follows.
+        _acceptedDispositions.Flush();
         _deliveries.Writer.TryComplete();
         try
         {

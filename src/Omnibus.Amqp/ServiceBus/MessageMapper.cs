@@ -72,7 +72,7 @@ internal static partial class MessageMapper
         }
         ReadBody(message.Body, result);
         // Service Bus gives every message an id; the JS SDK's lock renewal keys on it.
-        result.MessageId ??= Guid.NewGuid().ToString("N");
+        result.MessageId ??= Core.UniqueIds.NewGuid().ToString("N");
         return result;
     }
 

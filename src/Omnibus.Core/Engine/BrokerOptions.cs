@@ -20,6 +20,12 @@ public sealed record BrokerOptions
     /// <summary>How often lock expiry, schedules, TTL and idle entities are checked. Default 100 ms.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Bytes of recently sent messages each partition keeps in memory, so receivers that keep up
+    /// are served without reading the log file. Default 4 MiB; 0 turns it off.
+    /// </summary>
+    public long RecentMessagesCacheBytes { get; init; } = 4L * 1024 * 1024;
+
     /// <summary>Validates the options, naming the first bad setting.</summary>
     public void Validate()
     {

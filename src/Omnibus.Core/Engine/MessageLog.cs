@@ -29,6 +29,8 @@ internal sealed class MessageLog : IDisposable
                     Durability = options.Durability,
                     TimeProvider = options.TimeProvider,
                     MaxRecordSize = 256 * 1024 * 1024,
+                    // Message records are freshly encoded arrays nobody modifies, as the cache requires.
+                    RecentRecordsCacheBytes = options.RecentMessagesCacheBytes,
                 });
             }
         }

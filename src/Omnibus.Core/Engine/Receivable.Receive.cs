@@ -162,7 +162,7 @@ public sealed partial class Receivable
     private void Lock(ReceivablePartition p, Entry entry, long now, SessionInfo? session)
     {
         entry.State = EntryState.Locked;
-        entry.LockToken = Guid.NewGuid();
+        entry.LockToken = UniqueIds.NewGuid();
         entry.LockedUntilTicks = now + Settings.LockDuration.Ticks;
         entry.LockedAtTicks = now;
         entry.SessionLockToken = session?.LockToken ?? Guid.Empty;

@@ -110,7 +110,7 @@ public sealed partial class Receivable
 
     private SessionLock LockSession(SessionInfo s, long now)
     {
-        s.LockToken = Guid.NewGuid();
+        s.LockToken = UniqueIds.NewGuid();
         s.LockedUntilTicks = now + Settings.LockDuration.Ticks;
         return new SessionLock(s.Id, s.LockToken, new DateTimeOffset(s.LockedUntilTicks, TimeSpan.Zero));
     }
