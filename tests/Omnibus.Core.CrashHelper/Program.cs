@@ -8,6 +8,12 @@ using Omnibus.Core.Messages;
 // if missing, then from several tasks sends messages and prints "SENT <entity> <body>" once each
 // send is acknowledged, and receives + completes printing "DONE <entity> <body>" once each completion
 // is acknowledged (after "GOT <entity> <body>" when it is received). Runs until killed.
+// With "transactions" first: the transaction workload of TransactionChild.
+if (args[0] == "transactions")
+{
+    await Omnibus.Core.CrashHelper.TransactionChild.RunAsync(args[1]);
+    return;
+}
 string dir = args[0];
 string round = args[1];
 using Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dir, SegmentSize = 256 * 1024 });
