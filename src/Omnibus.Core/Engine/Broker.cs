@@ -1,6 +1,5 @@
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
-using Omnibus.Storage.State;
 
 namespace Omnibus.Core.Engine;
 
