@@ -50,4 +50,31 @@ public sealed class TransactionTests(BrokerHostFixture fixture) : IClassFixture<
         Assert.Equal(["input"], peeked.Select(m => m.Body.ToString()));
         await receiver.CompleteMessageAsync(input);
     }
+
+    [Fact]
+    public async Task A_commit_whose_lock_expired_is_rolled_back_entirely()
+    {
+        string queue = Host.CreateQueue(change: q => q with { LockDuration = TimeSpan.FromSeconds(1) });
+        string target = Host.CreateQueue();
+        await using ServiceBusClient client = Host.CreateClient();
+        await using ServiceBusSender inputSender = client.CreateSender(queue);
+        await using ServiceBusSender sender = client.CreateSender(target);
+        await inputSender.SendMessageAsync(new ServiceBusMessage("input"));
+        await using ServiceBusReceiver receiver = client.CreateReceiver(queue);
+        await using ServiceBusReceiver targetReceiver = client.CreateReceiver(target);
+        ServiceBusReceivedMessage input = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the lock expires while the transaction is open
+
+        var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+        // The send first: applying step by step would store it before finding the lock lost.
+        await sender.SendMessageAsync(new ServiceBusMessage("output"));
+        await receiver.CompleteMessageAsync(input);
+        scope.Complete();
+        Assert.ThrowsAny<TransactionException>(scope.Dispose);
+
+        Assert.Null(await targetReceiver.PeekMessageAsync());
+        ServiceBusReceivedMessage again = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("input", again.Body.ToString());
+        await receiver.CompleteMessageAsync(again);
+    }
 }
