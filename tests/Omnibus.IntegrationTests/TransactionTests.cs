@@ -77,4 +77,41 @@ public sealed class TransactionTests(BrokerHostFixture fixture) : IClassFixture<
         Assert.Equal("input", again.Body.ToString());
         await receiver.CompleteMessageAsync(again);
     }
+
+    [Fact]
+    public async Task Settling_a_deferred_message_through_management_joins_the_transaction()
+    {
+        string queue = Host.CreateQueue();
+        string target = Host.CreateQueue();
+        await using ServiceBusClient client = Host.CreateClient();
+        await using ServiceBusSender inputSender = client.CreateSender(queue);
+        await using ServiceBusSender sender = client.CreateSender(target);
+        await using ServiceBusReceiver receiver = client.CreateReceiver(queue);
+        await using ServiceBusReceiver targetReceiver = client.CreateReceiver(target);
+        var deferred = new Dictionary<string, ServiceBusReceivedMessage>();
+        foreach (string body in new[] { "rolled back", "committed" })
+        {
+            await inputSender.SendMessageAsync(new ServiceBusMessage(body));
+            ServiceBusReceivedMessage received = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(body, received.Body.ToString());
+            await receiver.DeferMessageAsync(received);
+            // Locked through $management: settled with update-disposition, not on the link.
+            deferred[body] = await receiver.ReceiveDeferredMessageAsync(received.SequenceNumber);
+        }
+
+        using (new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await receiver.CompleteMessageAsync(deferred["rolled back"]);
+            await sender.SendMessageAsync(new ServiceBusMessage("output of rolled back"));
+        }
+        using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await receiver.CompleteMessageAsync(deferred["committed"]);
+            await sender.SendMessageAsync(new ServiceBusMessage("output of committed"));
+            scope.Complete();
+        }
+
+        Assert.Equal(["output of committed"], (await targetReceiver.PeekMessagesAsync(10)).Select(m => m.Body.ToString()));
+        Assert.Equal(["rolled back"], (await receiver.PeekMessagesAsync(10)).Select(m => m.Body.ToString()));
+    }
 }

@@ -10,7 +10,8 @@ internal sealed partial class ManagementHandler
 {
     private const string Vendor = "com.microsoft:";
 
-    private Task<(int Status, AmqpMap Body)> ExecuteAsync(string operation, AmqpMap body)
+    /// <param name="transaction">The txn-id the request carries, if any: update-disposition is then enlisted in that transaction.</param>
+    private Task<(int Status, AmqpMap Body)> ExecuteAsync(string operation, AmqpMap body, ReadOnlyMemory<byte>? transaction)
     {
         string name = operation.StartsWith(Vendor, StringComparison.Ordinal) ? operation[Vendor.Length..] : operation;
         return name switch
@@ -20,7 +21,7 @@ internal sealed partial class ManagementHandler
             "schedule-message" => ScheduleAsync(body),
             "cancel-scheduled-message" => CancelScheduledAsync(body),
             "receive-by-sequence-number" => ReceiveBySequenceNumberAsync(body),
-            "update-disposition" => UpdateDispositionAsync(body),
+            "update-disposition" => UpdateDispositionAsync(body, transaction),
             "renew-session-lock" => Task.FromResult(RenewSessionLock(body)),
             "get-session-state" => Task.FromResult(GetSessionState(body)),
             "set-session-state" => SetSessionStateAsync(body),
@@ -107,7 +108,7 @@ internal sealed partial class ManagementHandler
         return Ok(new AmqpMap { { "messages", list } });
     }
 
-    private async Task<(int, AmqpMap)> UpdateDispositionAsync(AmqpMap body)
+    private async Task<(int, AmqpMap)> UpdateDispositionAsync(AmqpMap body, ReadOnlyMemory<byte>? transaction)
     {
         Guid[] tokens = ManagementValues.Guids(body, "lock-tokens");
         string status = ManagementValues.String(body, "disposition-status") ?? "";
@@ -115,6 +116,32 @@ internal sealed partial class ManagementHandler
             ? EntityReceiverLink.ToProperties(map)
             : null;
         Receivable receivable = Receivable;
+        if (transaction is { } txnId)
+        {
+            // Recorded, applied (all or nothing with the rest of the transaction) at discharge.
+            SettlementKind kind = status switch
+            {
+                "completed" => SettlementKind.Complete,
+                "abandoned" => SettlementKind.Abandon,
+                "defered" or "deferred" => SettlementKind.Defer,
+                "suspended" => SettlementKind.DeadLetter,
+                _ => throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Unknown disposition-status '{status}'."),
+            };
+            try
+            {
+                foreach (Guid token in tokens)
+                {
+                    connection.Transactions.Enlist(txnId, new TransactionSettlement(receivable, token, kind, properties,
+                        ManagementValues.String(body, "deadletter-reason"), ManagementValues.String(body, "deadletter-description")));
+                }
+            }
+            catch (Connection.AmqpProtocolException e)
+            {
+                Performatives.AmqpError error = e.ToError();
+                throw new ManagementException(400, error.Condition, error.Description ?? "Unknown transaction.");
+            }
+            return Ok(new AmqpMap());
+        }
         foreach (Guid token in tokens)
         {
             switch (status)

@@ -23,7 +23,8 @@ internal sealed partial class ManagementHandler(AmqpConnection connection, strin
         AmqpMap replyBody;
         try
         {
-            (status, replyBody) = await ExecuteAsync(operation, body).ConfigureAwait(false);
+            ReadOnlyMemory<byte>? transaction = delivery.State is Transactions.TransactionalState transactional ? transactional.TxnId : default(ReadOnlyMemory<byte>?);
+            (status, replyBody) = await ExecuteAsync(operation, body, transaction).ConfigureAwait(false);
             description = status == 200 ? "OK" : status == 204 ? "No Content" : "";
         }
         catch (MessagingException e)
