@@ -15,7 +15,7 @@ namespace Omnibus.Core.CrashHelper;
 /// </summary>
 internal static class TransactionChild
 {
-    public const int Inputs = 20_000;
+    public const int Inputs = 30_000;
 
     public static async Task RunAsync(string dir)
     {

@@ -15,7 +15,7 @@ namespace Omnibus.Core.Tests;
 /// </summary>
 public class TransactionCrashTests(ITestOutputHelper output)
 {
-    private const int Inputs = 20_000; // as TransactionChild.Inputs
+    private const int Inputs = 30_000; // as TransactionChild.Inputs
 
     [Fact]
     public async Task Every_transaction_is_whole_or_absent_after_SIGKILL_and_every_acknowledged_one_is_whole()
