@@ -39,6 +39,7 @@ static void CreateExampleEntities(Broker broker)
     TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "orders" }));
     TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "payments", MaxDeliveryCount = 3 }));
     TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "jobs" }));
+    TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "settle-on-close" }));
     TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "interop-dotnet-to-js" }));
     TryCreate(() => broker.CreateQueue(new QueueDescription { Name = "interop-js-to-dotnet" }));
     TryCreate(() => broker.CreateTopic(new TopicDescription { Name = "events" }));

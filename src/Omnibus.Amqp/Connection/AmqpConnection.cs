@@ -35,6 +35,8 @@ internal sealed partial class AmqpConnection : IDisposable
     private readonly PipeReader _input;
     private readonly Dictionary<ushort, AmqpSession> _sessionsByRemoteChannel = [];
     private readonly Dictionary<ushort, AmqpSession> _sessionsByLocalChannel = [];
+    private readonly Lock _channelsGate = new();
+    private ushort _nextLocalChannel;
     private ConnectionPhase _phase = ConnectionPhase.ExpectHeader;
     private ushort _channelMax = ushort.MaxValue;
     private uint _peerIdleTimeoutMs;
@@ -322,41 +324,74 @@ internal sealed partial class AmqpConnection : IDisposable
         {
             throw AmqpProtocolException.Connection(ErrorConditions.IllegalState, $"Channel {remoteChannel} already has a session.");
         }
-        ushort local = 0;
-        while (_sessionsByLocalChannel.ContainsKey(local))
+        AmqpSession session;
+        lock (_channelsGate)
         {
-            if (local == _channelMax)
+            // Round robin rather than lowest free: a frame written late for an ended session (an
+            // answer that lost the race with the end) is dropped by the writer, and a channel
+            // reused at once could carry it into the next session before that.
+            ushort local = _nextLocalChannel;
+            for (int tried = 0; _sessionsByLocalChannel.ContainsKey(local); tried++)
             {
-                throw AmqpProtocolException.Connection(ErrorConditions.ResourceLimitExceeded, "No free channel.");
+                if (tried > _channelMax)
+                {
+                    throw AmqpProtocolException.Connection(ErrorConditions.ResourceLimitExceeded, "No free channel.");
+                }
+                local = local >= _channelMax ? (ushort)0 : (ushort)(local + 1);
             }
-            local++;
+            _nextLocalChannel = local >= _channelMax ? (ushort)0 : (ushort)(local + 1);
+            session = new AmqpSession(this, local, remoteChannel, begin);
+            _sessionsByLocalChannel[local] = session;
         }
-        var session = new AmqpSession(this, local, remoteChannel, begin);
         _sessionsByRemoteChannel[remoteChannel] = session;
-        _sessionsByLocalChannel[local] = session;
+        Writer.OpenChannel(session.LocalChannel);
         session.SendBegin();
     }
 
     private void OnEnd(ushort remoteChannel, End end)
     {
         AmqpSession session = SessionFor(remoteChannel);
-        RemoveSession(session);
+        _sessionsByRemoteChannel.Remove(remoteChannel);
         session.Release();
-        Writer.Write(session.LocalChannel, new End(null));
+        _ = EchoEndAsync(session);
+    }
+
+    /// <summary>
+    /// Answers the peer's end once the session's work in flight (settlements it asked for,
+    /// deliveries taken from the core) has written its frames; the local channel stays taken until then.
+    /// </summary>
+    private async Task EchoEndAsync(AmqpSession session)
+    {
+        Task idle = session.Pending.WhenIdleAsync();
+        if (!idle.IsCompleted)
+        {
+            try
+            {
+                await idle.WaitAsync(AmqpSession.LingerLimit).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+        WriteEnd(session, new End(null));
     }
 
     /// <summary>Ends a session from this side with an error (session scope of the error ladder).</summary>
     public void EndSessionWithError(AmqpSession session, AmqpError error)
     {
-        RemoveSession(session);
+        _sessionsByRemoteChannel.Remove(session.RemoteChannel);
         session.Release();
-        Writer.Write(session.LocalChannel, new End(error));
+        WriteEnd(session, new End(error));
     }
 
-    private void RemoveSession(AmqpSession session)
+    /// <summary>Writes end (after which the writer drops the channel's frames) and frees the local channel.</summary>
+    private void WriteEnd(AmqpSession session, End end)
     {
-        _sessionsByRemoteChannel.Remove(session.RemoteChannel);
-        _sessionsByLocalChannel.Remove(session.LocalChannel);
+        Writer.WriteEnd(session.LocalChannel, end);
+        lock (_channelsGate)
+        {
+            _sessionsByLocalChannel.Remove(session.LocalChannel);
+        }
     }
 
     private AmqpSession SessionFor(ushort remoteChannel) =>
@@ -398,11 +433,16 @@ internal sealed partial class AmqpConnection : IDisposable
 
     private void ReleaseAll()
     {
-        foreach (AmqpSession session in _sessionsByLocalChannel.Values)
+        List<AmqpSession> sessions;
+        lock (_channelsGate)
+        {
+            sessions = [.. _sessionsByLocalChannel.Values];
+            _sessionsByLocalChannel.Clear();
+        }
+        foreach (AmqpSession session in sessions)
         {
             session.Release();
         }
-        _sessionsByLocalChannel.Clear();
         _sessionsByRemoteChannel.Clear();
     }
 }

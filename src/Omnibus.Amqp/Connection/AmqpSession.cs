@@ -16,6 +16,9 @@ internal sealed class AmqpSession
 {
     public const uint Window = int.MaxValue;
 
+    /// <summary>How long a detach or end echo waits for the work in flight to write its frames (normally milliseconds: an fsync).</summary>
+    public static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<uint, AmqpLink> _links = [];
     private readonly ConcurrentDictionary<uint, (OutgoingLink Link, object? State)> _unsettled = new();
     private readonly object _linksGate = new();
@@ -34,6 +37,9 @@ internal sealed class AmqpSession
     public ushort LocalChannel { get; }
 
     public ushort RemoteChannel { get; }
+
+    /// <summary>Work of this session's links that will still write frames; the end echo waits for it.</summary>
+    public PendingOperations Pending { get; } = new();
 
     /// <summary>Transfer-id (and delivery-id) of this side's next transfer; guarded by the writer's gate.</summary>
     public uint NextOutgoingId { get; set; }
@@ -152,20 +158,23 @@ internal sealed class AmqpSession
     /// <summary>Answers an attach with a null terminus and detaches at once, the spec's way of refusing a link.</summary>
     public void Refuse(Attach attach, AmqpError error)
     {
-        Connection.Writer.Write(LocalChannel, new Attach
-        {
-            Name = attach.Name,
-            Handle = attach.Handle,
-            Role = attach.Role == LinkRole.Sender ? LinkRole.Receiver : LinkRole.Sender,
-            SndSettleMode = attach.SndSettleMode,
-            RcvSettleMode = attach.RcvSettleMode,
-            Source = attach.Role == LinkRole.Sender ? attach.Source : null,
-            Target = attach.Role == LinkRole.Sender ? null : attach.Target,
-            InitialDeliveryCount = attach.Role == LinkRole.Receiver ? 0u : null,
-        });
+        WriteRefusingAttach(attach);
         Connection.Writer.Write(LocalChannel, new Detach { Handle = attach.Handle, Closed = true, Error = error });
         AmqpLog.LinkDetached(Connection.Logger, attach.Name, null, error.Condition.ToString(), error.Description ?? "");
     }
+
+    /// <summary>The attach half of a refusal: the peer's attach echoed with a null terminus on this side.</summary>
+    public void WriteRefusingAttach(in Attach attach) => Connection.Writer.Write(LocalChannel, new Attach
+    {
+        Name = attach.Name,
+        Handle = attach.Handle,
+        Role = attach.Role == LinkRole.Sender ? LinkRole.Receiver : LinkRole.Sender,
+        SndSettleMode = attach.SndSettleMode,
+        RcvSettleMode = attach.RcvSettleMode,
+        Source = attach.Role == LinkRole.Sender ? attach.Source : null,
+        Target = attach.Role == LinkRole.Sender ? null : attach.Target,
+        InitialDeliveryCount = attach.Role == LinkRole.Receiver ? 0u : null,
+    });
 
     private void OnDisposition(Disposition disposition)
     {
@@ -215,29 +224,54 @@ internal sealed class AmqpSession
         {
             if (!_links.Remove(detach.Handle, out link))
             {
-                // Our detach of a refused or failed link crossed theirs: nothing left to do.
+                // Our detach of a refused link crossed theirs: nothing left to do.
                 return;
             }
         }
         Connection.Observer.LinksChanged(-1);
+        bool echo = link.TryBeginDetach();
         link.Release();
-        if (!link.DetachSent)
+        if (echo)
         {
-            link.DetachSent = true;
-            Connection.Writer.Write(LocalChannel, new Detach { Handle = link.Handle, Closed = detach.Closed });
+            _ = EchoDetachAsync(link, detach.Closed);
         }
+        else
+        {
+            // The peer's answer to a detach of ours.
+            ForgetUnsettled(link);
+        }
+    }
+
+    /// <summary>
+    /// Answers the peer's detach once the link's work in flight has written its frames: settlements
+    /// it asked for before detaching are answered while it still listens on the link, and
+    /// deliveries already taken from the core go out before the detach, not after it. Usually
+    /// nothing is in flight and the echo is written at once, on the read loop.
+    /// </summary>
+    private async Task EchoDetachAsync(AmqpLink link, bool closed)
+    {
+        Task idle = link.WhenIdleAsync();
+        if (!idle.IsCompleted)
+        {
+            try
+            {
+                await idle.WaitAsync(LingerLimit).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Something is stuck (a disk that stopped answering): the detach goes anyway.
+            }
+        }
+        link.WriteDetach(new Detach { Handle = link.Handle, Closed = closed });
+        ForgetUnsettled(link);
     }
 
     /// <summary>Detaches a link from this side (link scope of the error ladder); safe from any thread.</summary>
     public void DetachWithError(AmqpLink link, AmqpError? error)
     {
-        lock (_linksGate)
+        if (!link.TryBeginDetach())
         {
-            if (link.DetachSent)
-            {
-                return;
-            }
-            link.DetachSent = true;
+            return;
         }
         link.Release();
         if (error is not null)
@@ -245,10 +279,30 @@ internal sealed class AmqpSession
             Connection.Observer.ErrorSent(error.Condition.ToString());
             AmqpLog.LinkDetached(Connection.Logger, link.Name, link.Address, error.Condition.ToString(), error.Description ?? "");
         }
-        Connection.Writer.Write(LocalChannel, new Detach { Handle = link.Handle, Closed = true, Error = error });
+        link.WriteDetach(new Detach { Handle = link.Handle, Closed = true, Error = error });
     }
 
-    /// <summary>The session or connection ends: every link stops and gives back what it holds.</summary>
+    /// <summary>
+    /// Drops the deliveries of a detached link that the peer never settled: their locks stay until
+    /// they expire (Service Bus keeps them too; the SDKs then settle through $management by lock
+    /// token), and the session no longer answers for them.
+    /// </summary>
+    private void ForgetUnsettled(AmqpLink link)
+    {
+        if (link is not OutgoingLink outgoing || _unsettled.IsEmpty)
+        {
+            return;
+        }
+        foreach (KeyValuePair<uint, (OutgoingLink Link, object? State)> entry in _unsettled)
+        {
+            if (ReferenceEquals(entry.Value.Link, outgoing))
+            {
+                _unsettled.TryRemove(entry);
+            }
+        }
+    }
+
+    /// <summary>The session or connection ends: every link stops, gives back what it holds, and takes no new work.</summary>
     public void Release()
     {
         List<AmqpLink> links;
@@ -263,6 +317,7 @@ internal sealed class AmqpSession
         }
         foreach (AmqpLink link in links)
         {
+            link.TryBeginDetach();
             link.Release();
         }
     }

@@ -16,6 +16,7 @@ internal sealed class ConnectionWriter
     private readonly object _gate = new();
     private readonly Channel<bool> _flushRequests = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly HashSet<ushort> _endedChannels = [];
     private bool _closed;
 
     public ConnectionWriter(PipeWriter output) => _output = output;
@@ -47,7 +48,8 @@ internal sealed class ConnectionWriter
     {
         lock (_gate)
         {
-            if (_closed)
+            // Open and close belong to the connection, not to a session that used channel 0.
+            if (_closed || (_endedChannels.Count > 0 && _endedChannels.Contains(channel) && typeof(T) != typeof(Close) && typeof(T) != typeof(Open)))
             {
                 return;
             }
@@ -60,12 +62,39 @@ internal sealed class ConnectionWriter
     /// <summary>Writes a delivery, split into frames within the peer's max-frame-size. Caller holds <see cref="Gate"/> or accepts any order.</summary>
     public void WriteTransferLocked(ushort channel, in Transfer transfer, ReadOnlySpan<byte> payload)
     {
-        if (_closed)
+        if (_closed || (_endedChannels.Count > 0 && _endedChannels.Contains(channel)))
         {
             return;
         }
         AmqpFrameWriter.WriteTransfer(_output, channel, transfer, payload, PeerMaxFrameSize);
         LastWriteTicks = Environment.TickCount64;
+    }
+
+    /// <summary>
+    /// Writes a session's end; frames for its channel written after it (an answer that lost the
+    /// race with the end) are dropped, since the peer would take them for a protocol error.
+    /// </summary>
+    public void WriteEnd(ushort channel, in End end)
+    {
+        lock (_gate)
+        {
+            if (_closed || !_endedChannels.Add(channel))
+            {
+                return;
+            }
+            AmqpFrameWriter.WriteFrame(_output, channel, end);
+            LastWriteTicks = Environment.TickCount64;
+        }
+        RequestFlush();
+    }
+
+    /// <summary>A new session takes the channel: its frames are written again.</summary>
+    public void OpenChannel(ushort channel)
+    {
+        lock (_gate)
+        {
+            _endedChannels.Remove(channel);
+        }
     }
 
     public void WriteHeartbeat()

@@ -109,16 +109,22 @@ internal abstract class OutgoingLink : AmqpLink
                 Drain = drain || _drain,
             };
         }
-        Writer.Write(Session.LocalChannel, flow);
+        WriteLinkFrame(flow);
     }
 
-    /// <summary>Writes a delivery with the next delivery-id of the session; credit must have been taken.</summary>
-    protected uint SendDelivery(DeliveryTag tag, ReadOnlySpan<byte> payload, bool settled, object? state = null)
+    /// <summary>
+    /// Writes a delivery with the next delivery-id of the session; credit must have been taken.
+    /// False when the link's detach is already written: the delivery did not go out.
+    /// </summary>
+    protected bool SendDelivery(DeliveryTag tag, ReadOnlySpan<byte> payload, bool settled, object? state = null)
     {
-        uint id;
         lock (Writer.Gate)
         {
-            id = Session.NextOutgoingId++;
+            if (DetachWritten)
+            {
+                return false;
+            }
+            uint id = Session.NextOutgoingId++;
             if (!settled)
             {
                 Session.TrackUnsettled(id, this, state);
@@ -133,7 +139,7 @@ internal abstract class OutgoingLink : AmqpLink
             }, payload);
         }
         Writer.RequestFlush();
-        return id;
+        return true;
     }
 
     /// <summary>The peer settled (or changed the state of) a delivery this link sent.</summary>

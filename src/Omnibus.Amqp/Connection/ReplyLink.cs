@@ -52,11 +52,14 @@ internal sealed class ReplyLink : OutgoingLink
         Span<byte> tag = stackalloc byte[8];
         lock (_sendGate)
         {
-            while (!DetachSent && !_replies.IsEmpty && TryTakeCredit())
+            while (!IsDetaching && !_replies.IsEmpty && TryTakeCredit())
             {
                 _replies.TryDequeue(out byte[]? reply);
                 BitConverter.TryWriteBytes(tag, _nextTag++);
-                SendDelivery(new DeliveryTag(tag), reply, settled: true);
+                if (!SendDelivery(new DeliveryTag(tag), reply, settled: true))
+                {
+                    return;
+                }
             }
             if (Draining && _replies.IsEmpty)
             {

@@ -23,10 +23,27 @@ internal sealed partial class EntityReceiverLink
         }
         DeliveryState? outcome = disposition.State;
         bool answer = !disposition.Settled;
+        // The answer must reach the peer before this link's detach (or its session's end) does:
+        // a client that closes its receiver right after settling (a processor stopping, the JS
+        // SDK's receiver.close()) stops listening for the link's frames once the detach is echoed,
+        // and then waits out its own time-out (60 s, then retries through $management).
+        BeginOperation();
         _ = SettleAsync(deliveryId, lockToken, outcome, answer);
     }
 
     private async Task SettleAsync(uint deliveryId, Guid lockToken, DeliveryState? outcome, bool answer)
+    {
+        try
+        {
+            await SettleAndAnswerAsync(deliveryId, lockToken, outcome, answer).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndOperation();
+        }
+    }
+
+    private async Task SettleAndAnswerAsync(uint deliveryId, Guid lockToken, DeliveryState? outcome, bool answer)
     {
         DeliveryState reply;
         try
@@ -53,7 +70,8 @@ internal sealed partial class EntityReceiverLink
         }
         catch (ObjectDisposedException)
         {
-            return;
+            // The entity was deleted (or the broker is stopping) under the lock: still an answer.
+            reply = new Rejected(new AmqpError(ErrorConditions.NotFound, "The messaging entity is gone."));
         }
         catch (Exception e)
         {

@@ -37,6 +37,8 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
         _receivable = receivable;
         _entityKey = EntityAddress.Key(address);
         _mode = attach.SndSettleMode == SenderSettleMode.Settled ? ReceiveMode.ReceiveAndDelete : ReceiveMode.PeekLock;
+        // A session receiver answers only once it holds a session, which may take a while.
+        DeferAttach();
     }
 
     public override void Start() => _ = StartAsync();
@@ -55,13 +57,16 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
                     string s => s,
                     _ => null,
                 };
-                _session = await _receivable.AcceptSessionAsync(wanted, SessionWait(), _stop.Token).ConfigureAwait(false);
-                Connection.Registry.SetSessionLock(_entityKey, _session);
-                var sessionFilter = new AmqpMap { { KnownSymbols.SessionFilter, _session.SessionId } };
+                SessionLock accepted = await _receivable.AcceptSessionAsync(wanted, SessionWait(), _stop.Token).ConfigureAwait(false);
+                if (!HoldSession(accepted))
+                {
+                    return;
+                }
+                var sessionFilter = new AmqpMap { { KnownSymbols.SessionFilter, accepted.SessionId } };
                 source = source! with { Filter = sessionFilter };
-                properties = new AmqpMap { { LockedUntilUtc, _session.LockedUntil.UtcTicks } };
+                properties = new AmqpMap { { LockedUntilUtc, accepted.LockedUntil.UtcTicks } };
             }
-            Writer.Write(Session.LocalChannel, new Attach
+            bool attached = TryWriteAttach(new Attach
             {
                 Name = Name,
                 Handle = Handle,
@@ -73,6 +78,11 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
                 InitialDeliveryCount = 0,
                 Properties = properties,
             });
+            if (!attached)
+            {
+                // The peer detached while the session was being accepted (that detach wrote a refusing attach).
+                return;
+            }
             await PumpAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -80,20 +90,33 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
         }
         catch (MessagingException e)
         {
-            if (DetachSent)
-            {
-                return;
-            }
             // Refused after the fact (session not available / locked): null source, then detach with the error.
-            Session.Refuse(RemoteAttach, ErrorMapper.ToError(e));
-            DetachSent = true;
-            Release();
+            if (TryRefuse(ErrorMapper.ToError(e)))
+            {
+                Release();
+            }
         }
         catch (Exception e)
         {
             AmqpLog.LinkUnexpected(Connection.Logger, Name, e);
             Fail(new AmqpError(ErrorConditions.InternalError, "Internal error."));
         }
+    }
+
+    /// <summary>Records the accepted session lock; false (and the lock given back) when the link was released meanwhile.</summary>
+    private bool HoldSession(SessionLock accepted)
+    {
+        lock (_pollGate)
+        {
+            if (!_released)
+            {
+                _session = accepted;
+                Connection.Registry.SetSessionLock(_entityKey, accepted);
+                return true;
+            }
+        }
+        ReleaseSessionLock(accepted);
+        return false;
     }
 
     private TimeSpan SessionWait()
@@ -138,45 +161,60 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
                 await _wake.WaitAsync(stop).ConfigureAwait(false);
                 continue;
             }
-            IReadOnlyList<BrokerMessage> messages;
-            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(stop))
+            // A batch taken from the core is written whole before a detach echo (which waits for
+            // this operation): after the echo the peer would not know the handle, and after a
+            // release (cancellation first, then the echo waits) no new batch is taken.
+            BeginOperation();
+            try
             {
-                lock (_pollGate)
+                if (stop.IsCancellationRequested)
                 {
-                    _poll = poll;
+                    break;
                 }
-                try
-                {
-                    int max = (int)Math.Min(credit, 256);
-                    TimeSpan wait = drain ? TimeSpan.Zero : Timeout.InfiniteTimeSpan;
-                    messages = _session is null
-                        ? await _receivable.ReceiveAsync(max, wait, _mode, poll.Token).ConfigureAwait(false)
-                        : await _receivable.ReceiveAsync(_session, max, wait, _mode, poll.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-                {
-                    messages = [];
-                    drain = Draining;
-                    if (!drain)
-                    {
-                        continue;
-                    }
-                }
-                finally
+                IReadOnlyList<BrokerMessage> messages;
+                using (var poll = CancellationTokenSource.CreateLinkedTokenSource(stop))
                 {
                     lock (_pollGate)
                     {
-                        _poll = null;
+                        _poll = poll;
+                    }
+                    try
+                    {
+                        int max = (int)Math.Min(credit, 256);
+                        TimeSpan wait = drain ? TimeSpan.Zero : Timeout.InfiniteTimeSpan;
+                        messages = _session is null
+                            ? await _receivable.ReceiveAsync(max, wait, _mode, poll.Token).ConfigureAwait(false)
+                            : await _receivable.ReceiveAsync(_session, max, wait, _mode, poll.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                    {
+                        messages = [];
+                        drain = Draining;
+                        if (!drain)
+                        {
+                            continue;
+                        }
+                    }
+                    finally
+                    {
+                        lock (_pollGate)
+                        {
+                            _poll = null;
+                        }
                     }
                 }
+                foreach (BrokerMessage message in messages)
+                {
+                    Deliver(message);
+                }
+                if (messages.Count == 0 && drain)
+                {
+                    CompleteDrain();
+                }
             }
-            foreach (BrokerMessage message in messages)
+            finally
             {
-                Deliver(message);
-            }
-            if (messages.Count == 0 && drain)
-            {
-                CompleteDrain();
+                EndOperation();
             }
         }
     }
@@ -189,7 +227,23 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
         byte[] payload = MessageMapper.Encode(message);
         bool settled = _mode == ReceiveMode.ReceiveAndDelete;
         DeliveryTag tag = settled ? SequenceTag(message.SequenceNumber) : DeliveryTag.FromLockToken(message.LockToken);
-        SendDelivery(tag, payload, settled, message.LockToken);
+        if (!SendDelivery(tag, payload, settled, message.LockToken) && !settled)
+        {
+            // This side detached the link (an error) while the batch was out: give the lock back
+            // at once rather than leave the message locked for nobody until the lock expires.
+            _ = AbandonQuietlyAsync(message.LockToken);
+        }
+    }
+
+    private async Task AbandonQuietlyAsync(Guid lockToken)
+    {
+        try
+        {
+            await _receivable.AbandonAsync(lockToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MessagingException or ObjectDisposedException)
+        {
+        }
     }
 
     private static DeliveryTag SequenceTag(long sequence)
@@ -201,6 +255,7 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
 
     public override void Release()
     {
+        SessionLock? session;
         lock (_pollGate)
         {
             if (_released)
@@ -208,6 +263,7 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
                 return;
             }
             _released = true;
+            session = _session;
         }
         try
         {
@@ -216,19 +272,24 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
         catch (ObjectDisposedException)
         {
         }
-        if (_session is { } session)
+        if (session is not null)
         {
-            Connection.Registry.RemoveSessionLock(_entityKey, session.SessionId);
-            try
-            {
-                _receivable.ReleaseSession(session);
-            }
-            catch (MessagingException)
-            {
-            }
-            catch (ObjectDisposedException)
-            {
-            }
+            ReleaseSessionLock(session);
+        }
+    }
+
+    private void ReleaseSessionLock(SessionLock session)
+    {
+        Connection.Registry.RemoveSessionLock(_entityKey, session.SessionId);
+        try
+        {
+            _receivable.ReleaseSession(session);
+        }
+        catch (MessagingException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 
