@@ -144,10 +144,7 @@ public sealed partial class PartitionLog
             Fail(batch, fault);
             return;
         }
-        foreach ((TaskCompletionSource<long> completion, long first) in batch.Waiters)
-        {
-            completion.TrySetResult(first);
-        }
+        CompleteOnThreadPool(batch);
         if (batch.Rolls.Count > 0 && !Options.Retention.IsUnlimited)
         {
             try
@@ -164,6 +161,39 @@ public sealed partial class PartitionLog
         }
     }
 
+    /// <summary>
+    /// Completes a batch's appenders (with their sequence numbers, or with <paramref name="fault"/>)
+    /// on one thread-pool work item: their continuations run there one after another (the
+    /// completions are synchronous), so a group commit of hundreds of appends costs one hand-off and
+    /// at most one thread wake-up instead of one each, the writer goes straight back to writing, and
+    /// no continuation ever runs on the writer thread (one that disposes the log would wait for itself).
+    /// </summary>
+    private static void CompleteOnThreadPool(WriteBatch batch, Exception? fault = null)
+    {
+        if (batch.Waiters.Count == 0)
+        {
+            return;
+        }
+        (TaskCompletionSource<long> Completion, long FirstSequence)[] waiters = [.. batch.Waiters];
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state =>
+            {
+                foreach ((TaskCompletionSource<long> completion, long first) in state.Waiters)
+                {
+                    if (state.Fault is null)
+                    {
+                        completion.TrySetResult(first);
+                    }
+                    else
+                    {
+                        completion.TrySetException(state.Fault);
+                    }
+                }
+            },
+            (Waiters: waiters, Fault: fault),
+            preferLocal: false);
+    }
+
     private string DescribeWriteFailure(Exception ex)
     {
         string file = Volatile.Read(ref _segments)[^1].Path;
@@ -176,13 +206,7 @@ public sealed partial class PartitionLog
             : $"Writing '{file}' failed: {ex.Message}. Reopen the log to recover; nothing acknowledged was lost.";
     }
 
-    private static void Fail(WriteBatch batch, Exception fault)
-    {
-        foreach ((TaskCompletionSource<long> completion, _) in batch.Waiters)
-        {
-            completion.TrySetException(fault);
-        }
-    }
+    private static void Fail(WriteBatch batch, Exception fault) => CompleteOnThreadPool(batch, fault);
 
     /// <summary>
     /// Makes everything already written durable, whatever the policy (for callers that must know,

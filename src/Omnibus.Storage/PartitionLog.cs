@@ -137,7 +137,9 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
         {
             throw new ArgumentException($"A batch of {batchBytes} bytes is too large to append at once.", nameof(bodies));
         }
-        var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed on a thread-pool work item, never on the writer thread (see CompleteOnThreadPool),
+        // so continuations may run synchronously there.
+        var completion = new TaskCompletionSource<long>();
         long timestamp = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_appendLock)
         {
