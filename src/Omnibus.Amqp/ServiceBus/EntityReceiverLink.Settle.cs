@@ -28,8 +28,18 @@ internal sealed partial class EntityReceiverLink
         // SDK's receiver.close()) stops listening for the link's frames once the detach is echoed,
         // and then waits out its own time-out (60 s, then retries through $management).
         BeginOperation();
+        if (outcome is null or Accepted)
+        {
+            // Completions are batched (the common case: a prefetching receiver accepting each message).
+            _completions ??= new CompletionBatcher(_receivable, Writer, Session.LocalChannel, EndOperation);
+            _completions.Add(deliveryId, lockToken, answer);
+            return;
+        }
         _ = SettleAsync(deliveryId, lockToken, outcome, answer);
     }
+
+    /// <summary>Created on the read loop at the first completion (dispositions arrive there one at a time).</summary>
+    private CompletionBatcher? _completions;
 
     private async Task SettleAsync(uint deliveryId, Guid lockToken, DeliveryState? outcome, bool answer)
     {

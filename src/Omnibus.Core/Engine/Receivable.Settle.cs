@@ -53,6 +53,46 @@ public sealed partial class Receivable
         Counters.AddCompleted(1);
     }
 
+    /// <summary>
+    /// Completes many locked messages with one pass under the lock and one state write per
+    /// partition (a receiver settling a prefetched batch). Each entry of the result is null where
+    /// that message was completed, or the error that refused it (lock lost, session lock lost);
+    /// the others are completed regardless.
+    /// </summary>
+    public async Task<MessagingException?[]> CompleteManyAsync(IReadOnlyList<Guid> lockTokens)
+    {
+        ArgumentNullException.ThrowIfNull(lockTokens);
+        var errors = new MessagingException?[lockTokens.Count];
+        var changes = new Dictionary<ReceivablePartition, List<StateChange>>();
+        int completed = 0;
+        lock (_gate)
+        {
+            long now = NowTicks;
+            for (int i = 0; i < lockTokens.Count; i++)
+            {
+                try
+                {
+                    (ReceivablePartition p, Entry entry) = TakeLocked(lockTokens[i], now);
+                    RemoveEntry(p, entry);
+                    if (!changes.TryGetValue(p, out List<StateChange>? list))
+                    {
+                        changes[p] = list = [];
+                    }
+                    list.Add(StateChange.Complete(entry.Sequence));
+                    completed++;
+                }
+                catch (MessagingException e)
+                {
+                    errors[i] = e;
+                }
+            }
+        }
+        Task[] writes = [.. changes.Select(c => c.Key.Store.ApplyAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(c.Value)))];
+        await Task.WhenAll(writes).ConfigureAwait(false);
+        Counters.AddCompleted(completed);
+        return errors;
+    }
+
     /// <summary>Releases a locked message for redelivery, optionally changing its properties; counts the attempt.</summary>
     public async Task AbandonAsync(Guid lockToken, IDictionary<string, object?>? propertiesToModify = null)
     {
