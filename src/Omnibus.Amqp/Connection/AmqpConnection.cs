@@ -49,7 +49,8 @@ internal sealed partial class AmqpConnection : IDisposable
         Broker = broker;
         Options = options;
         Logger = logger;
-        Writer = new ConnectionWriter(context.Transport.Output);
+        // A flush paused for twice the idle time-out: the peer has read nothing, heartbeats included.
+        Writer = new ConnectionWriter(context.Transport.Output, options.IdleTimeout * 2, OnOutputStalled);
         Authorization = new CbsAuthorization(broker.Options.TimeProvider);
         Registry = new ConnectionRegistry();
     }
@@ -119,6 +120,15 @@ internal sealed partial class AmqpConnection : IDisposable
         }
     }
 
+    /// <summary>The peer took none of our output for the stall limit: abort the socket (a close frame could not reach it).</summary>
+    private void OnOutputStalled()
+    {
+        string description = $"The peer read nothing for {(Options.IdleTimeout * 2).TotalSeconds} s; {Writer.Backlog} bytes waiting.";
+        AmqpLog.ClosedWithError(Logger, Id, ErrorConditions.ResourceLimitExceeded.ToString(), description);
+        Observer.ErrorSent(ErrorConditions.ResourceLimitExceeded.ToString());
+        _context.Abort(new ConnectionAbortedException(description));
+    }
+
     private async Task ReadLoopAsync()
     {
         using var idle = new CancellationTokenSource();
@@ -126,6 +136,12 @@ internal sealed partial class AmqpConnection : IDisposable
         TimeSpan allowance = Options.IdleTimeout * 2;
         while (_phase != ConnectionPhase.Closed)
         {
+            // A peer that reads none of our answers gets no new requests read either (back-pressure).
+            Task readAllowed = Writer.WhenReadAllowedAsync();
+            if (!readAllowed.IsCompleted)
+            {
+                await readAllowed.ConfigureAwait(false);
+            }
             if (!idle.TryReset())
             {
                 break;

@@ -21,6 +21,9 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
     private static readonly AmqpSymbol LockedUntilUtc = AmqpSymbol.FromString("com.microsoft:locked-until-utc");
     private static readonly AmqpSymbol TimeoutProperty = AmqpSymbol.FromString("com.microsoft:timeout");
 
+    /// <summary>About how many bytes of messages one batch takes from the core (256 KiB-class messages: 4 at a time).</summary>
+    private const long BatchBytes = 1024 * 1024;
+
     private readonly Receivable _receivable;
     private readonly string _entityKey;
     private readonly ReceiveMode _mode;
@@ -30,6 +33,9 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
     private CancellationTokenSource? _poll;
     private SessionLock? _session;
     private bool _released;
+
+    /// <summary>Moving average of encoded message sizes; starts large so the first batch of unknown messages is small.</summary>
+    private long _averageSize = 64 * 1024;
 
     public EntityReceiverLink(AmqpSession session, Attach attach, string address, Receivable receivable)
         : base(session, attach, address)
@@ -161,6 +167,23 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
                 await _wake.WaitAsync(stop).ConfigureAwait(false);
                 continue;
             }
+            if (Writer.IsCongested)
+            {
+                // The peer is not reading what is already written: take nothing more from the core
+                // (the messages stay available to other receivers). A drain is answered at once,
+                // with no messages, which the spec allows.
+                if (drain)
+                {
+                    CompleteDrain();
+                    continue;
+                }
+                await WaitInterruptiblyAsync(async token =>
+                {
+                    await Writer.WhenWritableAsync(token).ConfigureAwait(false);
+                    return true;
+                }, drainSeen: false, stop).ConfigureAwait(false);
+                continue;
+            }
             // A batch taken from the core is written whole before a detach echo (which waits for
             // this operation): after the echo the peer would not know the handle, and after a
             // release (cancellation first, then the echo waits) no new batch is taken.
@@ -172,41 +195,27 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
                     break;
                 }
                 IReadOnlyList<BrokerMessage> messages;
-                using (var poll = CancellationTokenSource.CreateLinkedTokenSource(stop))
+                try
                 {
-                    lock (_pollGate)
-                    {
-                        _poll = poll;
-                    }
-                    try
-                    {
-                        int max = (int)Math.Min(credit, 256);
-                        TimeSpan wait = drain ? TimeSpan.Zero : Timeout.InfiniteTimeSpan;
-                        messages = _session is null
-                            ? await _receivable.ReceiveAsync(max, wait, _mode, poll.Token).ConfigureAwait(false)
-                            : await _receivable.ReceiveAsync(_session, max, wait, _mode, poll.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-                    {
-                        messages = [];
-                        drain = Draining;
-                        if (!drain)
-                        {
-                            continue;
-                        }
-                    }
-                    finally
-                    {
-                        lock (_pollGate)
-                        {
-                            _poll = null;
-                        }
-                    }
+                    int max = (int)Math.Min(credit, BatchSize());
+                    TimeSpan wait = drain ? TimeSpan.Zero : Timeout.InfiniteTimeSpan;
+                    messages = await WaitInterruptiblyAsync(
+                        token => _session is null
+                            ? _receivable.ReceiveAsync(max, wait, _mode, token)
+                            : _receivable.ReceiveAsync(_session, max, wait, _mode, token),
+                        drain,
+                        stop).ConfigureAwait(false) ?? [];
                 }
-                foreach (BrokerMessage message in messages)
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
                 {
-                    Deliver(message);
+                    continue;
                 }
+                if (messages.Count == 0 && !drain)
+                {
+                    // The long poll was interrupted (a drain, withdrawn credit): look again.
+                    continue;
+                }
+                await DeliverAsync(messages, stop).ConfigureAwait(false);
                 if (messages.Count == 0 && drain)
                 {
                     CompleteDrain();
@@ -219,12 +228,85 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a wait the peer's flow can cut short: a drain or withdrawn credit cancels it (see
+    /// <see cref="OnCreditChanged"/>); returns default then. The link's release throws.
+    /// </summary>
+    private async Task<T?> WaitInterruptiblyAsync<T>(Func<CancellationToken, Task<T>> wait, bool drainSeen, CancellationToken stop)
+    {
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        lock (_pollGate)
+        {
+            _poll = poll;
+            // A flow that came after the pump looked, but before this wait was registered.
+            if ((Draining && !drainSeen) || Credit == 0)
+            {
+                poll.Cancel();
+            }
+        }
+        try
+        {
+            return await wait(poll.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            return default;
+        }
+        finally
+        {
+            lock (_pollGate)
+            {
+                _poll = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many messages to take at once: up to 256, but about <see cref="BatchBytes"/> of them, so
+    /// a batch of large messages does not sit in memory while the peer reads slowly.
+    /// </summary>
+    private int BatchSize() => (int)Math.Clamp(BatchBytes / Math.Max(1, Interlocked.Read(ref _averageSize)), 1, 256);
+
+    /// <summary>
+    /// Writes a batch, waiting while the connection is congested. Should the link be released
+    /// meanwhile, a peek-lock batch's rest is given back to the core at once (abandoned: the
+    /// attempt was counted when it was taken, as for an expired lock); a receive-and-delete rest is
+    /// written anyway, since the core no longer has it.
+    /// </summary>
+    private async Task DeliverAsync(IReadOnlyList<BrokerMessage> messages, CancellationToken stop)
+    {
+        for (int i = 0; i < messages.Count; i++)
+        {
+            if (Writer.IsCongested && !stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Writer.WhenWritableAsync(stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            if (stop.IsCancellationRequested && _mode == ReceiveMode.PeekLock)
+            {
+                for (int rest = i; rest < messages.Count; rest++)
+                {
+                    _ = AbandonQuietlyAsync(messages[rest].LockToken);
+                }
+                return;
+            }
+            Deliver(messages[i]);
+        }
+    }
+
     private void Deliver(BrokerMessage message)
     {
         // The core hands out at most the credit asked for; should the peer withdraw credit meanwhile,
         // the delivery still goes (AMQP allows a sender to overrun withdrawn credit it had granted).
         TryTakeCredit();
         byte[] payload = MessageMapper.Encode(message);
+        long average = Interlocked.Read(ref _averageSize);
+        Interlocked.Exchange(ref _averageSize, average + ((payload.Length - average) / 8));
         bool settled = _mode == ReceiveMode.ReceiveAndDelete;
         DeliveryTag tag = settled ? SequenceTag(message.SequenceNumber) : DeliveryTag.FromLockToken(message.LockToken);
         if (!SendDelivery(tag, payload, settled, message.LockToken) && !settled)
