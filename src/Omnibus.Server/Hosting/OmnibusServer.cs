@@ -133,6 +133,9 @@ internal sealed class OmnibusServer : IAsyncDisposable
             }
         });
         AmqpWiring.AddServices(builder.Services, settings);
+        // A broker has few, busy connections: read straight into a buffer instead of a zero-byte
+        // read to wait for data first, which cost a second receive syscall for most reads under load.
+        builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             Listen(kestrel, settings.Http.Host, settings.Http.Port, l => l.CountConnections("http"));
