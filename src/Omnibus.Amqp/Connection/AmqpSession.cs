@@ -16,6 +16,13 @@ internal sealed class AmqpSession
 {
     public const uint Window = int.MaxValue;
 
+    /// <summary>
+    /// The highest link handle the peer may use on a session (announced in begin): 4,096 links per
+    /// session. The SDKs use a handful (one session per link, or a few links on a shared one) and
+    /// number handles from 0; Microsoft.Azure.Amqp announces 262,143, AMQP.NET Lite 255.
+    /// </summary>
+    public const uint HandleMax = 4095;
+
     /// <summary>How long a detach or end echo waits for the work in flight to write its frames (normally milliseconds: an fsync).</summary>
     public static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(10);
 
@@ -50,7 +57,7 @@ internal sealed class AmqpSession
         NextOutgoingId = 0,
         IncomingWindow = Window,
         OutgoingWindow = Window,
-        HandleMax = uint.MaxValue,
+        HandleMax = AmqpSession.HandleMax,
     });
 
     /// <summary>A session-level flow plus, when given, a link's part.</summary>
@@ -125,6 +132,11 @@ internal sealed class AmqpSession
 
     private void OnAttach(Attach attach)
     {
+        if (attach.Handle > HandleMax)
+        {
+            // Spec part 2, 2.7.3: a handle outside the supported range closes the connection with framing-error.
+            throw AmqpProtocolException.Connection(ErrorConditions.FramingError, $"Handle {attach.Handle} exceeds the session's handle-max of {HandleMax}.");
+        }
         lock (_linksGate)
         {
             if (_links.ContainsKey(attach.Handle))
