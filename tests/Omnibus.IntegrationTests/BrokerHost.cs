@@ -40,10 +40,12 @@ public sealed class BrokerHost : IAsyncDisposable
     public string ConnectionStringWith(string key) =>
         $"Endpoint=sb://127.0.0.1:{Port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey={key};UseDevelopmentEmulator=true;";
 
-    public static async Task<BrokerHost> StartAsync(Action<AmqpListenerOptions>? configure = null)
+    /// <param name="configure">Listener options.</param>
+    /// <param name="clock">The broker's clock (locks, TTL, schedules, token expiry); the system clock when null.</param>
+    public static async Task<BrokerHost> StartAsync(Action<AmqpListenerOptions>? configure = null, TimeProvider? clock = null)
     {
         string dataDirectory = Path.Combine(Path.GetTempPath(), "omnibus-it-" + Guid.NewGuid().ToString("N"));
-        Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory });
+        Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory, TimeProvider = clock ?? TimeProvider.System });
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(broker);
