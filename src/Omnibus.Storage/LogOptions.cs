@@ -31,10 +31,9 @@ public sealed record LogOptions
     public bool VerifyChecksumsOnRead { get; init; } = true;
 
     /// <summary>
-    /// Bytes of the most recently appended records to keep in memory, by reference, for
-    /// <see cref="PartitionLog.ReadMany"/> (a consumer keeping up then never touches the file).
-    /// Default 0 (off). When on, appended bodies are kept as given: the appender must not modify
-    /// them afterwards, and readers get them shared (they must not modify a returned body either).
+    /// Bytes of the most recently appended records to keep in memory (copies, in one ring buffer
+    /// allocated at the first append) for <see cref="PartitionLog.ReadMany"/>, so a consumer keeping
+    /// up never touches the file. Default 0 (off).
     /// </summary>
     public long RecentRecordsCacheBytes { get; init; }
 

@@ -25,6 +25,10 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     private readonly FileStream _directoryLock;
     private readonly SegmentPreallocator? _preallocator;
     private readonly RecentRecords? _recent;
+    private long _recentServed;
+
+    /// <summary>Records <see cref="ReadMany"/> served from the recent-records cache instead of the file.</summary>
+    public long RecentRecordsServed => Interlocked.Read(ref _recentServed);
 
     private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery, FileStream directoryLock)
     {
@@ -184,7 +188,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             {
                 for (int i = 0; i < bodies.Count; i++)
                 {
-                    _recent.Add(first + i, timestamp, bodies[i]);
+                    _recent.Add(first + i, timestamp, bodies[i].Span);
                 }
             }
             batch.Waiters.Add((completion, first));
@@ -258,6 +262,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
                 }
                 if (_recent?.TryGet(sequence) is StoredRecord recent)
                 {
+                    Interlocked.Increment(ref _recentServed);
                     result[i] = recent;
                     continue;
                 }

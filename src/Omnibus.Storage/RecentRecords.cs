@@ -1,79 +1,87 @@
-using System.Runtime.InteropServices;
-
 namespace Omnibus.Storage;
 
 /// <summary>
-/// The most recently appended records of a log, kept by reference (the appender's own arrays, no
-/// copy) so that a consumer keeping up with producers reads them without a positional read, a
-/// buffer fill and a CRC pass each. A ring indexed by sequence number, bounded in records and in
-/// bytes; the oldest entries go first. Only records below the log's visible end are ever asked for,
-/// so a record cached at append time is never served before it is durable.
+/// Copies of the most recently appended records of a log, so that a consumer keeping up with
+/// producers reads them without a positional read, a buffer fill and a CRC pass each. The bytes
+/// live in one ring buffer allocated once (pinned, never moved or collected while the log is
+/// open): keeping the appenders' own arrays instead made every record survive into the oldest
+/// GC generation and die there, which cost several full collections a second under load. Bounded
+/// in records and in bytes; the oldest entries go first. Only records below the log's visible end
+/// are ever asked for, so a record cached at append time is never served before it is durable.
 /// </summary>
 internal sealed class RecentRecords(long budgetBytes, int capacity)
 {
     private readonly Lock _gate = new();
-    private (long TimestampMs, ReadOnlyMemory<byte> Body)[]? _ring;
+    private readonly int _budget = (int)Math.Min(budgetBytes, Array.MaxLength);
+    private byte[]? _ring;
+    private (int Offset, int Length, long TimestampMs)[]? _entries;
     private long _first;
     private long _next;
-    private long _bytes;
+    private int _head; // where the next record's bytes go
 
-    public void Add(long sequence, long timestampMs, ReadOnlyMemory<byte> body)
+    public void Add(long sequence, long timestampMs, ReadOnlySpan<byte> body)
     {
         lock (_gate)
         {
-            _ring ??= new (long, ReadOnlyMemory<byte>)[capacity];
-            if (sequence != _next || body.Length > budgetBytes)
+            if (body.Length > _budget)
             {
-                // A gap (or a record larger than the whole budget): start afresh after it.
-                Array.Clear(_ring);
-                _bytes = 0;
-                _first = _next = body.Length > budgetBytes ? sequence + 1 : sequence;
-                if (body.Length > budgetBytes)
-                {
-                    return;
-                }
+                ResetLocked(sequence + 1); // larger than the whole budget: served from the file
+                return;
             }
-            while (_next - _first >= capacity || _bytes + body.Length > budgetBytes)
+            _ring ??= GC.AllocateUninitializedArray<byte>(_budget, pinned: true);
+            _entries ??= new (int, int, long)[capacity];
+            if (sequence != _next)
             {
-                ref (long, ReadOnlyMemory<byte> Body) oldest = ref _ring[Slot(_first)];
-                _bytes -= oldest.Body.Length;
-                oldest = default;
+                ResetLocked(sequence); // a gap: start afresh
+            }
+            int offset = _head;
+            if (_head + body.Length > _budget)
+            {
+                // Wrap to the start. The records after the head are the previous lap's, older than
+                // the ones at the start that this record overwrites, so they go first.
+                while (_first < _next && _entries[Slot(_first)].Offset >= _head)
+                {
+                    _first++;
+                }
+                offset = 0;
+            }
+            // Ring order from the write position is age order: evict the oldest while they are too
+            // many or their bytes lie where this record goes.
+            while (_first < _next)
+            {
+                (int oldOffset, int oldLength, _) = _entries[Slot(_first)];
+                bool overlaps = oldOffset < offset + body.Length && offset < oldOffset + oldLength;
+                if (!overlaps && _next - _first < capacity)
+                {
+                    break;
+                }
                 _first++;
             }
-            _ring[Slot(sequence)] = (timestampMs, body);
-            _bytes += body.Length;
+            body.CopyTo(_ring.AsSpan(offset));
+            _entries[Slot(sequence)] = (offset, body.Length, timestampMs);
+            _head = offset + body.Length;
             _next = sequence + 1;
         }
     }
 
-    /// <summary>The cached record, its body shared (callers must not modify it), or null.</summary>
+    /// <summary>A copy of the cached record, or null.</summary>
     public StoredRecord? TryGet(long sequence)
     {
-        long timestamp;
-        ReadOnlyMemory<byte> body;
         lock (_gate)
         {
-            if (_ring is null || sequence < _first || sequence >= _next)
+            if (_entries is null || sequence < _first || sequence >= _next)
             {
                 return null;
             }
-            (timestamp, body) = _ring[Slot(sequence)];
+            (int offset, int length, long timestamp) = _entries[Slot(sequence)];
+            return new StoredRecord(sequence, timestamp, _ring.AsSpan(offset, length).ToArray());
         }
-        byte[] bytes = MemoryMarshal.TryGetArray(body, out ArraySegment<byte> segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : body.ToArray();
-        return new StoredRecord(sequence, timestamp, bytes);
     }
 
-    /// <summary>Drops everything (the log is being truncated or closed).</summary>
-    public void Clear()
+    private void ResetLocked(long next)
     {
-        lock (_gate)
-        {
-            _ring = null;
-            _bytes = 0;
-            _first = _next = 0;
-        }
+        _first = _next = next;
+        _head = 0;
     }
 
     private int Slot(long sequence) => (int)(sequence % capacity);

@@ -16,6 +16,10 @@ internal sealed class SegmentPreallocator(string directory, long segmentSize)
     public const string SpareName = "spare.prealloc";
     private const string PartialName = SpareName + ".tmp";
     private const int ChunkSize = 1024 * 1024;
+
+    // Shared and never written: a fresh 1 MiB array per segment was a large-object allocation,
+    // and those trigger full (gen 2) collections under load.
+    private static readonly byte[] s_zeros = new byte[ChunkSize];
     private Task _preparing = Task.CompletedTask;
 
     private string SparePath => Path.Combine(directory, SpareName);
@@ -60,7 +64,7 @@ internal sealed class SegmentPreallocator(string directory, long segmentSize)
         {
             using (SafeFileHandle handle = File.OpenHandle(PartialPath, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                byte[] zeros = new byte[ChunkSize];
+                byte[] zeros = s_zeros;
                 for (long at = 0; at < segmentSize; at += ChunkSize)
                 {
                     RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(ChunkSize, segmentSize - at)), at);

@@ -55,7 +55,7 @@ internal sealed class ReceivablePartition : IDisposable
         {
             StoredRecord record = records[i]
                 ?? throw new MessagingException(MessagingErrorCode.MessageNotFound, $"Message {ordered[i]} is no longer stored.");
-            messages[ordered[i]] = MessageCodec.Decode(record.Body, SequenceNumbers.Compose(Index, ordered[i]));
+            messages[ordered[i]] = MessageCodec.Decode(record.Body, SequenceNumbers.Compose(Index, ordered[i])); // body sliced, not copied: records are never modified
         }
         return messages;
     }
