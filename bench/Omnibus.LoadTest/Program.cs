@@ -5,7 +5,7 @@ using Omnibus.LoadTest;
 // plugin) in one run, printing msg/s, p50/p99 latency and the ratio. bench/run-amqp-bench.sh
 // starts both brokers and calls this.
 // Options: --omnibus host:port  --omnibus-queue NAME  --rabbitmq host:port  --seconds N  --size BYTES  --rate N (paced rows)
-//          --clients lite,sdk  --modes saturate,paced (rows to run; all by default)
+//          --clients lite,sdk  --modes saturate,paced (rows to run; all by default)  --warmup SECONDS (unrecorded, default 3)
 string Opt(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 TimeSpan duration = TimeSpan.FromSeconds(double.Parse(Opt("--seconds", "10"), CultureInfo.InvariantCulture));
 int size = int.Parse(Opt("--size", "1024"), CultureInfo.InvariantCulture);
@@ -23,6 +23,15 @@ if (Opt("--rabbitmq", "") is { Length: > 0 } rabbit)
     targets.Add(new BrokerTarget("rabbitmq", hp[0], int.Parse(hp[1], CultureInfo.InvariantCulture), "/queue/bench", "guest", "guest", NeedsCbs: false, KeyName: "guest", Key: "guest"));
 }
 Console.WriteLine($"AMQP 1.0 end-to-end load — {Environment.ProcessorCount} cores, {size}-byte durable messages, {duration.TotalSeconds:F0} s per row, {DateTime.UtcNow:u}");
+// A short unrecorded run per broker first, so neither is measured while its code is still being compiled.
+double warmup = double.Parse(Opt("--warmup", "3"), CultureInfo.InvariantCulture);
+if (warmup > 0)
+{
+    foreach (BrokerTarget target in targets)
+    {
+        await new LiteWorkload(target, size, senders: 4, window: 100, prefetch: 1000).RunAsync(TimeSpan.FromSeconds(warmup), null);
+    }
+}
 string[] clients = Opt("--clients", "lite,sdk").Split(',');
 string[] modes = Opt("--modes", "saturate,paced").Split(',');
 var results = new List<RunResult>();
