@@ -114,27 +114,39 @@ public sealed class LinkDetachTests(BrokerHostFixture fixture) : IClassFixture<B
         }
     }
 
+    /// <summary>A session receiver for the next available session of a queue that has none: the broker waits (60 s by default) before answering the attach.</summary>
+    private async Task<RawAmqpClient> AttachWaitingSessionReceiverAsync()
+    {
+        string queue = Host.CreateQueue(change: d => d with { RequiresSession = true });
+        RawAmqpClient client = await RawAmqpClient.ConnectAsync(Host.Port);
+        await client.OpenAsync();
+        await client.BeginAsync();
+        await client.SendFrameAsync(0, new Attach
+        {
+            Name = "waiting",
+            Handle = 0,
+            Role = LinkRole.Receiver,
+            RcvSettleMode = ReceiverSettleMode.Second,
+            Source = new Source { Address = queue, Filter = new AmqpMap { { KnownSymbols.SessionFilter, null } } },
+            Target = new Target { Address = "raw-client" },
+        });
+        await Task.Delay(200);
+        return client;
+    }
+
+    [Fact]
+    public async Task Closing_the_connection_while_a_session_receiver_waits_is_answered_by_the_close_alone()
+    {
+        using RawAmqpClient client = await AttachWaitingSessionReceiverAsync();
+        await client.SendFrameAsync(0, new Close(null));
+        List<RawFrame> frames = await client.ReadToEndAsync(Wait);
+        Assert.Equal([DescriptorCodes.Close], frames.Select(f => f.Code));
+    }
+
     [Fact]
     public async Task A_session_receiver_detached_while_it_waits_for_a_session_gets_its_attach_then_the_detach()
     {
-        string queue = Host.CreateQueue(change: d => d with { RequiresSession = true });
-        using RawAmqpClient client = await RawAmqpClient.ConnectAsync(Host.Port);
-        await client.OpenAsync();
-        await client.BeginAsync();
-        await client.SendAsync(buffer =>
-        {
-            Omnibus.Amqp.Framing.AmqpFrameWriter.WriteFrame(buffer, 0, new Attach
-            {
-                Name = "waiting",
-                Handle = 0,
-                Role = LinkRole.Receiver,
-                RcvSettleMode = ReceiverSettleMode.Second,
-                // Next available session: there is none, so the broker waits (60 s by default).
-                Source = new Source { Address = queue, Filter = new AmqpMap { { KnownSymbols.SessionFilter, null } } },
-                Target = new Target { Address = "raw-client" },
-            });
-        });
-        await Task.Delay(200);
+        using RawAmqpClient client = await AttachWaitingSessionReceiverAsync();
         await client.SendFrameAsync(0, new Detach { Handle = 0, Closed = true });
         RawFrame first = await client.ReadFrameAsync(Wait);
         RawFrame second = await client.ReadFrameAsync(Wait);

@@ -94,7 +94,8 @@ internal abstract class AmqpLink
     /// not gone out gets a refusing one (null terminus) now, so the detach that follows names a
     /// handle the peer knows (spec part 2, 2.6.3: every attach is answered before its detach).
     /// </summary>
-    internal bool TryBeginDetach()
+    /// <param name="answerAttach">False when the session or connection is ending: no attach is owed then.</param>
+    internal bool TryBeginDetach(bool answerAttach = true)
     {
         lock (_stateGate)
         {
@@ -106,7 +107,10 @@ internal abstract class AmqpLink
             if (_attachDeferred)
             {
                 _attachDeferred = false;
-                Session.WriteRefusingAttach(RemoteAttach);
+                if (answerAttach)
+                {
+                    Session.WriteRefusingAttach(RemoteAttach);
+                }
             }
             return true;
         }

@@ -329,7 +329,8 @@ internal sealed class AmqpSession
         }
         foreach (AmqpLink link in links)
         {
-            link.TryBeginDetach();
+            // The session (or connection) is ending: nothing more is written for its links.
+            link.TryBeginDetach(answerAttach: false);
             link.Release();
         }
     }

@@ -141,6 +141,11 @@ internal sealed class ConnectionWriter
             }
             _written += AmqpFrameWriter.WriteFrame(_output, channel, performative);
             LastWriteTicks = Environment.TickCount64;
+            if (typeof(T) == typeof(Close))
+            {
+                // Nothing may follow a close (a late settlement answer, a heartbeat).
+                _closed = true;
+            }
         }
         RequestFlush();
     }
