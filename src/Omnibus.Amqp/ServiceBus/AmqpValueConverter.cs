@@ -1,6 +1,8 @@
 using System.Text;
+using Omnibus.Amqp.Performatives;
 using Omnibus.Amqp.Types;
 using Omnibus.Core;
+using Omnibus.Core.Engine;
 
 namespace Omnibus.Amqp.ServiceBus;
 
@@ -14,6 +16,42 @@ internal static class AmqpValueConverter
     public static readonly AmqpSymbol TimeSpanDescriptor = AmqpSymbol.FromString("com.microsoft:timespan");
     public static readonly AmqpSymbol UriDescriptor = AmqpSymbol.FromString("com.microsoft:uri");
     public static readonly AmqpSymbol DateTimeOffsetDescriptor = AmqpSymbol.FromString("com.microsoft:datetime-offset");
+
+    /// <summary>A map key as text (the .NET SDK keys its maps with symbols, rhea with strings), or null for any other key.</summary>
+    public static string? KeyText(object? key) => key switch
+    {
+        AmqpSymbol s => s.ToString(),
+        string s => s,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A rejected outcome's error info as a dead-lettering: the reason and description entries, and
+    /// every other entry as an application property to change.
+    /// </summary>
+    public static (string? Reason, string? Description, Dictionary<string, object?>? Properties) DeadLetterInfo(AmqpError? error)
+    {
+        string? reason = null;
+        string? description = null;
+        Dictionary<string, object?>? properties = null;
+        foreach (KeyValuePair<object?, object?> pair in error?.Info ?? [])
+        {
+            string? key = KeyText(pair.Key);
+            if (key == Receivable.DeadLetterReasonProperty)
+            {
+                reason = pair.Value?.ToString();
+            }
+            else if (key == Receivable.DeadLetterDescriptionProperty)
+            {
+                description = pair.Value?.ToString();
+            }
+            else if (key is not null)
+            {
+                (properties ??= new Dictionary<string, object?>(StringComparer.Ordinal))[key] = ToCore(pair.Value, key);
+            }
+        }
+        return (reason, description, properties);
+    }
 
     /// <summary>AMQP value → core value; throws InvalidArgument for compound values the core cannot hold.</summary>
     public static object? ToCore(object? value, string name) => value switch

@@ -123,38 +123,7 @@ internal sealed partial class EntityReceiverLink
 
     private static Task DeadLetterAsync(Receivable receivable, Guid lockToken, AmqpError? error)
     {
-        string? reason = null;
-        string? description = null;
-        Dictionary<string, object?>? properties = null;
-        if (error?.Info is { } info)
-        {
-            foreach (KeyValuePair<object?, object?> pair in info)
-            {
-                // The .NET SDK keys the info map with symbols, rhea with strings.
-                string? key = pair.Key switch
-                {
-                    AmqpSymbol s => s.ToString(),
-                    string s => s,
-                    _ => null,
-                };
-                if (key is null)
-                {
-                    continue;
-                }
-                if (key == Receivable.DeadLetterReasonProperty)
-                {
-                    reason = pair.Value?.ToString();
-                }
-                else if (key == Receivable.DeadLetterDescriptionProperty)
-                {
-                    description = pair.Value?.ToString();
-                }
-                else
-                {
-                    (properties ??= new Dictionary<string, object?>(StringComparer.Ordinal))[key] = AmqpValueConverter.ToCore(pair.Value, key);
-                }
-            }
-        }
+        (string? reason, string? description, Dictionary<string, object?>? properties) = AmqpValueConverter.DeadLetterInfo(error);
         return receivable.DeadLetterAsync(lockToken, reason, description, properties);
     }
 
@@ -168,13 +137,7 @@ internal sealed partial class EntityReceiverLink
         var result = new Dictionary<string, object?>(map.Count, StringComparer.Ordinal);
         foreach (KeyValuePair<object?, object?> pair in map)
         {
-            string? key = pair.Key switch
-            {
-                AmqpSymbol s => s.ToString(),
-                string s => s,
-                _ => null,
-            };
-            if (key is not null)
+            if (AmqpValueConverter.KeyText(pair.Key) is string key)
             {
                 result[key] = AmqpValueConverter.ToCore(pair.Value, key);
             }

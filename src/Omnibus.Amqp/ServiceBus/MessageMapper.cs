@@ -61,12 +61,8 @@ internal static partial class MessageMapper
         {
             foreach (KeyValuePair<object?, object?> pair in applicationProperties)
             {
-                string name = pair.Key switch
-                {
-                    string s => s,
-                    AmqpSymbol s => s.ToString(),
-                    _ => throw new Core.MessagingException(Core.MessagingErrorCode.InvalidArgument, "Application property keys must be strings."),
-                };
+                string name = AmqpValueConverter.KeyText(pair.Key)
+                    ?? throw new Core.MessagingException(Core.MessagingErrorCode.InvalidArgument, "Application property keys must be strings.");
                 result.ApplicationProperties[name] = AmqpValueConverter.ToCore(pair.Value, name);
             }
         }
@@ -80,12 +76,7 @@ internal static partial class MessageMapper
     {
         foreach (KeyValuePair<object?, object?> pair in annotations)
         {
-            string? key = pair.Key switch
-            {
-                AmqpSymbol s => s.ToString(),
-                string s => s,
-                _ => null,
-            };
+            string? key = AmqpValueConverter.KeyText(pair.Key);
             if (key is null)
             {
                 continue;

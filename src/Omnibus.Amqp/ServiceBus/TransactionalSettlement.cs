@@ -27,31 +27,7 @@ internal static class TransactionalSettlement
     /// <summary>The rejected outcome's error info carries the reason, the description and property changes.</summary>
     private static TransactionSettlement DeadLetter(Receivable receivable, Guid lockToken, AmqpError? error)
     {
-        string? reason = null;
-        string? description = null;
-        Dictionary<string, object?>? properties = null;
-        foreach (KeyValuePair<object?, object?> pair in error?.Info ?? [])
-        {
-            // The .NET SDK keys the info map with symbols, rhea with strings.
-            string? key = pair.Key switch
-            {
-                AmqpSymbol s => s.ToString(),
-                string s => s,
-                _ => null,
-            };
-            if (key == Receivable.DeadLetterReasonProperty)
-            {
-                reason = pair.Value?.ToString();
-            }
-            else if (key == Receivable.DeadLetterDescriptionProperty)
-            {
-                description = pair.Value?.ToString();
-            }
-            else if (key is not null)
-            {
-                (properties ??= new Dictionary<string, object?>(StringComparer.Ordinal))[key] = AmqpValueConverter.ToCore(pair.Value, key);
-            }
-        }
+        (string? reason, string? description, Dictionary<string, object?>? properties) = AmqpValueConverter.DeadLetterInfo(error);
         return new TransactionSettlement(receivable, lockToken, SettlementKind.DeadLetter, properties, reason, description);
     }
 }
