@@ -304,12 +304,23 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
         // The core hands out at most the credit asked for; should the peer withdraw credit meanwhile,
         // the delivery still goes (AMQP allows a sender to overrun withdrawn credit it had granted).
         TryTakeCredit();
-        byte[] payload = MessageMapper.Encode(message);
-        long average = Interlocked.Read(ref _averageSize);
-        Interlocked.Exchange(ref _averageSize, average + ((payload.Length - average) / 8));
+        // Encoded into a pooled buffer and copied once, into the connection's output.
+        var payload = new AmqpWriter(4096);
+        bool sent;
         bool settled = _mode == ReceiveMode.ReceiveAndDelete;
-        DeliveryTag tag = settled ? SequenceTag(message.SequenceNumber) : DeliveryTag.FromLockToken(message.LockToken);
-        if (!SendDelivery(tag, payload, settled, message.LockToken) && !settled)
+        try
+        {
+            MessageMapper.Encode(message, ref payload);
+            long average = Interlocked.Read(ref _averageSize);
+            Interlocked.Exchange(ref _averageSize, average + ((payload.WrittenSpan.Length - average) / 8));
+            DeliveryTag tag = settled ? SequenceTag(message.SequenceNumber) : DeliveryTag.FromLockToken(message.LockToken);
+            sent = SendDelivery(tag, payload.WrittenSpan, settled, message.LockToken);
+        }
+        finally
+        {
+            payload.Dispose();
+        }
+        if (!sent && !settled)
         {
             // This side detached the link (an error) while the batch was out: give the lock back
             // at once rather than leave the message locked for nobody until the lock expires.

@@ -107,6 +107,9 @@ internal static partial class MessageMapper
     /// <summary>Encodes <see cref="ToAmqp"/>'s message.</summary>
     public static byte[] Encode(BrokerMessage message) => ToAmqp(message).ToArray();
 
+    /// <summary>Encodes a message for delivery into <paramref name="writer"/> (pooled: no array per message).</summary>
+    public static void Encode(BrokerMessage message, ref AmqpWriter writer) => ToAmqp(message).Encode(ref writer);
+
     private static AmqpTimestamp? ExpiryOf(BrokerMessage message) =>
         message.ExpiresAt == DateTimeOffset.MaxValue ? null : AmqpTimestamp.FromDateTimeOffset(message.ExpiresAt);
 
