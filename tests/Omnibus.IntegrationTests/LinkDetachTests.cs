@@ -114,6 +114,69 @@ public sealed class LinkDetachTests(BrokerHostFixture fixture) : IClassFixture<B
         }
     }
 
+    [Fact]
+    public async Task Sends_in_flight_when_a_sender_detaches_are_settled_before_the_detach_echo()
+    {
+        string queue = Host.CreateQueue();
+        using RawAmqpClient client = await RawAmqpClient.ConnectAsync(Host.Port);
+        await client.OpenAsync();
+        await client.BeginAsync();
+        await client.SendFrameAsync(0, new Attach
+        {
+            Name = "raw-sender",
+            Handle = 0,
+            Role = LinkRole.Sender,
+            SndSettleMode = SenderSettleMode.Unsettled,
+            RcvSettleMode = ReceiverSettleMode.First,
+            Source = new Source { Address = "raw-client" },
+            Target = new Target { Address = queue },
+            InitialDeliveryCount = 0,
+        });
+        await client.ExpectAsync(DescriptorCodes.Attach, Wait);
+        await client.ExpectAsync(DescriptorCodes.Flow, Wait);
+        byte[] payload = new AmqpMessage { Body = new ValueBody("in flight") }.ToArray();
+        // One write: the broker reads the transfers and the detach in the same batch, while each
+        // send still waits for its fsync.
+        await client.SendAsync(buffer =>
+        {
+            for (uint id = 0; id < 20; id++)
+            {
+                Omnibus.Amqp.Framing.AmqpFrameWriter.WriteTransfer(buffer, 0, new Transfer
+                {
+                    Handle = 0,
+                    DeliveryId = id,
+                    DeliveryTag = new DeliveryTag(BitConverter.GetBytes(id)),
+                    MessageFormat = 0,
+                }, payload, 65536);
+            }
+            Omnibus.Amqp.Framing.AmqpFrameWriter.WriteFrame(buffer, 0, new Detach { Handle = 0, Closed = true });
+        });
+        var settled = new HashSet<uint>();
+        var dbg = new List<string>();
+        while (true)
+        {
+            RawFrame frame;
+            try { frame = await client.ReadFrameAsync(Wait); } catch (OperationCanceledException) { Assert.Fail("DBG " + string.Join(" | ", dbg)); throw; }
+            dbg.Add(frame + " " + (frame.Code == DescriptorCodes.Disposition ? frame.Decode<Disposition>().ToString() : ""));
+            if (frame.Code == DescriptorCodes.Detach)
+            {
+                break;
+            }
+            if (frame.Code == DescriptorCodes.Disposition)
+            {
+                Disposition d = frame.Decode<Disposition>();
+                Assert.Equal(LinkRole.Receiver, d.Role);
+                Assert.IsType<Accepted>(d.State);
+                for (uint id = d.First; id <= (d.Last ?? d.First); id++)
+                {
+                    settled.Add(id);
+                }
+            }
+        }
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (uint)i), settled.Order());
+        Assert.Equal(20, Host.Broker.GetReceivable(queue).Peek(0, 100).Count);
+    }
+
     /// <summary>A session receiver for the next available session of a queue that has none: the broker waits (60 s by default) before answering the attach.</summary>
     private async Task<RawAmqpClient> AttachWaitingSessionReceiverAsync()
     {

@@ -10,7 +10,7 @@ namespace Omnibus.Amqp.Connection;
 /// A range is written when the next id does not extend it, when a queued flush runs (behind the
 /// continuations already queued, so those join it), or on <see cref="Flush"/>.
 /// </summary>
-internal sealed class DispositionCoalescer(ConnectionWriter writer, ushort channel, LinkRole role, DeliveryState outcome)
+internal sealed class DispositionCoalescer(ConnectionWriter writer, ushort channel, LinkRole role, DeliveryState outcome, Action<int>? written = null)
 {
     private readonly Lock _gate = new();
     private uint _first;
@@ -70,5 +70,7 @@ internal sealed class DispositionCoalescer(ConnectionWriter writer, ushort chann
             Settled = true,
             State = outcome,
         });
+        // Told after the frame is in the output, with how many deliveries it settled.
+        written?.Invoke((int)(_last - _first) + 1);
     }
 }

@@ -62,7 +62,7 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         _assembler = new DeliveryAssembler(maxMessageSize);
         _deliveryCount = attach.InitialDeliveryCount ?? 0;
         _target = target ?? attach.Target;
-        _acceptedDispositions = new DispositionCoalescer(session.Connection.Writer, session.LocalChannel, LinkRole.Receiver, Accepted.Instance);
+        _acceptedDispositions = new DispositionCoalescer(session.Connection.Writer, session.LocalChannel, LinkRole.Receiver, Accepted.Instance, EndOperations);
     }
 
     public override void Start()
@@ -149,7 +149,20 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
             throw AmqpProtocolException.Connection(ErrorConditions.DecodeError, "The first transfer of a delivery has no delivery-id.");
         }
         CountDelivery();
-        _deliveries.Writer.TryWrite(new IncomingDelivery(deliveryId, first.Settled ?? false, first.MessageFormat ?? 0, bytes, first.State));
+        // In flight until its disposition is written (or it is dropped): the detach echo waits for it.
+        BeginOperation();
+        if (!_deliveries.Writer.TryWrite(new IncomingDelivery(deliveryId, first.Settled ?? false, first.MessageFormat ?? 0, bytes, first.State)))
+        {
+            EndOperation();
+        }
+    }
+
+    private void EndOperations(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            EndOperation();
+        }
     }
 
     private void CountDelivery()
@@ -175,7 +188,7 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
                 {
                     if (!await SettleAsync(delivery, stop).ConfigureAwait(false))
                     {
-                        return;
+                        break; // the link failed: what is still queued is dropped below
                     }
                     continue;
                 }
@@ -194,9 +207,14 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         catch (OperationCanceledException)
         {
         }
+        // Deliveries that were queued but never handled (the link is going away) are not in flight any more.
+        while (_deliveries.Reader.TryRead(out _))
+        {
+            EndOperation();
+        }
     }
 
-    /// <summary>Handles one delivery and writes its disposition; false when the link failed and must stop.</summary>
+    /// <summary>Handles one delivery and writes its disposition (ending its operation); false when the link failed and must stop.</summary>
     private async Task<bool> SettleAsync(IncomingDelivery delivery, CancellationToken stop)
     {
         DeliveryState outcome;
@@ -214,11 +232,13 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         }
         catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Link)
         {
+            EndOperation();
             Fail(e.ToError());
             return false;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            EndOperation();
             return false;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -226,38 +246,36 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
             AmqpLog.LinkUnexpected(Connection.Logger, Name, e);
             outcome = new Rejected(new AmqpError(ErrorConditions.InternalError, "Internal error."));
         }
-        if (!delivery.Settled)
+        if (delivery.Settled)
         {
-            if (ReferenceEquals(outcome, Accepted.Instance))
+            EndOperation();
+        }
+        else if (ReferenceEquals(outcome, Accepted.Instance))
+        {
+            _acceptedDispositions.Add(delivery.DeliveryId); // its operation ends when the range is written
+        }
+        else
+        {
+            Writer.Write(Session.LocalChannel, new Disposition
             {
-                _acceptedDispositions.Add(delivery.DeliveryId);
-            }
-            else
-            {
-                Writer.Write(Session.LocalChannel, new Disposition
-                {
-                    Role = LinkRole.Receiver,
-                    First = delivery.DeliveryId,
-                    Settled = true,
-                    State = outcome,
-                });
-            }
+                Role = LinkRole.Receiver,
+                First = delivery.DeliveryId,
+                Settled = true,
+                State = outcome,
+            });
+            EndOperation();
         }
         return true;
     }
 
     public override void Release()
     {
-        // Settlements already decided leave before the detach that follows.
+        // Settlements already decided leave before the detach that follows. Deliveries that arrived
+        // before the detach are still handled and settled (the worker finishes the queue, then
+        // stops): the detach echo waits for them, so the peer learns every outcome, and nothing it
+        // sent is silently dropped. A connection that is gone just loses the answers.
         _acceptedDispositions.Flush();
         _deliveries.Writer.TryComplete();
-        try
-        {
-            _stop.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
         // The assembler stays: Release may run on the worker while the read loop still holds a frame for it.
     }
 
