@@ -28,6 +28,17 @@ internal interface IDeliveryHandler
 }
 
 /// <summary>
+/// A pipelined handler that can take every delivery already waiting on the link at once (a send
+/// handler: one core call and one append for many deliveries). Same contract as
+/// <see cref="IDeliveryHandler.HandleAsync"/>: everything order-sensitive before the first await.
+/// </summary>
+internal interface IBatchDeliveryHandler : IDeliveryHandler
+{
+    /// <summary>One result per delivery, in order: the outcome, or the error to turn into one (as a thrown one would be).</summary>
+    Task<(DeliveryState? Outcome, Exception? Error)[]> HandleManyAsync(IncomingLink link, IReadOnlyList<IncomingDelivery> deliveries, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// A link the peer sends on (this side is the receiver). Frames are assembled on the read loop;
 /// whole deliveries are handled in order by a worker — one at a time, or up to
 /// <see cref="MaxInFlight"/> at once for a pipelined handler — and each is settled with a
@@ -43,6 +54,9 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     /// got one message per fdatasync (~4,000 msg/s here); in flight together they share flushes.
     /// </summary>
     private const int MaxInFlight = 256;
+
+    /// <summary>Deliveries a batch handler takes in one call at most.</summary>
+    private const int MaxBatch = 256;
 
     private readonly IDeliveryHandler _handler;
     private readonly ulong _maxMessageSize;
@@ -194,8 +208,22 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
                 }
                 await window.WaitAsync(stop).ConfigureAwait(false);
                 // SettleAsync runs synchronously up to the core's ordered append, so starting the
-                // next delivery only after this call returns keeps arrival order.
-                Task<bool> settling = SettleAsync(delivery, stop);
+                // next delivery only after this call returns keeps arrival order. A batch handler
+                // takes what else is already waiting along with it.
+                Task<bool> settling;
+                if (_handler is IBatchDeliveryHandler batcher && _deliveries.Reader.TryRead(out IncomingDelivery? next))
+                {
+                    var batch = new List<IncomingDelivery> { delivery, next };
+                    while (batch.Count < MaxBatch && _deliveries.Reader.TryRead(out next))
+                    {
+                        batch.Add(next);
+                    }
+                    settling = SettleManyAsync(batcher, batch, stop);
+                }
+                else
+                {
+                    settling = SettleAsync(delivery, stop);
+                }
                 _ = settling.ContinueWith(static (_, w) => ((SemaphoreSlim)w!).Release(), window, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
             // The link is closing: let the deliveries in flight finish and answer.
@@ -217,54 +245,81 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     /// <summary>Handles one delivery and writes its disposition (ending its operation); false when the link failed and must stop.</summary>
     private async Task<bool> SettleAsync(IncomingDelivery delivery, CancellationToken stop)
     {
-        DeliveryState outcome;
+        DeliveryState? outcome;
         try
         {
             outcome = await _handler.HandleAsync(this, delivery, stop).ConfigureAwait(false);
         }
-        catch (MessagingException e)
+        catch (Exception e)
         {
-            outcome = new Rejected(ErrorMapper.ToError(e));
+            outcome = OutcomeOf(e, stop);
         }
-        catch (AmqpDecodeException e)
+        return Answer(delivery, outcome);
+    }
+
+    /// <summary>Handles deliveries with one call of a batch handler and writes their dispositions; false when the link failed.</summary>
+    private async Task<bool> SettleManyAsync(IBatchDeliveryHandler handler, List<IncomingDelivery> batch, CancellationToken stop)
+    {
+        (DeliveryState? Outcome, Exception? Error)[] results;
+        try
         {
-            outcome = new Rejected(new AmqpError(ErrorConditions.DecodeError, e.Message));
+            results = await handler.HandleManyAsync(this, batch, stop).ConfigureAwait(false);
         }
-        catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Link)
+        catch (Exception e)
+        {
+            DeliveryState? outcome = OutcomeOf(e, stop);
+            results = [.. batch.Select(_ => (outcome, (Exception?)null))];
+        }
+        bool alive = true;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            DeliveryState? outcome = results[i].Error is { } error ? OutcomeOf(error, stop) : results[i].Outcome;
+            alive &= Answer(batch[i], outcome);
+        }
+        return alive;
+    }
+
+    /// <summary>The outcome a handler's error settles its delivery with; null when the link failed (or is stopping) instead.</summary>
+    private Rejected? OutcomeOf(Exception error, CancellationToken stop)
+    {
+        switch (error)
+        {
+            case MessagingException e:
+                return new Rejected(ErrorMapper.ToError(e));
+            case AmqpDecodeException e:
+                return new Rejected(new AmqpError(ErrorConditions.DecodeError, e.Message));
+            case AmqpProtocolException e when e.Scope == ErrorScope.Link:
+                Fail(e.ToError());
+                return null;
+            case OperationCanceledException when stop.IsCancellationRequested:
+                return null;
+            default:
+                AmqpLog.LinkUnexpected(Connection.Logger, Name, error);
+                return new Rejected(new AmqpError(ErrorConditions.InternalError, "Internal error."));
+        }
+    }
+
+    /// <summary>Writes a delivery's disposition (unless the peer settled it) and ends its operation; false when there is no outcome.</summary>
+    private bool Answer(IncomingDelivery delivery, DeliveryState? outcome)
+    {
+        if (outcome is null || delivery.Settled)
         {
             EndOperation();
-            Fail(e.ToError());
-            return false;
+            return outcome is not null;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            EndOperation();
-            return false;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            AmqpLog.LinkUnexpected(Connection.Logger, Name, e);
-            outcome = new Rejected(new AmqpError(ErrorConditions.InternalError, "Internal error."));
-        }
-        if (delivery.Settled)
-        {
-            EndOperation();
-        }
-        else if (ReferenceEquals(outcome, Accepted.Instance))
+        if (ReferenceEquals(outcome, Accepted.Instance))
         {
             _acceptedDispositions.Add(delivery.DeliveryId); // its operation ends when the range is written
+            return true;
         }
-        else
+        Writer.Write(Session.LocalChannel, new Disposition
         {
-            Writer.Write(Session.LocalChannel, new Disposition
-            {
-                Role = LinkRole.Receiver,
-                First = delivery.DeliveryId,
-                Settled = true,
-                State = outcome,
-            });
-            EndOperation();
-        }
+            Role = LinkRole.Receiver,
+            First = delivery.DeliveryId,
+            Settled = true,
+            State = outcome,
+        });
+        EndOperation();
         return true;
     }
 
