@@ -6,6 +6,11 @@ namespace Omnibus.Storage;
 
 public sealed partial class PartitionLog
 {
+    /// <summary>The longest lazy records wait for an urgent append to carry them.</summary>
+    public static readonly TimeSpan LazyWriteDelay = TimeSpan.FromMilliseconds(20);
+
+    private bool _pendingUrgent;   // under _appendLock: the pending batch holds an urgent append
+    private long _lazySince;       // under _appendLock: when the pending batch got its first (lazy) record
     private long _lastIndexedPosition = long.MinValue;
     private long _lastSyncTimestamp = Stopwatch.GetTimestamp();
     private bool _dirty;
@@ -28,9 +33,19 @@ public sealed partial class PartitionLog
             bool closing;
             lock (_appendLock)
             {
-                while (_pending.IsEmpty && !_closing)
+                while ((_pending.IsEmpty || !_pendingUrgent) && !_closing)
                 {
-                    if (Options.Durability.Mode == DurabilityMode.Interval && _dirty)
+                    if (!_pending.IsEmpty)
+                    {
+                        // Only lazy records: wait for an urgent append to carry them, not longer than the delay.
+                        TimeSpan lazyDue = LazyWriteDelay - Stopwatch.GetElapsedTime(_lazySince);
+                        if (lazyDue <= TimeSpan.Zero)
+                        {
+                            break;
+                        }
+                        Monitor.Wait(_appendLock, lazyDue);
+                    }
+                    else if (Options.Durability.Mode == DurabilityMode.Interval && _dirty)
                     {
                         TimeSpan due = Options.Durability.Interval - Stopwatch.GetElapsedTime(_lastSyncTimestamp);
                         if (due <= TimeSpan.Zero)
@@ -47,6 +62,7 @@ public sealed partial class PartitionLog
                 batch = _pending;
                 _pending = _spare;
                 _spare = batch;
+                _pendingUrgent = false;
                 closing = _closing;
             }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Omnibus.Storage.Format;
 
 namespace Omnibus.Storage;
@@ -121,7 +122,16 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     /// Appends records atomically: after a crash either all of them are present or none. Completes
     /// with the first record's sequence number (the rest follow densely) once durable.
     /// </summary>
-    public Task<long> AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> bodies)
+    public Task<long> AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> bodies) => AppendBatchAsync(bodies, urgent: true);
+
+    /// <summary>
+    /// As <see cref="AppendBatchAsync(IReadOnlyList{ReadOnlyMemory{byte}})"/>; with
+    /// <paramref name="urgent"/> false the writer is not woken for these records alone: they go
+    /// with the next urgent append's write, or after <see cref="LazyWriteDelay"/> at the latest.
+    /// For records nobody waits for (a delivery attempt), so they cost no write and flush of
+    /// their own.
+    /// </summary>
+    public Task<long> AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> bodies, bool urgent)
     {
         ArgumentNullException.ThrowIfNull(bodies);
         if (bodies.Count == 0)
@@ -192,9 +202,15 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
                 }
             }
             batch.Waiters.Add((completion, first));
-            if (wasEmpty)
+            if (urgent && !_pendingUrgent)
             {
+                _pendingUrgent = true;
                 Monitor.Pulse(_appendLock);
+            }
+            else if (wasEmpty)
+            {
+                _lazySince = Stopwatch.GetTimestamp();
+                Monitor.Pulse(_appendLock); // the writer starts timing the lazy records
             }
         }
         return completion.Task;

@@ -194,7 +194,8 @@ public sealed partial class Receivable
             StateChange[] changes = mode == ReceiveMode.PeekLock
                 ? group.Select(t => StateChange.DeliveryAttempt(t.Entry.Sequence)).ToArray()
                 : group.Select(t => StateChange.Complete(t.Entry.Sequence)).ToArray();
-            Task applied = group.Key.Store.ApplyAsync(changes);
+            // A peek-lock attempt waits for nobody, so it rides with the next urgent state write.
+            Task applied = group.Key.Store.ApplyAsync(changes, urgent: mode == ReceiveMode.ReceiveAndDelete);
             // Receive-and-delete removes the message before handing it out; a peek-lock attempt is
             // counted without waiting (a crash before it is durable costs one uncounted attempt).
             if (mode == ReceiveMode.ReceiveAndDelete)

@@ -125,7 +125,14 @@ public sealed class DeliveryStateStore : IDisposable
     public Task ApplyAsync(StateChange change) => ApplyAsync([change]);
 
     /// <summary>Records changes atomically (one change-log record); completes when durable.</summary>
-    public Task ApplyAsync(ReadOnlySpan<StateChange> changes)
+    public Task ApplyAsync(ReadOnlySpan<StateChange> changes) => ApplyAsync(changes, urgent: true);
+
+    /// <summary>
+    /// As <see cref="ApplyAsync(ReadOnlySpan{StateChange})"/>; <paramref name="urgent"/> false is for
+    /// changes nobody waits for (a delivery attempt): they are written with the next urgent change,
+    /// or after <see cref="PartitionLog.LazyWriteDelay"/>, instead of costing a flush of their own.
+    /// </summary>
+    public Task ApplyAsync(ReadOnlySpan<StateChange> changes, bool urgent)
     {
         Task durable;
         lock (_lock)
@@ -150,7 +157,7 @@ public sealed class DeliveryStateStore : IDisposable
                 return _lastAppend;
             }
             // Appending under the same lock keeps the change log in the order the state saw.
-            durable = WatchForFault(_changes.AppendAsync(_encoder.WrittenMemory.ToArray()));
+            durable = WatchForFault(_changes.AppendBatchAsync([_encoder.WrittenMemory.ToArray()], urgent));
             _lastAppend = durable;
             _assignedNext++;
             _recordsSinceCheckpoint++;
