@@ -34,4 +34,20 @@ public sealed class CompleteManyTests
         // m0 and m1 expired and came back; m5 was never settled; m2..m4 are gone.
         Assert.Equal(["m0", "m1", "m5"], left.Select(BrokerHarness.Text).Order());
     }
+
+    [Fact]
+    public async Task Completions_nobody_waits_for_are_written_lazily_and_survive_a_clean_restart()
+    {
+        using var h = new BrokerHarness();
+        h.Broker.CreateQueue(new QueueDescription { Name = "q" });
+        for (int i = 0; i < 4; i++)
+        {
+            await h.Send("q", $"m{i}", id: $"id{i}");
+        }
+        IReadOnlyList<BrokerMessage> got = await h.Receive("q", max: 3);
+        MessagingException?[] errors = await h.Broker.GetReceivable("q").CompleteManyAsync([.. got.Select(m => m.LockToken)], durableBeforeReturn: false);
+        Assert.All(errors, Assert.Null);
+        h.Restart(); // closing the logs writes what was pending
+        Assert.Equal(["m3"], (await h.Receive("q")).Select(BrokerHarness.Text));
+    }
 }

@@ -80,7 +80,10 @@ internal sealed class CompletionBatcher(Receivable receivable, ConnectionWriter 
         var errors = new AmqpError?[batch.Count];
         try
         {
-            MessagingException?[] refused = await receivable.CompleteManyAsync([.. batch.Select(b => b.LockToken)]).ConfigureAwait(false);
+            // Only an answer waits for durability: a peer that settled first is told nothing, so its
+            // completions are written lazily (a crash before then only brings the messages back).
+            bool answered = batch.Exists(b => b.Answer);
+            MessagingException?[] refused = await receivable.CompleteManyAsync([.. batch.Select(b => b.LockToken)], durableBeforeReturn: answered).ConfigureAwait(false);
             for (int i = 0; i < refused.Length; i++)
             {
                 errors[i] = refused[i] is { } e ? ErrorMapper.ToError(e) : null;

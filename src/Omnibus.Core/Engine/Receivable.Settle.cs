@@ -59,7 +59,16 @@ public sealed partial class Receivable
     /// that message was completed, or the error that refused it (lock lost, session lock lost);
     /// the others are completed regardless.
     /// </summary>
-    public async Task<MessagingException?[]> CompleteManyAsync(IReadOnlyList<Guid> lockTokens)
+    public Task<MessagingException?[]> CompleteManyAsync(IReadOnlyList<Guid> lockTokens) => CompleteManyAsync(lockTokens, durableBeforeReturn: true);
+
+    /// <summary>
+    /// As <see cref="CompleteManyAsync(IReadOnlyList{Guid})"/>; with <paramref name="durableBeforeReturn"/>
+    /// false the completions are written lazily (with the next urgent state write, or within
+    /// 20 ms) and the call returns without waiting for them: for settlements nobody is told the
+    /// outcome of (a peer that settled first), where a crash before they are durable only brings
+    /// the messages back, as for any at-least-once delivery.
+    /// </summary>
+    public async Task<MessagingException?[]> CompleteManyAsync(IReadOnlyList<Guid> lockTokens, bool durableBeforeReturn)
     {
         ArgumentNullException.ThrowIfNull(lockTokens);
         var errors = new MessagingException?[lockTokens.Count];
@@ -87,8 +96,11 @@ public sealed partial class Receivable
                 }
             }
         }
-        Task[] writes = [.. changes.Select(c => c.Key.Store.ApplyAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(c.Value)))];
-        await Task.WhenAll(writes).ConfigureAwait(false);
+        Task[] writes = [.. changes.Select(c => c.Key.Store.ApplyAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(c.Value), durableBeforeReturn))];
+        if (durableBeforeReturn)
+        {
+            await Task.WhenAll(writes).ConfigureAwait(false);
+        }
         Counters.AddCompleted(completed);
         return errors;
     }
