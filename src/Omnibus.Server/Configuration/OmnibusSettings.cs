@@ -90,7 +90,7 @@ internal sealed record HttpSettings(IPAddress Host, int Port, bool RequireAuthor
 }
 
 /// <summary><c>Omnibus:Amqp</c> — the AMQP 1.0 listener.</summary>
-internal sealed record AmqpSettings(bool Enabled, IPAddress Host, int Port, int MaxFrameSize, int MaxMessageSizeKiB, TimeSpan IdleTimeout)
+internal sealed record AmqpSettings(bool Enabled, IPAddress Host, int Port, int MaxFrameSize, int MaxMessageSizeKiB, TimeSpan IdleTimeout, bool InlineIo)
 {
     public static AmqpSettings Load(IConfiguration c, List<string> errors)
     {
@@ -101,7 +101,8 @@ internal sealed record AmqpSettings(bool Enabled, IPAddress Host, int Port, int 
             r.Int("Port", 5672, 1, 65535),
             r.Int("MaxFrameSize", 65536, 512, 16 * 1024 * 1024),
             r.Int("MaxMessageSizeKiB", 4096, 1, 102_400),
-            r.Duration("IdleTimeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)));
+            r.Duration("IdleTimeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)),
+            r.Bool("InlineIo", true));
         errors.AddRange(r.Errors);
         return s;
     }
