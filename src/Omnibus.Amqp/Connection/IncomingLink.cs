@@ -276,6 +276,9 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
             DeliveryState? outcome = results[i].Error is { } error ? OutcomeOf(error, stop) : results[i].Outcome;
             alive &= Answer(batch[i], outcome);
         }
+        // The whole batch is decided: its range leaves now, not after a trip through the thread
+        // pool's queue (the peer's unsettled window waits on it).
+        _acceptedDispositions.Flush();
         return alive;
     }
 
