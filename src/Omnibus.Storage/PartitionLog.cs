@@ -194,13 +194,6 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             }
             _activeLogicalLength += batchBytes;
             _nextAssigned = first + bodies.Count;
-            if (_recent is not null)
-            {
-                for (int i = 0; i < bodies.Count; i++)
-                {
-                    _recent.Add(first + i, timestamp, bodies[i].Span);
-                }
-            }
             batch.Waiters.Add((completion, first));
             if (urgent && !_pendingUrgent)
             {
