@@ -62,7 +62,6 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     private readonly ulong _maxMessageSize;
     private readonly DeliveryAssembler _assembler;
     private readonly Channel<IncomingDelivery> _deliveries = Channel.CreateUnbounded<IncomingDelivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly CancellationTokenSource _stop = new();
     private readonly Messaging.LinkTarget? _target;
     private readonly DispositionCoalescer _acceptedDispositions;
     private uint _deliveryCount;
@@ -190,52 +189,49 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         }
     }
 
+    /// <summary>
+    /// Handles the link's deliveries until <see cref="Release"/> completes the queue: the ones that
+    /// arrived before a detach are still handled and answered (the detach echo waits for them).
+    /// </summary>
     private async Task RunWorkerAsync()
     {
-        CancellationToken stop = _stop.Token;
         using var window = new SemaphoreSlim(MaxInFlight);
-        try
+        await foreach (IncomingDelivery delivery in _deliveries.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await foreach (IncomingDelivery delivery in _deliveries.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            if (!_handler.Pipelined)
             {
-                if (!_handler.Pipelined)
+                if (!await SettleAsync(delivery).ConfigureAwait(false))
                 {
-                    if (!await SettleAsync(delivery, stop).ConfigureAwait(false))
-                    {
-                        break; // the link failed: what is still queued is dropped below
-                    }
-                    continue;
+                    break; // the link failed: what is still queued is dropped below
                 }
-                await window.WaitAsync(stop).ConfigureAwait(false);
-                // SettleAsync runs synchronously up to the core's ordered append, so starting the
-                // next delivery only after this call returns keeps arrival order. A batch handler
-                // takes what else is already waiting along with it.
-                Task<bool> settling;
-                if (_handler is IBatchDeliveryHandler batcher && _deliveries.Reader.TryRead(out IncomingDelivery? next))
-                {
-                    var batch = new List<IncomingDelivery> { delivery, next };
-                    while (batch.Count < MaxBatch && _deliveries.Reader.TryRead(out next))
-                    {
-                        batch.Add(next);
-                    }
-                    settling = SettleManyAsync(batcher, batch, stop);
-                }
-                else
-                {
-                    settling = SettleAsync(delivery, stop);
-                }
-                _ = settling.ContinueWith(static (_, w) => ((SemaphoreSlim)w!).Release(), window, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                continue;
             }
-            // The link is closing: let the deliveries in flight finish and answer.
-            for (int i = 0; i < MaxInFlight; i++)
+            await window.WaitAsync().ConfigureAwait(false);
+            // The handler runs synchronously up to the core's ordered append, so starting the next
+            // call only after this one returns keeps arrival order. A batch handler takes what else
+            // is already waiting along with the delivery.
+            Task<bool> settling;
+            if (_handler is IBatchDeliveryHandler batcher)
             {
-                await window.WaitAsync(stop).ConfigureAwait(false);
+                var batch = new List<IncomingDelivery> { delivery };
+                while (batch.Count < MaxBatch && _deliveries.Reader.TryRead(out IncomingDelivery? next))
+                {
+                    batch.Add(next);
+                }
+                settling = SettleManyAsync(batcher, batch);
             }
+            else
+            {
+                settling = SettleAsync(delivery);
+            }
+            _ = settling.ContinueWith(static (_, w) => ((SemaphoreSlim)w!).Release(), window, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
-        catch (OperationCanceledException)
+        // The queue is complete: let the deliveries in flight finish and answer.
+        for (int i = 0; i < MaxInFlight; i++)
         {
+            await window.WaitAsync().ConfigureAwait(false);
         }
-        // Deliveries that were queued but never handled (the link is going away) are not in flight any more.
+        // Deliveries queued but never handled (the link failed) are not in flight any more.
         while (_deliveries.Reader.TryRead(out _))
         {
             EndOperation();
@@ -243,37 +239,37 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     }
 
     /// <summary>Handles one delivery and writes its disposition (ending its operation); false when the link failed and must stop.</summary>
-    private async Task<bool> SettleAsync(IncomingDelivery delivery, CancellationToken stop)
+    private async Task<bool> SettleAsync(IncomingDelivery delivery)
     {
         DeliveryState? outcome;
         try
         {
-            outcome = await _handler.HandleAsync(this, delivery, stop).ConfigureAwait(false);
+            outcome = await _handler.HandleAsync(this, delivery, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            outcome = OutcomeOf(e, stop);
+            outcome = OutcomeOf(e);
         }
         return Answer(delivery, outcome);
     }
 
     /// <summary>Handles deliveries with one call of a batch handler and writes their dispositions; false when the link failed.</summary>
-    private async Task<bool> SettleManyAsync(IBatchDeliveryHandler handler, List<IncomingDelivery> batch, CancellationToken stop)
+    private async Task<bool> SettleManyAsync(IBatchDeliveryHandler handler, List<IncomingDelivery> batch)
     {
         (DeliveryState? Outcome, Exception? Error)[] results;
         try
         {
-            results = await handler.HandleManyAsync(this, batch, stop).ConfigureAwait(false);
+            results = await handler.HandleManyAsync(this, batch, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            DeliveryState? outcome = OutcomeOf(e, stop);
+            DeliveryState? outcome = OutcomeOf(e);
             results = [.. batch.Select(_ => (outcome, (Exception?)null))];
         }
         bool alive = true;
         for (int i = 0; i < batch.Count; i++)
         {
-            DeliveryState? outcome = results[i].Error is { } error ? OutcomeOf(error, stop) : results[i].Outcome;
+            DeliveryState? outcome = results[i].Error is { } error ? OutcomeOf(error) : results[i].Outcome;
             alive &= Answer(batch[i], outcome);
         }
         // The whole batch is decided: its range leaves now, not after a trip through the thread
@@ -282,8 +278,8 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         return alive;
     }
 
-    /// <summary>The outcome a handler's error settles its delivery with; null when the link failed (or is stopping) instead.</summary>
-    private Rejected? OutcomeOf(Exception error, CancellationToken stop)
+    /// <summary>The outcome a handler's error settles its delivery with; null when the link failed instead.</summary>
+    private Rejected? OutcomeOf(Exception error)
     {
         switch (error)
         {
@@ -293,8 +289,6 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
                 return new Rejected(new AmqpError(ErrorConditions.DecodeError, e.Message));
             case AmqpProtocolException e when e.Scope == ErrorScope.Link:
                 Fail(e.ToError());
-                return null;
-            case OperationCanceledException when stop.IsCancellationRequested:
                 return null;
             default:
                 AmqpLog.LinkUnexpected(Connection.Logger, Name, error);
@@ -340,6 +334,5 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     public void Dispose()
     {
         _assembler.Dispose();
-        _stop.Dispose();
     }
 }

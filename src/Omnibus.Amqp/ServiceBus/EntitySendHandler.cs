@@ -18,21 +18,21 @@ internal sealed class EntitySendHandler(string entityPath) : IBatchDeliveryHandl
     /// <summary>Decoding and the core's append (which fixes the order) happen before the first await.</summary>
     public bool Pipelined => true;
 
+    /// <summary>One delivery: the batch path with a batch of one (the link uses that path itself).</summary>
     public async Task<DeliveryState> HandleAsync(IncomingLink link, IncomingDelivery delivery, CancellationToken cancellationToken)
     {
-        List<BrokerMessage> messages = Decode(delivery);
-        if (delivery.State is TransactionalState transactional)
+        (DeliveryState? outcome, Exception? error) = (await HandleManyAsync(link, [delivery], cancellationToken).ConfigureAwait(false))[0];
+        if (error is not null)
         {
-            link.Connection.Transactions.Enlist(transactional.TxnId, new TransactionSend(entityPath, messages));
-            return new TransactionalState(transactional.TxnId, Accepted.Instance);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         }
-        await SendAsync(link, messages).ConfigureAwait(false);
-        return Accepted.Instance;
+        return outcome!;
     }
 
     /// <summary>
     /// Deliveries already waiting on the link go to the core together (<c>Broker.SendEachAsync</c>):
-    /// each stays its own atomic batch with its own outcome, but they share one append.
+    /// each stays its own atomic batch with its own outcome, but they share one append. A future
+    /// <c>x-opt-scheduled-enqueue-time</c> makes the core hold a message until then.
     /// </summary>
     public async Task<(DeliveryState? Outcome, Exception? Error)[]> HandleManyAsync(IncomingLink link, IReadOnlyList<IncomingDelivery> deliveries, CancellationToken cancellationToken)
     {
@@ -89,14 +89,5 @@ internal sealed class EntitySendHandler(string entityPath) : IBatchDeliveryHandl
             return list;
         }
         return [MessageMapper.ToBroker(message)];
-    }
-
-    private async Task SendAsync(IncomingLink link, List<BrokerMessage> messages)
-    {
-        if (messages.Count > 0)
-        {
-            // A future x-opt-scheduled-enqueue-time makes the core hold the message until then.
-            await link.Connection.Broker.SendAsync(entityPath, messages).ConfigureAwait(false);
-        }
     }
 }

@@ -28,7 +28,7 @@ public sealed partial class Broker
             var sends = new Task[batches.Count];
             for (int i = 0; i < batches.Count; i++)
             {
-                sends[i] = SendOneAsync(entityPath, batches[i]);
+                sends[i] = SendAsync(entityPath, batches[i]);
             }
             for (int i = 0; i < sends.Length; i++)
             {
@@ -80,7 +80,4 @@ public sealed partial class Broker
         }
         return errors;
     }
-
-    private async Task SendOneAsync(string entityPath, IReadOnlyList<BrokerMessage> batch) =>
-        await SendAsync(entityPath, batch).ConfigureAwait(false);
 }

@@ -42,15 +42,11 @@ public sealed partial class Receivable
     /// <summary>Completes a locked message: it is gone once this returns.</summary>
     public async Task CompleteAsync(Guid lockToken)
     {
-        ReceivablePartition p;
-        Entry entry;
-        lock (_gate)
+        MessagingException?[] refused = await CompleteManyAsync([lockToken]).ConfigureAwait(false);
+        if (refused[0] is { } error)
         {
-            (p, entry) = TakeLocked(lockToken, NowTicks);
-            RemoveEntry(p, entry);
+            throw error;
         }
-        await p.Store.ApplyAsync(StateChange.Complete(entry.Sequence)).ConfigureAwait(false);
-        Counters.AddCompleted(1);
     }
 
     /// <summary>
