@@ -9,6 +9,30 @@ public sealed class SenderReceiverTests(BrokerHostFixture fixture) : IClassFixtu
     private BrokerHost Host => fixture.Host;
 
     [Fact]
+    public async Task Concurrent_sends_on_one_sender_each_succeed_and_duplicates_among_them_are_stored_once()
+    {
+        // Many transfers in flight on one link reach the core together (one call, one append);
+        // each must still get its own outcome, and duplicate detection must see them in order.
+        string queue = Host.CreateQueue(change: d => d with { RequiresDuplicateDetection = true });
+        await using ServiceBusClient client = Host.CreateClient();
+        await using ServiceBusSender sender = client.CreateSender(queue);
+        await sender.SendMessageAsync(new ServiceBusMessage("warm-up") { MessageId = "warm-up" });
+        Task[] sends = [.. Enumerable.Range(0, 400).Select(i => sender.SendMessageAsync(new ServiceBusMessage($"m{i % 300}") { MessageId = $"id-{i % 300}" }))];
+        await Task.WhenAll(sends);
+
+        await using ServiceBusReceiver receiver = client.CreateReceiver(queue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.ReceiveAndDelete });
+        var bodies = new List<string>();
+        while (bodies.Count < 301)
+        {
+            IReadOnlyList<ServiceBusReceivedMessage> batch = await receiver.ReceiveMessagesAsync(100, Wait);
+            Assert.True(batch.Count > 0, $"only {bodies.Count} of 301 messages arrived");
+            bodies.AddRange(batch.Select(m => m.Body.ToString()));
+        }
+        Assert.Empty(await receiver.ReceiveMessagesAsync(10, TimeSpan.FromMilliseconds(500)));
+        Assert.Equal([.. Enumerable.Range(0, 300).Select(i => $"m{i}").Append("warm-up").Order()], [.. bodies.Order()]);
+    }
+
+    [Fact]
     public async Task A_sent_message_is_received_with_its_body_and_properties_and_completed()
     {
         string queue = Host.CreateQueue();
