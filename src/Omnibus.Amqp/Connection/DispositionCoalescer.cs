@@ -18,8 +18,11 @@ internal sealed class DispositionCoalescer(ConnectionWriter writer, ushort chann
     private bool _pending;
     private bool _flushQueued;
 
-    /// <summary>Settles <paramref name="deliveryId"/> with the outcome, soon.</summary>
-    public void Add(uint deliveryId)
+    /// <summary>
+    /// Settles <paramref name="deliveryId"/> with the outcome, soon; with <paramref name="queueFlush"/>
+    /// false the caller promises to call <see cref="Flush"/> itself (it is settling a whole batch).
+    /// </summary>
+    public void Add(uint deliveryId, bool queueFlush = true)
     {
         bool queue;
         lock (_gate)
@@ -34,8 +37,8 @@ internal sealed class DispositionCoalescer(ConnectionWriter writer, ushort chann
                 _first = _last = deliveryId;
                 _pending = true;
             }
-            queue = !_flushQueued;
-            _flushQueued = true;
+            queue = queueFlush && !_flushQueued;
+            _flushQueued |= queue;
         }
         if (queue)
         {

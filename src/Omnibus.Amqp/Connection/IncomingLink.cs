@@ -270,7 +270,7 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         for (int i = 0; i < batch.Count; i++)
         {
             DeliveryState? outcome = results[i].Error is { } error ? OutcomeOf(error) : results[i].Outcome;
-            alive &= Answer(batch[i], outcome);
+            alive &= Answer(batch[i], outcome, queueFlush: false);
         }
         // The whole batch is decided: its range leaves now, not after a trip through the thread
         // pool's queue (the peer's unsettled window waits on it).
@@ -297,7 +297,7 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     }
 
     /// <summary>Writes a delivery's disposition (unless the peer settled it) and ends its operation; false when there is no outcome.</summary>
-    private bool Answer(IncomingDelivery delivery, DeliveryState? outcome)
+    private bool Answer(IncomingDelivery delivery, DeliveryState? outcome, bool queueFlush = true)
     {
         if (outcome is null || delivery.Settled)
         {
@@ -306,7 +306,7 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
         }
         if (ReferenceEquals(outcome, Accepted.Instance))
         {
-            _acceptedDispositions.Add(delivery.DeliveryId); // its operation ends when the range is written
+            _acceptedDispositions.Add(delivery.DeliveryId, queueFlush); // its operation ends when the range is written
             return true;
         }
         Writer.Write(Session.LocalChannel, new Disposition

@@ -61,7 +61,7 @@ internal sealed class CompletionBatcher(Receivable receivable, ConnectionWriter 
                 }
                 else
                 {
-                    _accepted.Add(batch[i].DeliveryId);
+                    _accepted.Add(batch[i].DeliveryId, queueFlush: false);
                 }
             }
             _accepted.Flush();
