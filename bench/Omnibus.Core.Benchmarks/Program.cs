@@ -3,6 +3,7 @@ using System.Globalization;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
+using Omnibus.ServiceBus.Rules;
 
 // In-process core benchmark (no network), issue 3:
 //   throughput: send + receive + complete of 1 KiB durable messages on one queue, and on a topic
@@ -38,7 +39,7 @@ finally
 }
 return 0;
 
-Broker OpenBroker(string name) => Broker.Open(new BrokerOptions { DataDirectory = Path.Combine(root, name) });
+Broker OpenBroker(string name) => Broker.Open(new BrokerOptions { DataDirectory = Path.Combine(root, name), RuleCompiler = ServiceBusRuleCompiler.Instance });
 
 async Task<(long Sent, long Completed, double Elapsed)> Run(Broker broker, string sendPath, string[] receivePaths, Func<int, BrokerMessage> make)
 {

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Omnibus.Amqp.Listener;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
+using Omnibus.ServiceBus;
+using Omnibus.ServiceBus.Rules;
 
 // Usage: Omnibus.ExamplesHost <data-directory> [port]   (port 0 or absent: a free one)
 //        Omnibus.ExamplesHost verify-interop <connection string>
@@ -16,12 +18,13 @@ if (args.Length == 2 && args[0] == "verify-interop")
 string dataDirectory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "omnibus-examples-" + Guid.NewGuid().ToString("N"));
 int requestedPort = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
-Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory });
+Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory , RuleCompiler = ServiceBusRuleCompiler.Instance });
 CreateExampleEntities(broker);
 
 WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(broker);
+builder.Services.AddOmnibusServiceBus();
 builder.Services.AddOmnibusAmqp();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, requestedPort, listen => listen.UseOmnibusAmqp()));
 WebApplication app = builder.Build();

@@ -41,6 +41,9 @@ public enum MessagingErrorCode
 
     /// <summary>Waiting for a message or session ran out of time.</summary>
     Timeout,
+
+    /// <summary>The caller may not do this (the authorization hook refused it).</summary>
+    Unauthorized,
 }
 
 /// <summary>A typed failure of a messaging operation.</summary>

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Omnibus.Core.Engine;
 using Omnibus.Management.Api;
-using Omnibus.Management.Atom;
 using Omnibus.Management.Health;
 using Omnibus.Management.Metrics;
 using Omnibus.Management.Security;
@@ -14,30 +13,29 @@ using Prometheus;
 
 namespace Omnibus.Management;
 
-/// <summary>Registers and maps the HTTP surfaces: health, /metrics, the JSON /api, and the Service Bus administration API.</summary>
+/// <summary>Registers and maps the protocol-neutral HTTP surfaces: health, /metrics and the JSON /api (front-ends map their own, e.g. the Service Bus administration API).</summary>
 public static class ManagementEndpoints
 {
-    /// <summary>Adds the services the HTTP surfaces need. The host registers the <see cref="Broker"/> itself.</summary>
+    /// <summary>Adds the services the HTTP surfaces need. The host registers the <see cref="Broker"/> and an <see cref="IHttpAuthenticator"/>.</summary>
     public static IServiceCollection AddOmnibusManagement(this IServiceCollection services, Action<ManagementOptions>? configure = null)
     {
         services.AddOptions<ManagementOptions>().Configure(o => configure?.Invoke(o));
         services.AddSingleton(sp => new BrokerMetrics(sp.GetRequiredService<Broker>()));
-        services.AddSingleton<SasEndpointFilter>();
+        services.AddSingleton<AuthenticationEndpointFilter>();
         services.AddSingleton<ApiErrorFilter>();
         services.AddHealthChecks().AddCheck<BrokerReadyCheck>("broker", tags: ["ready"]);
         return services;
     }
 
-    /// <summary>Maps /health/live, /health/ready, /metrics, /api/... and the ATOM administration catch-all.</summary>
+    /// <summary>Maps /health/live, /health/ready, /metrics and /api/....</summary>
     public static void MapOmnibusManagement(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapMetrics("/metrics", app.Services.GetRequiredService<BrokerMetrics>().Registry);
-        RouteGroupBuilder api = app.MapGroup("/api").AddEndpointFilter<SasEndpointFilter>().AddEndpointFilter<ApiErrorFilter>();
+        RouteGroupBuilder api = app.MapGroup("/api").AddEndpointFilter<AuthenticationEndpointFilter>().AddEndpointFilter<ApiErrorFilter>();
         EntityApi.Map(api);
         MessageApi.Map(api);
-        app.MapServiceBusAdministration();
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Messages;
+using Omnibus.ServiceBus.Rules;
 
 namespace Omnibus.Core.Tests;
 
@@ -21,7 +22,7 @@ public sealed class BrokerHarness : IDisposable
 
     public Broker Broker { get; private set; }
 
-    private Broker Open() => Broker.Open(new BrokerOptions { DataDirectory = Directory, TimeProvider = Clock, SweepInterval = TimeSpan.FromSeconds(1), SegmentSize = 64 * 1024 });
+    private Broker Open() => Broker.Open(new BrokerOptions { DataDirectory = Directory, TimeProvider = Clock, SweepInterval = TimeSpan.FromSeconds(1), SegmentSize = 64 * 1024, RuleCompiler = ServiceBusRuleCompiler.Instance });
 
     /// <summary>Closes the broker cleanly and opens it again over the same data.</summary>
     public void Restart()

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging;
 using Omnibus.Amqp.Listener;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
+using Omnibus.ServiceBus;
+using Omnibus.ServiceBus.Rules;
 
 namespace Omnibus.IntegrationTests;
 
@@ -45,10 +47,11 @@ public sealed class BrokerHost : IAsyncDisposable
     public static async Task<BrokerHost> StartAsync(Action<AmqpListenerOptions>? configure = null, TimeProvider? clock = null)
     {
         string dataDirectory = Path.Combine(Path.GetTempPath(), "omnibus-it-" + Guid.NewGuid().ToString("N"));
-        Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory, TimeProvider = clock ?? TimeProvider.System });
+        Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory, TimeProvider = clock ?? TimeProvider.System , RuleCompiler = ServiceBusRuleCompiler.Instance });
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(broker);
+        builder.Services.AddOmnibusServiceBus();
         builder.Services.AddOmnibusAmqp(configure);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseOmnibusAmqp()));
         WebApplication app = builder.Build();

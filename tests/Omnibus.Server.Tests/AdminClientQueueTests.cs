@@ -92,7 +92,7 @@ public sealed class AdminClientQueueTests(TestServer server) : IClassFixture<Tes
         string body = "<entry xmlns=\"http://www.w3.org/2005/Atom\"><content type=\"application/xml\"><QueueDescription xmlns=\"http://schemas.microsoft.com/netservices/2010/10/servicebus/connect\">"
             + "<LockDuration>PT1H</LockDuration></QueueDescription></content></entry>";
         using var request = new HttpRequestMessage(HttpMethod.Put, "too-long-lock") { Content = new StringContent(body) };
-        request.Headers.TryAddWithoutValidation("Authorization", Management.Security.SasValidator.CreateToken("http://localhost/too-long-lock", "RootManageSharedAccessKey", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), TimeProvider.System));
+        request.Headers.TryAddWithoutValidation("Authorization", ServiceBus.Security.SharedAccessSignature.CreateToken("http://localhost/too-long-lock", "RootManageSharedAccessKey", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), TimeProvider.System));
         using HttpResponseMessage response = await http.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("LockDuration", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

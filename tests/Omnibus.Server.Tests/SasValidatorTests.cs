@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Omnibus.Management.Security;
+using Omnibus.ServiceBus.Security;
 
 namespace Omnibus.Server.Tests;
 
@@ -11,20 +11,20 @@ public sealed class SasValidatorTests
     public void A_token_signed_with_a_known_key_is_accepted()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        string token = SasValidator.CreateToken("http://localhost:5300/orders", "RootManageSharedAccessKey", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), clock);
-        Assert.Null(new SasValidator(Keys, clock).Validate(token));
+        string token = SharedAccessSignature.CreateToken("http://localhost:5300/orders", "RootManageSharedAccessKey", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), clock);
+        Assert.Null(new SharedAccessSignature(Keys, clock).Validate(token).HttpDetail);
     }
 
     [Fact]
     public void Expired_forged_unknown_and_missing_tokens_are_refused_with_a_reason()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var validator = new SasValidator(Keys, clock);
-        string token = SasValidator.CreateToken("http://localhost:5300/orders", "RootManageSharedAccessKey", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), clock);
-        Assert.Contains("signature", validator.Validate(token.Replace("sig=", "sig=x", StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.Contains("Unknown", validator.Validate(SasValidator.CreateToken("r", "other", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), clock)), StringComparison.Ordinal);
-        Assert.Contains("required", validator.Validate(null), StringComparison.Ordinal);
+        var validator = new SharedAccessSignature(Keys, clock);
+        string token = SharedAccessSignature.CreateToken("http://localhost:5300/orders", "RootManageSharedAccessKey", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), clock);
+        Assert.Contains("signature", validator.Validate(token.Replace("sig=", "sig=x", StringComparison.Ordinal)).HttpDetail, StringComparison.Ordinal);
+        Assert.Contains("Unknown", validator.Validate(SharedAccessSignature.CreateToken("r", "other", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), clock)).HttpDetail, StringComparison.Ordinal);
+        Assert.Contains("required", validator.Validate(null).HttpDetail, StringComparison.Ordinal);
         clock.Advance(TimeSpan.FromMinutes(6));
-        Assert.Contains("expired", validator.Validate(token), StringComparison.Ordinal);
+        Assert.Contains("expired", validator.Validate(token).HttpDetail, StringComparison.Ordinal);
     }
 }

@@ -6,9 +6,7 @@ using Microsoft.Extensions.Logging;
 using Omnibus.Amqp.Framing;
 using Omnibus.Amqp.Listener;
 using Omnibus.Amqp.Performatives;
-using Omnibus.Amqp.ServiceBus;
 using Omnibus.Amqp.Types;
-using Omnibus.Core.Engine;
 
 namespace Omnibus.Amqp.Connection;
 
@@ -42,20 +40,24 @@ internal sealed partial class AmqpConnection : IDisposable
     private uint _peerIdleTimeoutMs;
     private CancellationTokenSource? _heartbeatStop;
 
-    public AmqpConnection(ConnectionContext context, Broker broker, AmqpListenerOptions options, ILogger logger)
+    public AmqpConnection(ConnectionContext context, IAmqpApplication application, AmqpListenerOptions options, ILogger logger)
     {
         _context = context;
         _input = context.Transport.Input;
-        Broker = broker;
+        Application = application;
         Options = options;
         Logger = logger;
         // A flush paused for twice the idle time-out: the peer has read nothing, heartbeats included.
         Writer = new ConnectionWriter(context.Transport.Output, options.IdleTimeout * 2, OnOutputStalled);
-        Authorization = new CbsAuthorization(broker.Options.TimeProvider);
-        Registry = new ConnectionRegistry();
+        ReplyLinks = new ReplyLinkRegistry();
+        State = application.CreateConnectionState(this);
     }
 
-    public Broker Broker { get; }
+    /// <summary>The dialect on top of the engine.</summary>
+    public IAmqpApplication Application { get; }
+
+    /// <summary>The application's own state for this connection (<see cref="IAmqpApplication.CreateConnectionState"/>).</summary>
+    public object State { get; }
 
     public AmqpListenerOptions Options { get; }
 
@@ -66,13 +68,8 @@ internal sealed partial class AmqpConnection : IDisposable
 
     public ConnectionWriter Writer { get; }
 
-    public CbsAuthorization Authorization { get; }
-
-    /// <summary>Reply links and session locks held on this connection (for request/response routing and $management).</summary>
-    public ConnectionRegistry Registry { get; }
-
-    /// <summary>Transactions declared on this connection's coordinator.</summary>
-    public ConnectionTransactions Transactions { get; } = new();
+    /// <summary>Reply links on this connection, by the address requests name in reply-to (request/response routing).</summary>
+    public ReplyLinkRegistry ReplyLinks { get; }
 
     public string Id => _context.ConnectionId;
 
@@ -111,7 +108,7 @@ internal sealed partial class AmqpConnection : IDisposable
             await _closing.CancelAsync().ConfigureAwait(false);
             _heartbeatStop?.Cancel();
             ReleaseAll();
-            Transactions.Clear();
+            (State as IDisposable)?.Dispose();
             await Writer.CloseAsync().ConfigureAwait(false);
             await flushLoop.ConfigureAwait(false);
             await _input.CompleteAsync().ConfigureAwait(false);
@@ -236,7 +233,7 @@ internal sealed partial class AmqpConnection : IDisposable
         if (_phase == ConnectionPhase.ExpectHeader && kind == ProtocolHeaderKind.Sasl)
         {
             Writer.WriteProtocolHeader(ProtocolHeader.Sasl);
-            Writer.Write(0, new Sasl.SaslMechanisms([KnownSymbols.MssbCbs, KnownSymbols.Plain, KnownSymbols.Anonymous]));
+            Writer.Write(0, new Sasl.SaslMechanisms([.. Application.SaslMechanisms]));
             _phase = ConnectionPhase.Sasl;
             return;
         }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using Omnibus.Amqp.Framing;
 using Omnibus.Amqp.Performatives;
-using Omnibus.Amqp.ServiceBus;
 using Omnibus.Amqp.Types;
 
 namespace Omnibus.Amqp.Connection;
@@ -147,16 +146,16 @@ internal sealed class AmqpSession
         AmqpLink? link;
         try
         {
-            link = ServiceBusLinkFactory.Create(this, attach);
+            link = Connection.Application.CreateLink(this, attach);
         }
         catch (AmqpProtocolException e) when (e.Scope == ErrorScope.Link)
         {
             Refuse(attach, e.ToError());
             return;
         }
-        catch (Core.MessagingException e)
+        catch (Exception e) when (Connection.Application.TryMapError(e) is { } error)
         {
-            Refuse(attach, ErrorMapper.ToError(e));
+            Refuse(attach, error);
             return;
         }
         lock (_linksGate)

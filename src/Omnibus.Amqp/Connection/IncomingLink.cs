@@ -3,9 +3,7 @@ using System.Threading.Channels;
 using Omnibus.Amqp.Framing;
 using Omnibus.Amqp.Messaging;
 using Omnibus.Amqp.Performatives;
-using Omnibus.Amqp.ServiceBus;
 using Omnibus.Amqp.Types;
-using Omnibus.Core;
 
 namespace Omnibus.Amqp.Connection;
 
@@ -283,14 +281,16 @@ internal sealed class IncomingLink : AmqpLink, IDisposable
     {
         switch (error)
         {
-            case MessagingException e:
-                return new Rejected(ErrorMapper.ToError(e));
             case AmqpDecodeException e:
                 return new Rejected(new AmqpError(ErrorConditions.DecodeError, e.Message));
             case AmqpProtocolException e when e.Scope == ErrorScope.Link:
                 Fail(e.ToError());
                 return null;
             default:
+                if (Connection.Application.TryMapError(error) is { } mapped)
+                {
+                    return new Rejected(mapped);
+                }
                 AmqpLog.LinkUnexpected(Connection.Logger, Name, error);
                 return new Rejected(new AmqpError(ErrorConditions.InternalError, "Internal error."));
         }

@@ -7,7 +7,7 @@ namespace Omnibus.Amqp.Connection;
 /// <summary>
 /// The receiving half of a request/response pair ($cbs, $management): replies queue here and go
 /// out, pre-settled, as credit allows. Requests find it through reply-to (its target address,
-/// else its name), see <see cref="ConnectionRegistry"/>.
+/// else its name), see <see cref="ReplyLinkRegistry"/>.
 /// </summary>
 internal sealed class ReplyLink : OutgoingLink
 {
@@ -36,7 +36,7 @@ internal sealed class ReplyLink : OutgoingLink
             Target = RemoteAttach.Target,
             InitialDeliveryCount = 0,
         });
-        Connection.Registry.AddReplyLink(this);
+        Connection.ReplyLinks.Add(this);
     }
 
     public void Enqueue(byte[] encodedMessage)
@@ -68,5 +68,5 @@ internal sealed class ReplyLink : OutgoingLink
         }
     }
 
-    public override void Release() => Connection.Registry.RemoveReplyLink(this);
+    public override void Release() => Connection.ReplyLinks.Remove(this);
 }

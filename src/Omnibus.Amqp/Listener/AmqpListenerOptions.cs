@@ -9,12 +9,6 @@ public sealed class AmqpListenerOptions
     /// <summary>The smallest max-frame-size AMQP allows (spec part 2, 2.7.1).</summary>
     public const uint MinimumMaxFrameSize = 512;
 
-    /// <summary>SAS key names and their keys; a put-token signed with any of them is accepted.</summary>
-    public IDictionary<string, string> SharedAccessKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["RootManageSharedAccessKey"] = "SAS_KEY_VALUE",
-    };
-
     /// <summary>Largest frame this side accepts (announced in open). 64 KiB, what the .NET SDK uses.</summary>
     public uint MaxFrameSize { get; set; } = 64 * 1024;
 
@@ -48,13 +42,6 @@ public sealed class AmqpListenerOptions
         if (string.IsNullOrWhiteSpace(ContainerId))
         {
             throw new ArgumentException("ContainerId must not be empty.", nameof(ContainerId));
-        }
-        foreach (KeyValuePair<string, string> key in SharedAccessKeys)
-        {
-            if (string.IsNullOrEmpty(key.Key) || string.IsNullOrEmpty(key.Value))
-            {
-                throw new ArgumentException("SAS key names and keys must not be empty.", nameof(SharedAccessKeys));
-            }
         }
     }
 }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Omnibus.Amqp.Listener;
 
-/// <summary>Registers the AMQP 1.0 listener's services (the host also registers the <c>Broker</c> singleton).</summary>
+/// <summary>
+/// Registers the AMQP 1.0 listener's services. A dialect registers the application the engine
+/// serves (for example <c>AddOmnibusServiceBus</c>); the engine itself knows no broker.
+/// </summary>
 public static class AmqpServiceCollectionExtensions
 {
     /// <summary>Adds the listener options (validated now) and the connection handler.</summary>
@@ -16,7 +19,9 @@ public static class AmqpServiceCollectionExtensions
         services.RemoveAll<AmqpListenerOptions>();
         services.AddSingleton(options);
         services.TryAddSingleton<IAmqpListenerObserver, NoAmqpListenerObserver>();
-        services.TryAddSingleton<AmqpConnectionHandler>();
+        services.TryAddSingleton(sp => new AmqpConnectionHandler(
+            sp.GetRequiredService<Connection.IAmqpApplication>(), sp.GetRequiredService<AmqpListenerOptions>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IAmqpListenerObserver>()));
         return services;
     }
 }

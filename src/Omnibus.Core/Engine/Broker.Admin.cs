@@ -260,7 +260,7 @@ public sealed partial class Broker
             }
             DateTimeOffset now = Clock.GetUtcNow();
             RuleDescription rule = (defaultRule ?? new RuleDescription { Name = RuleDescription.DefaultRuleName }) with { CreatedAt = now };
-            RuleCompiler.Compile(rule);
+            Options.RuleCompiler.Validate(rule);
             SubscriptionDescription s = description with { TopicName = t.Description.Name, RouteId = t.Document.NextRouteId++, CreatedAt = now, UpdatedAt = now };
             var doc = new SubscriptionDocument { Subscription = s, Rules = [rule] };
             long[] floors = t.Log.Partitions.Select(p => p.NextSequence).ToArray();
@@ -349,7 +349,7 @@ public sealed partial class Broker
     {
         ArgumentNullException.ThrowIfNull(rule);
         EntityNames.Validate(rule.Name, "rule", allowSlash: false);
-        RuleCompiler.Compile(rule);
+        Options.RuleCompiler.Validate(rule);
         lock (_catalogLock)
         {
             SubscriptionEntity s = FindSubscription(topicName, subscriptionName);
@@ -359,7 +359,7 @@ public sealed partial class Broker
             }
             RuleDescription added = rule with { CreatedAt = Clock.GetUtcNow() };
             List<RuleDescription> rules = [.. s.Document.Rules, added];
-            s.Rules = RuleCompiler.BuildSet(rules);
+            s.Rules = Options.RuleCompiler.Compile(rules);
             s.Document.Rules = rules;
             SaveCatalog();
             return added;
@@ -377,7 +377,7 @@ public sealed partial class Broker
             {
                 throw new MessagingException(MessagingErrorCode.EntityNotFound, $"The rule '{ruleName}' could not be found.");
             }
-            s.Rules = RuleCompiler.BuildSet(rules);
+            s.Rules = Options.RuleCompiler.Compile(rules);
             s.Document.Rules = rules;
             SaveCatalog();
         }

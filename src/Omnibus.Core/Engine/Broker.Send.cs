@@ -1,6 +1,6 @@
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
-using Omnibus.Filters;
+using Omnibus.Core.Matching;
 
 namespace Omnibus.Core.Engine;
 
@@ -234,10 +234,10 @@ public sealed partial class Broker
             records.Add((m, routes, i));
             foreach (SubscriptionEntity s in subscriptions)
             {
-                RuleSetResult r = s.Rules.Evaluate(m, x => ((BrokerMessage)x).Clone());
-                if (r.Errors.Count > 0 && s.Description.DeadLetteringOnFilterEvaluationExceptions && !r.IsSelected)
+                RulesOutcome r = s.Rules.Evaluate(m);
+                if (r.Error is { } error && s.Description.DeadLetteringOnFilterEvaluationExceptions && !r.IsSelected)
                 {
-                    filterFailures.Add((s, m.Clone(), string.Join("; ", r.Errors.Select(e => $"{e.RuleName}: {e.Reason}"))));
+                    filterFailures.Add((s, m.Clone(), error));
                     continue;
                 }
                 if (s.Description.Status is EntityStatus.Disabled)
@@ -255,9 +255,8 @@ public sealed partial class Broker
                         routes.Add(s.Description.RouteId);
                     }
                 }
-                foreach (RuleCopy copy in r.Copies)
+                foreach (BrokerMessage copied in r.Copies)
                 {
-                    var copied = (BrokerMessage)copy.Message;
                     if (s.Description.ForwardTo is { } fwd)
                     {
                         forwards.Add((fwd, copied));

@@ -1,6 +1,8 @@
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
 
+using Omnibus.Core.Matching;
+
 namespace Omnibus.Core.Engine;
 
 /// <summary>
@@ -134,7 +136,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         Receivable? receivable = null, dlq = null;
         try
         {
-            var rules = RuleCompiler.BuildSet(s.Rules);
+            ISubscriptionRules rules = Options.RuleCompiler.Compile(s.Rules);
             dlq = new Receivable(EntityNames.DeadLetterPath(path), Path.Combine(dir, "dlq", "recv"), 0, dlqLog, DeadLetterSettings, Options, null);
             receivable = new Receivable(path, Path.Combine(dir, "recv"), d.RouteId, topic.Log, SettingsOf(d), Options, initialFloors);
             var entity = new SubscriptionEntity(s, dir, receivable, dlqLog, dlq, rules);

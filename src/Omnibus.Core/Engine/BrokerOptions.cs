@@ -1,3 +1,5 @@
+using Omnibus.Core.Matching;
+using Omnibus.Core.Security;
 using Omnibus.Storage;
 
 namespace Omnibus.Core.Engine;
@@ -25,6 +27,15 @@ public sealed record BrokerOptions
     /// are served without reading the log file. Default 4 MiB; 0 turns it off.
     /// </summary>
     public long RecentMessagesCacheBytes { get; init; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// Compiles subscription rules. The default knows only true/false filters; the host plugs in a
+    /// rule language (the Service Bus SQL and correlation filters: Omnibus.ServiceBus).
+    /// </summary>
+    public IRuleCompiler RuleCompiler { get; init; } = TrueFalseRuleCompiler.Instance;
+
+    /// <summary>Decides what each caller may do on each entity; the default allows everything.</summary>
+    public IAuthorizationHook Authorization { get; init; } = AllowAllAuthorization.Instance;
 
     /// <summary>Validates the options, naming the first bad setting.</summary>
     public void Validate()

@@ -1,5 +1,5 @@
 using Omnibus.Core.Entities;
-using Omnibus.Filters;
+using Omnibus.Core.Matching;
 
 namespace Omnibus.Core.Engine;
 
@@ -46,7 +46,7 @@ internal sealed class TopicEntity(TopicDocument document, string directory, Mess
 }
 
 /// <summary>A subscription: its receivable over the topic's log, its rules, and its dead-letter queue.</summary>
-internal sealed class SubscriptionEntity(SubscriptionDocument document, string directory, Receivable receivable, MessageLog deadLetterLog, Receivable deadLetter, RuleSet rules) : IDisposable
+internal sealed class SubscriptionEntity(SubscriptionDocument document, string directory, Receivable receivable, MessageLog deadLetterLog, Receivable deadLetter, ISubscriptionRules rules) : IDisposable
 {
     public SubscriptionDocument Document { get; } = document;
     public SubscriptionDescription Description { get => Document.Subscription; set => Document.Subscription = value; }
@@ -54,7 +54,7 @@ internal sealed class SubscriptionEntity(SubscriptionDocument document, string d
     public Receivable Receivable { get; } = receivable;
     public MessageLog DeadLetterLog { get; } = deadLetterLog;
     public Receivable DeadLetter { get; } = deadLetter;
-    public RuleSet Rules { get; set; } = rules;
+    public ISubscriptionRules Rules { get; set; } = rules;
 
     public void Dispose()
     {

@@ -1,5 +1,3 @@
-using Omnibus.Filters;
-
 namespace Omnibus.Core.Messages;
 
 /// <summary>How the body bytes are to be read. Front-ends map their own body forms onto these.</summary>
@@ -21,7 +19,7 @@ public enum BodyKind : byte
 /// Application property and annotation values are simple types: null, bool, integers of every
 /// width, float, double, decimal, char, string, Guid, DateTime, DateTimeOffset, TimeSpan, Uri, byte[].
 /// </summary>
-public sealed class BrokerMessage : IMutableFilterMessage
+public sealed class BrokerMessage
 {
     private Dictionary<string, object?>? _properties;
     private Dictionary<string, object?>? _annotations;
@@ -122,81 +120,6 @@ public sealed class BrokerMessage : IMutableFilterMessage
         copy._properties = _properties is null ? null : new Dictionary<string, object?>(_properties, StringComparer.Ordinal);
         copy._annotations = _annotations is null ? null : new Dictionary<string, object?>(_annotations, StringComparer.Ordinal);
         return copy;
-    }
-
-    // ---- IFilterMessage / IMutableFilterMessage (the view SQL filters and actions use) ----
-
-    long IFilterMessage.EnqueuedSequenceNumber => SequenceNumber;
-    DateTime IFilterMessage.EnqueuedTimeUtc => EnqueuedTime.UtcDateTime;
-    DateTime IFilterMessage.ExpiresAtUtc => ExpiresAt == DateTimeOffset.MaxValue ? DateTime.MaxValue : ExpiresAt.UtcDateTime;
-    DateTime IFilterMessage.LockedUntilUtc => LockedUntil.UtcDateTime;
-    TimeSpan IFilterMessage.TimeToLive => TimeToLive ?? TimeSpan.MaxValue;
-    int IFilterMessage.State => (int)State;
-
-    DateTime IFilterMessage.ScheduledEnqueueTimeUtc => ScheduledEnqueueTime?.UtcDateTime ?? DateTime.MinValue;
-
-    DateTime IMutableFilterMessage.ScheduledEnqueueTimeUtc
-    {
-        get => ScheduledEnqueueTime?.UtcDateTime ?? DateTime.MinValue;
-        set => ScheduledEnqueueTime = value == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-    }
-
-    TimeSpan IMutableFilterMessage.TimeToLive
-    {
-        get => TimeToLive ?? TimeSpan.MaxValue;
-        set => TimeToLive = value;
-    }
-
-    IEnumerable<KeyValuePair<string, object?>> IFilterMessage.UserProperties => (IEnumerable<KeyValuePair<string, object?>>?)_properties ?? [];
-
-    bool IFilterMessage.TryGetUserProperty(string name, out object? value)
-    {
-        value = null;
-        if (_properties is null)
-        {
-            return false;
-        }
-        if (_properties.TryGetValue(name, out value))
-        {
-            return true;
-        }
-        foreach (KeyValuePair<string, object?> kv in _properties)
-        {
-            if (string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = kv.Value;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    void IMutableFilterMessage.SetUserProperty(string name, object? value)
-    {
-        string key = FindKey(name) ?? name;
-        ApplicationProperties[key] = value;
-    }
-
-    bool IMutableFilterMessage.RemoveUserProperty(string name) => FindKey(name) is { } key && _properties!.Remove(key);
-
-    private string? FindKey(string name)
-    {
-        if (_properties is null)
-        {
-            return null;
-        }
-        if (_properties.ContainsKey(name))
-        {
-            return name;
-        }
-        foreach (string key in _properties.Keys)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return key;
-            }
-        }
-        return null;
     }
 }
 

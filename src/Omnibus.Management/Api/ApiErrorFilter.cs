@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Omnibus.Core;
-using Omnibus.Management.Atom;
 using Omnibus.Management.Metrics;
 
 namespace Omnibus.Management.Api;
@@ -18,7 +17,7 @@ internal sealed class ApiErrorFilter(BrokerMetrics metrics) : IEndpointFilter
         catch (MessagingException e)
         {
             metrics.CountError(e.Code.ToString());
-            return Results.Json(new ApiError(e.Code.ToString(), e.Message), statusCode: AdminErrors.StatusOf(e.Code));
+            return Results.Json(new ApiError(e.Code.ToString(), e.Message), statusCode: ErrorStatus.Of(e.Code));
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentException or BadHttpRequestException)
         {

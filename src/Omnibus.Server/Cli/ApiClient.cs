@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Omnibus.Management.Security;
+using Omnibus.ServiceBus.Security;
 
 namespace Omnibus.Server.Cli;
 
@@ -23,7 +23,7 @@ internal sealed class ApiClient(Uri server, string keyName, string key) : IDispo
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.TryAddWithoutValidation("Authorization",
-            SasValidator.CreateToken(new Uri(server, path).GetLeftPart(UriPartial.Path), keyName, key, TimeSpan.FromMinutes(10), TimeProvider.System));
+            SharedAccessSignature.CreateToken(new Uri(server, path).GetLeftPart(UriPartial.Path), keyName, key, TimeSpan.FromMinutes(10), TimeProvider.System));
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, options: Json);

@@ -24,11 +24,6 @@ internal static class AmqpWiring
             o.MaxFrameSize = (uint)settings.Amqp.MaxFrameSize;
             o.MaxMessageSize = (ulong)settings.Amqp.MaxMessageSizeKiB * 1024;
             o.IdleTimeout = settings.Amqp.IdleTimeout;
-            o.SharedAccessKeys.Clear();
-            foreach (KeyValuePair<string, string> k in settings.Auth.SharedAccessKeys)
-            {
-                o.SharedAccessKeys[k.Key] = k.Value;
-            }
         });
     }
 

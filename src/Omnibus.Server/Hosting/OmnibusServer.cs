@@ -8,6 +8,9 @@ using Microsoft.Extensions.Logging;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
 using Omnibus.Management;
+using Omnibus.ServiceBus;
+using Omnibus.ServiceBus.Admin;
+using Omnibus.ServiceBus.Rules;
 using Omnibus.Server.Configuration;
 
 namespace Omnibus.Server.Hosting;
@@ -57,6 +60,7 @@ internal sealed class OmnibusServer : IAsyncDisposable
             ConfigureServices(builder, broker, settings);
             WebApplication app = builder.Build();
             app.MapOmnibusManagement();
+            app.MapServiceBusAdministration();
             var server = new OmnibusServer(app, broker, settings);
             if (entities is not null)
             {
@@ -98,6 +102,7 @@ internal sealed class OmnibusServer : IAsyncDisposable
                 Durability = storage.Durability,
                 SegmentSize = storage.SegmentSizeBytes,
                 SweepInterval = storage.SweepInterval,
+                RuleCompiler = ServiceBusRuleCompiler.Instance,
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Storage.StorageException or InvalidDataException or System.Text.Json.JsonException)
@@ -123,9 +128,10 @@ internal sealed class OmnibusServer : IAsyncDisposable
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.Timeout);
-        builder.Services.AddOmnibusManagement(o =>
+        builder.Services.AddOmnibusManagement(o => o.RequireAuthorization = settings.Http.RequireAuthorization);
+        // The Service Bus dialect: the AMQP application and the shared access signatures both AMQP and HTTP check.
+        builder.Services.AddOmnibusServiceBus(o =>
         {
-            o.RequireAuthorization = settings.Http.RequireAuthorization;
             o.SharedAccessKeys.Clear();
             foreach (KeyValuePair<string, string> k in settings.Auth.SharedAccessKeys)
             {

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Omnibus.Amqp.Listener;
 using Omnibus.Core.Engine;
+using Omnibus.ServiceBus;
+using Omnibus.ServiceBus.Rules;
 
 namespace Omnibus.Amqp.Tests.Connection;
 
@@ -23,10 +25,11 @@ public sealed class ListenerHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = Broker.Open(new BrokerOptions { DataDirectory = _dataDirectory });
+        _broker = Broker.Open(new BrokerOptions { DataDirectory = _dataDirectory , RuleCompiler = ServiceBusRuleCompiler.Instance });
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_broker);
+        builder.Services.AddOmnibusServiceBus();
         builder.Services.AddOmnibusAmqp();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseOmnibusAmqp()));
         _app = builder.Build();

@@ -7,6 +7,7 @@ using Az = Microsoft.Azure.Amqp;
 using AzEncoding = Microsoft.Azure.Amqp.Encoding;
 using AzFraming = Microsoft.Azure.Amqp.Framing;
 using AzTransaction = Microsoft.Azure.Amqp.Transaction;
+using Omnibus.ServiceBus.Amqp;
 
 namespace Omnibus.Amqp.Tests.Interop;
 

@@ -5,6 +5,7 @@ using Omnibus.Amqp.Performatives;
 using Omnibus.Amqp.Sasl;
 using Omnibus.Amqp.Tests.Support;
 using Omnibus.Amqp.Types;
+using Omnibus.ServiceBus.Amqp;
 
 namespace Omnibus.Amqp.Tests.Interop;
 

@@ -1,6 +1,7 @@
 using Omnibus.Amqp.Messaging;
 using Omnibus.Amqp.Tests.Support;
 using Omnibus.Amqp.Types;
+using Omnibus.ServiceBus.Amqp;
 
 namespace Omnibus.Amqp.Tests.Messaging;
 

@@ -4,6 +4,7 @@ using Omnibus.Amqp.Sasl;
 using Omnibus.Amqp.Tests.Support;
 using Omnibus.Amqp.Transactions;
 using Omnibus.Amqp.Types;
+using Omnibus.ServiceBus.Amqp;
 
 namespace Omnibus.Amqp.Tests.Performatives;
 

@@ -1,4 +1,4 @@
-using Omnibus.Amqp.ServiceBus;
+using Omnibus.ServiceBus.Amqp;
 
 namespace Omnibus.Amqp.Tests.ServiceBus;
 

@@ -1,5 +1,5 @@
 using Omnibus.Amqp.Messaging;
-using Omnibus.Amqp.ServiceBus;
+using Omnibus.ServiceBus.Amqp;
 using Omnibus.Amqp.Types;
 using Omnibus.Core;
 using Omnibus.Core.Messages;

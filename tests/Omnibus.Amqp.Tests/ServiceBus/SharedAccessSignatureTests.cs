@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Omnibus.Amqp.ServiceBus;
+using Microsoft.Extensions.Time.Testing;
+using Omnibus.ServiceBus.Security;
 
 namespace Omnibus.Amqp.Tests.ServiceBus;
 
@@ -10,6 +11,7 @@ public sealed class SharedAccessSignatureTests
 {
     private static readonly Dictionary<string, string> Keys = new() { ["RootManageSharedAccessKey"] = "SAS_KEY_VALUE" };
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly SharedAccessSignature Signatures = new(Keys, new FakeTimeProvider(Now));
 
     /// <summary>Signs the way the SDKs do: HMAC-SHA256 over the url-encoded resource, a newline and the expiry.</summary>
     private static string Token(string resource, DateTimeOffset expiry, string keyName = "RootManageSharedAccessKey", string key = "SAS_KEY_VALUE")
@@ -25,21 +27,22 @@ public sealed class SharedAccessSignatureTests
     public void A_token_signed_with_a_configured_key_is_valid_until_its_expiry()
     {
         DateTimeOffset expiry = Now.AddHours(1);
-        Assert.Null(SharedAccessSignature.Validate(Token("amqps://localhost/", expiry), Keys, Now, out DateTimeOffset until));
-        Assert.Equal(expiry, until);
+        SasCheck check = Signatures.Validate(Token("amqps://localhost/", expiry));
+        Assert.Null(check.Reason);
+        Assert.Equal(expiry, check.Expiry);
     }
 
     [Fact]
     public void An_expired_token_is_refused() =>
-        Assert.Equal("the token has expired", SharedAccessSignature.Validate(Token("sb://localhost/q", Now.AddSeconds(-1)), Keys, Now, out _));
+        Assert.Equal("the token has expired", Signatures.Validate(Token("sb://localhost/q", Now.AddSeconds(-1))).Reason);
 
     [Fact]
     public void A_token_signed_with_another_key_is_refused() =>
-        Assert.Equal("the signature does not match", SharedAccessSignature.Validate(Token("sb://localhost/q", Now.AddHours(1), key: "WRONG"), Keys, Now, out _));
+        Assert.Equal("the signature does not match", Signatures.Validate(Token("sb://localhost/q", Now.AddHours(1), key: "WRONG")).Reason);
 
     [Fact]
     public void A_token_naming_an_unknown_key_is_refused() =>
-        Assert.Equal("unknown key name", SharedAccessSignature.Validate(Token("sb://localhost/q", Now.AddHours(1), keyName: "other"), Keys, Now, out _));
+        Assert.Equal("unknown key name", Signatures.Validate(Token("sb://localhost/q", Now.AddHours(1), keyName: "other")).Reason);
 
     [Theory]
     [InlineData(null)]
@@ -48,5 +51,5 @@ public sealed class SharedAccessSignatureTests
     [InlineData("SharedAccessSignature sr=a&se=1")]
     [InlineData("SharedAccessSignature sr=a&sig=%%%&se=99999999999&skn=RootManageSharedAccessKey")]
     public void Malformed_tokens_are_refused_without_throwing(string? token) =>
-        Assert.NotNull(SharedAccessSignature.Validate(token, Keys, Now, out _));
+        Assert.NotNull(Signatures.Validate(token).Reason);
 }

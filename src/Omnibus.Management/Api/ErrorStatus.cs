@@ -1,0 +1,17 @@
+using Omnibus.Core;
+
+namespace Omnibus.Management.Api;
+
+/// <summary>The HTTP status of a core error on the JSON API.</summary>
+public static class ErrorStatus
+{
+    public static int Of(MessagingErrorCode code) => code switch
+    {
+        MessagingErrorCode.EntityNotFound or MessagingErrorCode.MessageNotFound => 404,
+        MessagingErrorCode.EntityAlreadyExists => 409,
+        MessagingErrorCode.QuotaExceeded => 403,
+        MessagingErrorCode.InvalidArgument or MessagingErrorCode.InvalidOperation => 400,
+        MessagingErrorCode.Timeout => 408,
+        _ => 500,
+    };
+}

@@ -1,0 +1,170 @@
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Http;
+using Omnibus.Core;
+using Omnibus.Core.Engine;
+using Omnibus.Core.Entities;
+
+namespace Omnibus.ServiceBus.Admin;
+
+/// <summary>One administration request: resolves the target against the broker and builds the ATOM answer.</summary>
+internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvider clock, AdminPath target)
+{
+    private readonly string _baseUri = $"{context.Request.Scheme}://{context.Request.Host}/";
+
+    /// <summary>HTTP status of a successful answer (201 for a create).</summary>
+    public int Status { get; private set; } = 200;
+
+    private bool IsUpdate => context.Request.Headers.IfMatch.Count > 0;
+
+    public XElement Get() => target.Target switch
+    {
+        AdminTarget.Namespace => NamespaceEntry(),
+        AdminTarget.QueueList => Feed("Queues", "$Resources/queues", broker.ListQueues().Select(q => QueueEntry(q.Name))),
+        AdminTarget.TopicList => Feed("Topics", "$Resources/topics", broker.ListTopics().Select(t => TopicEntry(t.Name))),
+        AdminTarget.Entity => EntityEntry(target.Entity),
+        AdminTarget.SubscriptionList => Feed("Subscriptions", $"{target.Entity}/Subscriptions",
+            broker.ListSubscriptions(target.Entity).Select(s => SubscriptionEntry(target.Entity, s.Name))),
+        AdminTarget.Subscription => SubscriptionEntry(target.Entity, target.Subscription),
+        AdminTarget.RuleList => Feed("Rules", $"{target.Entity}/Subscriptions/{target.Subscription}/Rules",
+            broker.GetRules(target.Entity, target.Subscription).Select(RuleEntry)),
+        _ => RuleEntry(broker.GetRules(target.Entity, target.Subscription)
+                .FirstOrDefault(r => string.Equals(r.Name, target.Rule, StringComparison.OrdinalIgnoreCase))
+                ?? throw new MessagingException(MessagingErrorCode.EntityNotFound, $"The rule '{target.Rule}' could not be found.")),
+    };
+
+    public XElement Put(XElement description)
+    {
+        bool update = IsUpdate;
+        Status = update ? 200 : 201;
+        switch (target.Target, description.Name.LocalName)
+        {
+            case (AdminTarget.Entity, "QueueDescription"):
+                QueueDescription q = update
+                    ? broker.UpdateQueue(EntityXmlReader.Queue(description, broker.GetQueue(target.Entity)))
+                    : broker.CreateQueue(EntityXmlReader.Queue(description, new QueueDescription { Name = target.Entity }));
+                return QueueEntry(q.Name);
+            case (AdminTarget.Entity, "TopicDescription"):
+                TopicDescription t = update
+                    ? broker.UpdateTopic(EntityXmlReader.Topic(description, broker.GetTopic(target.Entity)))
+                    : broker.CreateTopic(EntityXmlReader.Topic(description, new TopicDescription { Name = target.Entity }));
+                return TopicEntry(t.Name);
+            case (AdminTarget.Subscription, "SubscriptionDescription"):
+                return PutSubscription(description, update);
+            case (AdminTarget.Rule, "RuleDescription"):
+                return PutRule(description, update);
+            default:
+                throw new MessagingException(MessagingErrorCode.InvalidArgument, $"A {description.Name.LocalName} cannot be written to this path.");
+        }
+    }
+
+    private XElement PutSubscription(XElement description, bool update)
+    {
+        if (update)
+        {
+            SubscriptionDescription current = broker.GetSubscription(target.Entity, target.Subscription);
+            broker.UpdateSubscription(EntityXmlReader.Subscription(description, current));
+            return SubscriptionEntry(target.Entity, target.Subscription);
+        }
+        XElement? ruleXml = description.Element(AtomNames.ServiceBusNs + "DefaultRuleDescription");
+        RuleDescription? rule = ruleXml is null ? null : RuleXml.Read(ruleXml, null);
+        var start = new SubscriptionDescription { TopicName = target.Entity, Name = target.Subscription };
+        broker.CreateSubscription(EntityXmlReader.Subscription(description, start), rule);
+        return SubscriptionEntry(target.Entity, target.Subscription);
+    }
+
+    /// <summary>The core has no rule update: an update removes and re-adds, putting the old rule back if the new one is refused.</summary>
+    private XElement PutRule(XElement description, bool update)
+    {
+        RuleDescription rule = RuleXml.Read(description, target.Rule);
+        if (update)
+        {
+            RuleDescription old = broker.GetRules(target.Entity, target.Subscription)
+                .FirstOrDefault(r => string.Equals(r.Name, target.Rule, StringComparison.OrdinalIgnoreCase))
+                ?? throw new MessagingException(MessagingErrorCode.EntityNotFound, $"The rule '{target.Rule}' could not be found.");
+            broker.RemoveRule(target.Entity, target.Subscription, old.Name);
+            try
+            {
+                return RuleEntry(broker.AddRule(target.Entity, target.Subscription, rule));
+            }
+            catch (MessagingException)
+            {
+                broker.AddRule(target.Entity, target.Subscription, old);
+                throw;
+            }
+        }
+        return RuleEntry(broker.AddRule(target.Entity, target.Subscription, rule));
+    }
+
+    public XElement? Delete()
+    {
+        switch (target.Target)
+        {
+            case AdminTarget.Entity when broker.ListQueues().Any(q => Same(q.Name, target.Entity)):
+                broker.DeleteQueue(target.Entity);
+                break;
+            case AdminTarget.Entity:
+                broker.DeleteTopic(target.Entity);
+                break;
+            case AdminTarget.Subscription:
+                broker.DeleteSubscription(target.Entity, target.Subscription);
+                break;
+            case AdminTarget.Rule:
+                broker.RemoveRule(target.Entity, target.Subscription, target.Rule);
+                break;
+            default:
+                throw new MessagingException(MessagingErrorCode.InvalidArgument, "This resource cannot be deleted.");
+        }
+        return null;
+    }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private XElement EntityEntry(string name) =>
+        broker.ListQueues().Any(q => Same(q.Name, name)) ? QueueEntry(name) : TopicEntry(name);
+
+    private XElement QueueEntry(string name)
+    {
+        QueueDescription q = broker.GetQueue(name);
+        EntityRuntimeInfo rt = broker.GetQueueRuntimeInfo(name);
+        return AtomFeed.Entry(_baseUri, q.Name, q.Name, q.CreatedAt, q.UpdatedAt, EntityXmlWriter.Queue(q, rt, _baseUri));
+    }
+
+    private XElement TopicEntry(string name)
+    {
+        TopicDescription t = broker.GetTopic(name);
+        var info = broker.GetTopicRuntimeInfo(name);
+        var rt = new TopicRuntime(info.SizeInBytes, info.SubscriptionCount, info.ScheduledMessageCount, info.AccessedAt);
+        return AtomFeed.Entry(_baseUri, t.Name, t.Name, t.CreatedAt, t.UpdatedAt, EntityXmlWriter.Topic(t, rt));
+    }
+
+    private XElement SubscriptionEntry(string topic, string name)
+    {
+        SubscriptionDescription s = broker.GetSubscription(topic, name);
+        EntityRuntimeInfo rt = broker.GetSubscriptionRuntimeInfo(topic, name);
+        return AtomFeed.Entry(_baseUri, $"{s.TopicName}/Subscriptions/{s.Name}", s.Name, s.CreatedAt, s.UpdatedAt, EntityXmlWriter.Subscription(s, rt, _baseUri));
+    }
+
+    private XElement RuleEntry(RuleDescription r) =>
+        AtomFeed.Entry(_baseUri, $"{target.Entity}/Subscriptions/{target.Subscription}/Rules/{r.Name}", r.Name, r.CreatedAt, r.CreatedAt, RuleXml.Write(r));
+
+    private XElement Feed(string title, string path, IEnumerable<XElement> entries)
+    {
+        int skip = AdminEndpoints.Paging(context, "$skip", 0), top = AdminEndpoints.Paging(context, "$top", 100);
+        return AtomFeed.Feed(_baseUri, path, title, clock.GetUtcNow(), entries.Skip(skip).Take(top));
+    }
+
+    private XElement NamespaceEntry()
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        XElement info = AtomFeed.Description("NamespaceInfo",
+        [
+            AtomNames.Sb("CreatedTime", AtomValues.Time(now)),
+            AtomNames.Sb("MessagingSKU", "Standard"),
+            AtomNames.Sb("MessagingUnits", "1"),
+            AtomNames.Sb("ModifiedTime", AtomValues.Time(now)),
+            AtomNames.Sb("Name", context.Request.Host.Host),
+            AtomNames.Sb("NamespaceType", "Messaging"),
+        ]);
+        return AtomFeed.Entry(_baseUri, "$namespaceinfo", context.Request.Host.Host, now, now, info);
+    }
+}

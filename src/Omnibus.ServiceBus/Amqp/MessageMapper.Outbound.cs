@@ -1,0 +1,126 @@
+using Omnibus.Amqp.Messaging;
+using Omnibus.Amqp.Types;
+using Omnibus.Core.Messages;
+
+namespace Omnibus.ServiceBus.Amqp;
+
+internal static partial class MessageMapper
+{
+    private static readonly AmqpSymbol SequenceNumberKey = AmqpSymbol.FromString("x-opt-sequence-number");
+    private static readonly AmqpSymbol EnqueuedTimeKey = AmqpSymbol.FromString("x-opt-enqueued-time");
+    private static readonly AmqpSymbol EnqueueSequenceNumberKey = AmqpSymbol.FromString("x-opt-enqueue-sequence-number");
+    private static readonly AmqpSymbol LockedUntilKey = AmqpSymbol.FromString("x-opt-locked-until");
+    private static readonly AmqpSymbol ScheduledKey = AmqpSymbol.FromString("x-opt-scheduled-enqueue-time");
+    private static readonly AmqpSymbol PartitionKeyKey = AmqpSymbol.FromString("x-opt-partition-key");
+    private static readonly AmqpSymbol ViaPartitionKeyKey = AmqpSymbol.FromString("x-opt-via-partition-key");
+    private static readonly AmqpSymbol DeadLetterSourceKey = AmqpSymbol.FromString("x-opt-deadletter-source");
+    private static readonly AmqpSymbol MessageStateKey = AmqpSymbol.FromString("x-opt-message-state");
+
+    /// <summary>A stored message as the AMQP message a receiver (or peek) gets, with the broker's annotations.</summary>
+    public static AmqpMessage ToAmqp(BrokerMessage message)
+    {
+        var annotations = new AmqpMap
+        {
+            { SequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
+            { EnqueuedTimeKey, AmqpTimestamp.FromDateTimeOffset(message.EnqueuedTime) },
+            { EnqueueSequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
+            { MessageStateKey, (int)message.State },
+        };
+        if (message.LockedUntil != default)
+        {
+            annotations.Add(LockedUntilKey, AmqpTimestamp.FromDateTimeOffset(message.LockedUntil));
+        }
+        if (message.ScheduledEnqueueTime is { } scheduled)
+        {
+            annotations.Add(ScheduledKey, AmqpTimestamp.FromDateTimeOffset(scheduled));
+        }
+        if (message.PartitionKey is { } partitionKey)
+        {
+            annotations.Add(PartitionKeyKey, partitionKey);
+        }
+        if (message.ViaPartitionKey is { } viaPartitionKey)
+        {
+            annotations.Add(ViaPartitionKeyKey, viaPartitionKey);
+        }
+        if (message.DeadLetterSource is { } deadLetterSource)
+        {
+            annotations.Add(DeadLetterSourceKey, deadLetterSource);
+        }
+
+        IDictionary<string, object?>? stored = message.HasAnnotations ? message.Annotations : null;
+        if (stored is not null)
+        {
+            foreach (KeyValuePair<string, object?> pair in stored)
+            {
+                if (!pair.Key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+                {
+                    annotations.Add(AmqpSymbol.FromString(pair.Key), AmqpValueConverter.ToAmqp(pair.Value));
+                }
+            }
+        }
+
+        var result = new AmqpMessage
+        {
+            Header = new MessageHeader
+            {
+                Durable = Stored<bool>(stored, DurableKey),
+                Priority = Stored<byte>(stored, PriorityKey),
+                FirstAcquirer = Stored<bool>(stored, FirstAcquirerKey),
+                Ttl = message.TimeToLive is { } ttl && ttl.TotalMilliseconds is > 0 and < uint.MaxValue ? (uint)ttl.TotalMilliseconds : null,
+                DeliveryCount = (uint)Math.Max(0, message.DeliveryCount),
+            },
+            MessageAnnotations = annotations,
+            Properties = new MessageProperties
+            {
+                MessageId = StoredId(stored, MessageIdKey) ?? message.MessageId,
+                CorrelationId = StoredId(stored, CorrelationIdKey) ?? message.CorrelationId,
+                To = message.To,
+                Subject = message.Subject,
+                ReplyTo = message.ReplyTo,
+                ContentType = message.ContentType is { } contentType ? AmqpSymbol.FromString(contentType) : null,
+                GroupId = message.SessionId,
+                ReplyToGroupId = message.ReplyToSessionId,
+                UserId = stored is not null && stored.TryGetValue(UserIdKey, out object? userId) && userId is byte[] bytes ? bytes : null,
+                ContentEncoding = stored is not null && stored.TryGetValue(ContentEncodingKey, out object? encoding) && encoding is string e ? AmqpSymbol.FromString(e) : null,
+                AbsoluteExpiryTime = Stored<long>(stored, AbsoluteExpiryKey) is long expiry ? new AmqpTimestamp(expiry) : ExpiryOf(message),
+                CreationTime = Stored<long>(stored, CreationTimeKey) is long creation ? new AmqpTimestamp(creation) : null,
+                GroupSequence = Stored<uint>(stored, GroupSequenceKey),
+            },
+        };
+        if (message.HasApplicationProperties)
+        {
+            var properties = new AmqpMap(message.ApplicationProperties.Count);
+            foreach (KeyValuePair<string, object?> pair in message.ApplicationProperties)
+            {
+                properties.Add(pair.Key, AmqpValueConverter.ToAmqp(pair.Value));
+            }
+            result.ApplicationProperties = properties;
+        }
+        result.Body = message.BodyKind switch
+        {
+            BodyKind.AmqpValue or BodyKind.AmqpSequence => AmqpMessage.Decode(message.Body).Body,
+            _ => new DataBody(message.Body),
+        };
+        return result;
+    }
+
+    /// <summary>Encodes <see cref="ToAmqp"/>'s message.</summary>
+    public static byte[] Encode(BrokerMessage message) => ToAmqp(message).ToArray();
+
+    /// <summary>Encodes a message for delivery into <paramref name="writer"/> (pooled: no array per message).</summary>
+    public static void Encode(BrokerMessage message, ref AmqpWriter writer) => ToAmqp(message).Encode(ref writer);
+
+    private static AmqpTimestamp? ExpiryOf(BrokerMessage message) =>
+        message.ExpiresAt == DateTimeOffset.MaxValue ? null : AmqpTimestamp.FromDateTimeOffset(message.ExpiresAt);
+
+    private static T? Stored<T>(IDictionary<string, object?>? stored, string key)
+        where T : struct =>
+        stored is not null && stored.TryGetValue(key, out object? value) && value is T typed ? typed : null;
+
+    private static object? StoredId(IDictionary<string, object?>? stored, string key) =>
+        stored is not null && stored.TryGetValue(key, out object? value) ? value switch
+        {
+            byte[] b => new ReadOnlyMemory<byte>(b),
+            _ => value,
+        } : null;
+}
