@@ -1,4 +1,5 @@
 using Omnibus.Core.Entities;
+using Omnibus.Core.Security;
 
 namespace Omnibus.Core.Engine;
 
@@ -51,8 +52,9 @@ public sealed partial class Broker
     // ---------------- queues ----------------
 
     /// <summary>Creates a queue; <see cref="MessagingErrorCode.EntityAlreadyExists"/> when the name is taken.</summary>
-    public QueueDescription CreateQueue(QueueDescription description)
+    public QueueDescription CreateQueue(QueueDescription description, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, description?.Name ?? "");
         ArgumentNullException.ThrowIfNull(description);
         ValidateQueue(description);
         lock (_catalogLock)
@@ -70,8 +72,9 @@ public sealed partial class Broker
     }
 
     /// <summary>Updates a queue's settings. Partition count and sessions cannot change after creation.</summary>
-    public QueueDescription UpdateQueue(QueueDescription description)
+    public QueueDescription UpdateQueue(QueueDescription description, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, description?.Name ?? "");
         ArgumentNullException.ThrowIfNull(description);
         ValidateQueue(description);
         lock (_catalogLock)
@@ -89,8 +92,9 @@ public sealed partial class Broker
     }
 
     /// <summary>Deletes a queue and everything in it.</summary>
-    public void DeleteQueue(string name)
+    public void DeleteQueue(string name, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, name);
         QueueEntity q;
         lock (_catalogLock)
         {
@@ -152,8 +156,9 @@ public sealed partial class Broker
     }
 
     /// <summary>Creates a topic.</summary>
-    public TopicDescription CreateTopic(TopicDescription description)
+    public TopicDescription CreateTopic(TopicDescription description, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, description?.Name ?? "");
         ArgumentNullException.ThrowIfNull(description);
         ValidateTopic(description);
         lock (_catalogLock)
@@ -171,8 +176,9 @@ public sealed partial class Broker
     }
 
     /// <summary>Updates a topic's settings.</summary>
-    public TopicDescription UpdateTopic(TopicDescription description)
+    public TopicDescription UpdateTopic(TopicDescription description, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, description?.Name ?? "");
         ArgumentNullException.ThrowIfNull(description);
         ValidateTopic(description);
         lock (_catalogLock)
@@ -187,8 +193,9 @@ public sealed partial class Broker
     }
 
     /// <summary>Deletes a topic with its subscriptions and messages.</summary>
-    public void DeleteTopic(string name)
+    public void DeleteTopic(string name, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, name);
         TopicEntity t;
         lock (_catalogLock)
         {
@@ -247,8 +254,9 @@ public sealed partial class Broker
     /// Creates a subscription with <paramref name="defaultRule"/> (or the <c>$Default</c> true rule).
     /// It receives messages sent from now on, as in Service Bus.
     /// </summary>
-    public SubscriptionDescription CreateSubscription(SubscriptionDescription description, RuleDescription? defaultRule = null)
+    public SubscriptionDescription CreateSubscription(SubscriptionDescription description, RuleDescription? defaultRule = null, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, description?.TopicName ?? "");
         ArgumentNullException.ThrowIfNull(description);
         ValidateSubscription(description);
         lock (_catalogLock)
@@ -274,8 +282,9 @@ public sealed partial class Broker
     }
 
     /// <summary>Updates a subscription's settings.</summary>
-    public SubscriptionDescription UpdateSubscription(SubscriptionDescription description)
+    public SubscriptionDescription UpdateSubscription(SubscriptionDescription description, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, description?.TopicName ?? "");
         ArgumentNullException.ThrowIfNull(description);
         ValidateSubscription(description);
         lock (_catalogLock)
@@ -290,8 +299,9 @@ public sealed partial class Broker
     }
 
     /// <summary>Deletes a subscription and its messages.</summary>
-    public void DeleteSubscription(string topicName, string name)
+    public void DeleteSubscription(string topicName, string name, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, topicName);
         SubscriptionEntity s;
         lock (_catalogLock)
         {
@@ -345,8 +355,9 @@ public sealed partial class Broker
     // ---------------- rules ----------------
 
     /// <summary>Adds a rule; a bad filter or action is rejected here with its position.</summary>
-    public RuleDescription AddRule(string topicName, string subscriptionName, RuleDescription rule)
+    public RuleDescription AddRule(string topicName, string subscriptionName, RuleDescription rule, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, topicName);
         ArgumentNullException.ThrowIfNull(rule);
         EntityNames.Validate(rule.Name, "rule", allowSlash: false);
         Options.RuleCompiler.Validate(rule);
@@ -367,8 +378,9 @@ public sealed partial class Broker
     }
 
     /// <summary>Removes a rule.</summary>
-    public void RemoveRule(string topicName, string subscriptionName, string ruleName)
+    public void RemoveRule(string topicName, string subscriptionName, string ruleName, CallerIdentity? caller = null)
     {
+        Authorize(caller, EntityRight.Manage, topicName);
         lock (_catalogLock)
         {
             SubscriptionEntity s = FindSubscription(topicName, subscriptionName);

@@ -1,6 +1,7 @@
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
 using Omnibus.Core.Matching;
+using Omnibus.Core.Security;
 
 namespace Omnibus.Core.Engine;
 
@@ -14,12 +15,17 @@ public sealed partial class Broker
     /// when they are durable, with their sequence numbers (-1 for a message dropped as a duplicate).
     /// A message with a future <see cref="BrokerMessage.ScheduledEnqueueTime"/> becomes visible then.
     /// </summary>
-    public Task<long[]> SendAsync(string entityPath, IReadOnlyList<BrokerMessage> messages) => SendAsync(entityPath, messages, 0);
+    public Task<long[]> SendAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, CallerIdentity? caller = null)
+    {
+        Authorize(caller, EntityRight.Send, entityPath);
+        return SendAsync(entityPath, messages, 0);
+    }
 
     /// <summary>Schedules messages for <paramref name="enqueueTime"/>; returns their sequence numbers (for cancelling).</summary>
-    public Task<long[]> ScheduleAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, DateTimeOffset enqueueTime)
+    public Task<long[]> ScheduleAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, DateTimeOffset enqueueTime, CallerIdentity? caller = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        Authorize(caller, EntityRight.Send, entityPath);
         foreach (BrokerMessage m in messages)
         {
             m.ScheduledEnqueueTime = enqueueTime;
@@ -28,9 +34,10 @@ public sealed partial class Broker
     }
 
     /// <summary>Cancels scheduled messages; <see cref="MessagingErrorCode.MessageNotFound"/> when none of them is still scheduled.</summary>
-    public async Task CancelScheduledAsync(string entityPath, IReadOnlyList<long> sequenceNumbers)
+    public async Task CancelScheduledAsync(string entityPath, IReadOnlyList<long> sequenceNumbers, CallerIdentity? caller = null)
     {
         ArgumentNullException.ThrowIfNull(sequenceNumbers);
+        Authorize(caller, EntityRight.Send, entityPath);
         List<Receivable> targets;
         lock (_catalogLock)
         {

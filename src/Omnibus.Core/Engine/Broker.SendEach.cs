@@ -1,5 +1,6 @@
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
+using Omnibus.Core.Security;
 
 namespace Omnibus.Core.Engine;
 
@@ -15,10 +16,11 @@ public sealed partial class Broker
     /// goes through <see cref="SendAsync(string, IReadOnlyList{BrokerMessage})"/>, all started before
     /// any is awaited so they still share the storage's group commit.
     /// </summary>
-    public async Task<Exception?[]> SendEachAsync(string entityPath, IReadOnlyList<IReadOnlyList<BrokerMessage>> batches)
+    public async Task<Exception?[]> SendEachAsync(string entityPath, IReadOnlyList<IReadOnlyList<BrokerMessage>> batches, CallerIdentity? caller = null)
     {
         ArgumentNullException.ThrowIfNull(entityPath);
         ArgumentNullException.ThrowIfNull(batches);
+        Authorize(caller, EntityRight.Send, entityPath);
         var errors = new Exception?[batches.Count];
         (QueueEntity? queue, _) = FindSendTarget(entityPath);
         QueueDescription? d = queue?.Description;
@@ -28,7 +30,7 @@ public sealed partial class Broker
             var sends = new Task[batches.Count];
             for (int i = 0; i < batches.Count; i++)
             {
-                sends[i] = SendAsync(entityPath, batches[i]);
+                sends[i] = SendAsync(entityPath, batches[i], 0);
             }
             for (int i = 0; i < sends.Length; i++)
             {

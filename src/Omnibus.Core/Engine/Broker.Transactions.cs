@@ -1,6 +1,7 @@
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
 using Omnibus.Storage;
+using Omnibus.Core.Security;
 
 namespace Omnibus.Core.Engine;
 
@@ -28,9 +29,21 @@ public sealed partial class Broker
     /// commit point is completed when the broker next opens. Completes once everything is applied
     /// and durable. A message sent in a transaction is not visible before the commit.
     /// </summary>
-    public async Task CommitTransactionAsync(IReadOnlyList<TransactionOperation> operations)
+    public async Task CommitTransactionAsync(IReadOnlyList<TransactionOperation> operations, CallerIdentity? caller = null)
     {
         ArgumentNullException.ThrowIfNull(operations);
+        foreach (TransactionOperation operation in operations)
+        {
+            switch (operation)
+            {
+                case TransactionSend send:
+                    Authorize(caller, EntityRight.Send, send.EntityPath);
+                    break;
+                case TransactionSettlement settlement:
+                    Authorize(caller, EntityRight.Listen, settlement.Receivable.Path);
+                    break;
+            }
+        }
         TransactionLog log;
         lock (_catalogLock)
         {

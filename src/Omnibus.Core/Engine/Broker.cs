@@ -1,7 +1,7 @@
 using Omnibus.Core.Entities;
-using Omnibus.Core.Messages;
-
 using Omnibus.Core.Matching;
+using Omnibus.Core.Messages;
+using Omnibus.Core.Security;
 
 namespace Omnibus.Core.Engine;
 
@@ -197,9 +197,10 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Finds a receivable: <c>queue</c>, <c>topic/Subscriptions/sub</c>, or either followed by <c>/$DeadLetterQueue</c>.</summary>
-    public Receivable GetReceivable(string entityPath)
+    public Receivable GetReceivable(string entityPath, CallerIdentity? caller = null)
     {
         ArgumentNullException.ThrowIfNull(entityPath);
+        Authorize(caller, EntityRight.Listen, entityPath);
         string path = entityPath.Trim('/');
         bool deadLetter = false;
         if (path.EndsWith("/" + EntityNames.DeadLetterSuffix, StringComparison.OrdinalIgnoreCase))
@@ -223,6 +224,10 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         }
         throw MessagingException.NotFound(entityPath);
     }
+
+    /// <summary>Asks the authorization hook; a null caller is the broker itself (recovery, sweeps, the entities file).</summary>
+    private void Authorize(CallerIdentity? caller, EntityRight right, string entityPath) =>
+        Options.Authorization.Authorize(caller ?? CallerIdentity.Broker, right, entityPath);
 
     /// <summary>True when <paramref name="entityPath"/> names a queue or topic (something one sends to).</summary>
     public bool IsSendTarget(string entityPath)

@@ -1,5 +1,6 @@
 using Omnibus.Core.Engine;
 using Omnibus.Core.Messages;
+using Omnibus.Core.Security;
 
 namespace Omnibus.Management.Api;
 
@@ -13,7 +14,7 @@ internal static class DeadLetterResubmit
 {
     private const int Batch = 100;
 
-    public static async Task<ResubmitResult> RunAsync(Broker broker, string entity, int max)
+    public static async Task<ResubmitResult> RunAsync(Broker broker, string entity, int max, CallerIdentity caller)
     {
         string path = entity.Trim('/');
         if (path.EndsWith("/" + EntityNames.DeadLetterSuffix, StringComparison.OrdinalIgnoreCase))
@@ -22,7 +23,7 @@ internal static class DeadLetterResubmit
         }
         int marker = path.IndexOf("/" + EntityNames.SubscriptionsSegment + "/", StringComparison.OrdinalIgnoreCase);
         string target = marker > 0 ? path[..marker] : path;
-        Receivable dlq = broker.GetReceivable(EntityNames.DeadLetterPath(path));
+        Receivable dlq = broker.GetReceivable(EntityNames.DeadLetterPath(path), caller);
         int moved = 0;
         while (moved < max)
         {
@@ -40,7 +41,7 @@ internal static class DeadLetterResubmit
                 copy.SequenceNumber = -1;
                 copy.DeliveryCount = 0;
                 copy.LockToken = Guid.Empty;
-                await broker.SendAsync(target, [copy]).ConfigureAwait(false);
+                await broker.SendAsync(target, [copy], caller).ConfigureAwait(false);
                 await dlq.CompleteAsync(m.LockToken).ConfigureAwait(false);
                 moved++;
             }

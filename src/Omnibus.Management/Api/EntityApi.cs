@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
 using Omnibus.Management.Metrics;
+using Omnibus.Management.Security;
 
 namespace Omnibus.Management.Api;
 
@@ -16,9 +17,9 @@ internal static class EntityApi
 
         api.MapGet("/queues", (Broker b) => b.ListQueues());
         api.MapGet("/queues/{**name}", (Broker b, string name) => new { Description = b.GetQueue(name), Counts = EntityCounts.From(b.GetQueueRuntimeInfo(name)) });
-        api.MapPut("/queues/{**name}", (Broker b, string name, QueueDescription body) =>
-            b.ListQueues().Any(q => Same(q.Name, name)) ? Results.Ok(b.UpdateQueue(body with { Name = name })) : Results.Created($"/api/queues/{name}", b.CreateQueue(body with { Name = name })));
-        api.MapDelete("/queues/{**name}", (Broker b, string name) => { b.DeleteQueue(name); return Results.NoContent(); });
+        api.MapPut("/queues/{**name}", (Broker b, HttpContext http, string name, QueueDescription body) =>
+            b.ListQueues().Any(q => Same(q.Name, name)) ? Results.Ok(b.UpdateQueue(body with { Name = name }, HttpCaller.Of(http))) : Results.Created($"/api/queues/{name}", b.CreateQueue(body with { Name = name }, HttpCaller.Of(http))));
+        api.MapDelete("/queues/{**name}", (Broker b, HttpContext http, string name) => { b.DeleteQueue(name, HttpCaller.Of(http)); return Results.NoContent(); });
 
         api.MapGet("/topics", (Broker b) => b.ListTopics());
         api.MapGet("/topics/{topic}/subscriptions", (Broker b, string topic) => b.ListSubscriptions(topic));
@@ -28,20 +29,20 @@ internal static class EntityApi
             Rules = b.GetRules(topic, name),
             Counts = EntityCounts.From(b.GetSubscriptionRuntimeInfo(topic, name)),
         });
-        api.MapPut("/topics/{topic}/subscriptions/{name}", (Broker b, string topic, string name, SubscriptionDescription body, string? filter) =>
+        api.MapPut("/topics/{topic}/subscriptions/{name}", (Broker b, HttpContext http, string topic, string name, SubscriptionDescription body, string? filter) =>
             b.ListSubscriptions(topic).Any(s => Same(s.Name, name))
-                ? Results.Ok(b.UpdateSubscription(body with { TopicName = topic, Name = name }))
+                ? Results.Ok(b.UpdateSubscription(body with { TopicName = topic, Name = name }, HttpCaller.Of(http)))
                 : Results.Created($"/api/topics/{topic}/subscriptions/{name}", b.CreateSubscription(body with { TopicName = topic, Name = name },
-                    filter is null ? null : new RuleDescription { Name = RuleDescription.DefaultRuleName, Filter = RuleFilterDescription.Sql(filter) })));
-        api.MapDelete("/topics/{topic}/subscriptions/{name}", (Broker b, string topic, string name) => { b.DeleteSubscription(topic, name); return Results.NoContent(); });
+                    filter is null ? null : new RuleDescription { Name = RuleDescription.DefaultRuleName, Filter = RuleFilterDescription.Sql(filter) }, HttpCaller.Of(http))));
+        api.MapDelete("/topics/{topic}/subscriptions/{name}", (Broker b, HttpContext http, string topic, string name) => { b.DeleteSubscription(topic, name, HttpCaller.Of(http)); return Results.NoContent(); });
         api.MapGet("/topics/{**name}", (Broker b, string name) =>
         {
             var info = b.GetTopicRuntimeInfo(name);
             return new { Description = b.GetTopic(name), info.SubscriptionCount, info.SizeInBytes, Sent = info.Totals.Sent };
         });
-        api.MapPut("/topics/{**name}", (Broker b, string name, TopicDescription body) =>
-            b.ListTopics().Any(t => Same(t.Name, name)) ? Results.Ok(b.UpdateTopic(body with { Name = name })) : Results.Created($"/api/topics/{name}", b.CreateTopic(body with { Name = name })));
-        api.MapDelete("/topics/{**name}", (Broker b, string name) => { b.DeleteTopic(name); return Results.NoContent(); });
+        api.MapPut("/topics/{**name}", (Broker b, HttpContext http, string name, TopicDescription body) =>
+            b.ListTopics().Any(t => Same(t.Name, name)) ? Results.Ok(b.UpdateTopic(body with { Name = name }, HttpCaller.Of(http))) : Results.Created($"/api/topics/{name}", b.CreateTopic(body with { Name = name }, HttpCaller.Of(http))));
+        api.MapDelete("/topics/{**name}", (Broker b, HttpContext http, string name) => { b.DeleteTopic(name, HttpCaller.Of(http)); return Results.NoContent(); });
     }
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

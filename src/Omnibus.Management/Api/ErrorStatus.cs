@@ -12,6 +12,7 @@ public static class ErrorStatus
         MessagingErrorCode.QuotaExceeded => 403,
         MessagingErrorCode.InvalidArgument or MessagingErrorCode.InvalidOperation => 400,
         MessagingErrorCode.Timeout => 408,
+        MessagingErrorCode.Unauthorized => 401,
         _ => 500,
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Messages;
+using Omnibus.Management.Security;
 
 namespace Omnibus.Management.Api;
 
@@ -15,12 +16,12 @@ internal static class MessageApi
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/messages/send", async (Broker b, SendRequest req) =>
-            new SendResult(await b.SendAsync(req.Entity, req.Messages.Select(m => m.ToMessage()).ToList()).ConfigureAwait(false)));
+        api.MapPost("/messages/send", async (Broker b, HttpContext http, SendRequest req) =>
+            new SendResult(await b.SendAsync(req.Entity, req.Messages.Select(m => m.ToMessage()).ToList(), HttpCaller.Of(http)).ConfigureAwait(false)));
 
-        api.MapPost("/messages/receive", async (Broker b, ReceiveRequest req, CancellationToken ct) =>
+        api.MapPost("/messages/receive", async (Broker b, HttpContext http, ReceiveRequest req, CancellationToken ct) =>
         {
-            Receivable r = b.GetReceivable(req.Entity);
+            Receivable r = b.GetReceivable(req.Entity, HttpCaller.Of(http));
             int max = Math.Clamp(req.MaxMessages, 1, MaxBatch);
             TimeSpan wait = TimeSpan.FromSeconds(Math.Clamp(req.WaitSeconds, 0, 60));
             IReadOnlyList<BrokerMessage> got;
@@ -35,10 +36,10 @@ internal static class MessageApi
             return got.Select(MessageDto.From);
         });
 
-        api.MapGet("/messages/peek", (Broker b, string entity, int? max, long? from) =>
-            b.GetReceivable(entity).Peek(from ?? 0, Math.Clamp(max ?? 10, 1, MaxBatch)).Select(MessageDto.From));
+        api.MapGet("/messages/peek", (Broker b, HttpContext http, string entity, int? max, long? from) =>
+            b.GetReceivable(entity, HttpCaller.Of(http)).Peek(from ?? 0, Math.Clamp(max ?? 10, 1, MaxBatch)).Select(MessageDto.From));
 
-        api.MapPost("/dlq/resubmit", async (Broker b, ResubmitRequest req) => await DeadLetterResubmit.RunAsync(b, req.Entity, req.MaxMessages).ConfigureAwait(false));
+        api.MapPost("/dlq/resubmit", async (Broker b, HttpContext http, ResubmitRequest req) => await DeadLetterResubmit.RunAsync(b, req.Entity, req.MaxMessages, HttpCaller.Of(http)).ConfigureAwait(false));
     }
 
     /// <summary>A session entity is read through the session with the oldest message, as a session receiver would.</summary>

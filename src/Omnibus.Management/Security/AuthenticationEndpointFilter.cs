@@ -10,7 +10,7 @@ internal sealed class AuthenticationEndpointFilter(IOptions<ManagementOptions> o
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (options.Value.RequireAuthorization && authenticator.Refuse(context.HttpContext.Request) is { } reason)
+        if (HttpCaller.Authenticate(context.HttpContext, authenticator, options.Value.RequireAuthorization) is { } reason)
         {
             metrics.CountError("Unauthorized");
             return Results.Json(new ApiError("Unauthorized", reason), statusCode: 401);

@@ -11,7 +11,7 @@ internal sealed class AdminAuthenticationFilter(IOptions<ManagementOptions> opti
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (options.Value.RequireAuthorization && authenticator.Refuse(context.HttpContext.Request) is { } reason)
+        if (HttpCaller.Authenticate(context.HttpContext, authenticator, options.Value.RequireAuthorization) is { } reason)
         {
             metrics.CountError("Unauthorized");
             return AdminErrors.Result(401, reason);

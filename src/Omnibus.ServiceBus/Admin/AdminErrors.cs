@@ -14,6 +14,7 @@ internal static class AdminErrors
         MessagingErrorCode.QuotaExceeded => 403,
         MessagingErrorCode.InvalidArgument or MessagingErrorCode.InvalidOperation => 400,
         MessagingErrorCode.Timeout => 408,
+        MessagingErrorCode.Unauthorized => 401,
         _ => 500,
     };
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
+using Omnibus.Core.Security;
+using Omnibus.Management.Security;
 
 namespace Omnibus.ServiceBus.Admin;
 
@@ -10,6 +12,7 @@ namespace Omnibus.ServiceBus.Admin;
 internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvider clock, AdminPath target)
 {
     private readonly string _baseUri = $"{context.Request.Scheme}://{context.Request.Host}/";
+    private readonly CallerIdentity _caller = HttpCaller.Of(context);
 
     /// <summary>HTTP status of a successful answer (201 for a create).</summary>
     public int Status { get; private set; } = 200;
@@ -40,13 +43,13 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         {
             case (AdminTarget.Entity, "QueueDescription"):
                 QueueDescription q = update
-                    ? broker.UpdateQueue(EntityXmlReader.Queue(description, broker.GetQueue(target.Entity)))
-                    : broker.CreateQueue(EntityXmlReader.Queue(description, new QueueDescription { Name = target.Entity }));
+                    ? broker.UpdateQueue(EntityXmlReader.Queue(description, broker.GetQueue(target.Entity)), _caller)
+                    : broker.CreateQueue(EntityXmlReader.Queue(description, new QueueDescription { Name = target.Entity }), _caller);
                 return QueueEntry(q.Name);
             case (AdminTarget.Entity, "TopicDescription"):
                 TopicDescription t = update
-                    ? broker.UpdateTopic(EntityXmlReader.Topic(description, broker.GetTopic(target.Entity)))
-                    : broker.CreateTopic(EntityXmlReader.Topic(description, new TopicDescription { Name = target.Entity }));
+                    ? broker.UpdateTopic(EntityXmlReader.Topic(description, broker.GetTopic(target.Entity)), _caller)
+                    : broker.CreateTopic(EntityXmlReader.Topic(description, new TopicDescription { Name = target.Entity }), _caller);
                 return TopicEntry(t.Name);
             case (AdminTarget.Subscription, "SubscriptionDescription"):
                 return PutSubscription(description, update);
@@ -62,13 +65,13 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         if (update)
         {
             SubscriptionDescription current = broker.GetSubscription(target.Entity, target.Subscription);
-            broker.UpdateSubscription(EntityXmlReader.Subscription(description, current));
+            broker.UpdateSubscription(EntityXmlReader.Subscription(description, current), _caller);
             return SubscriptionEntry(target.Entity, target.Subscription);
         }
         XElement? ruleXml = description.Element(AtomNames.ServiceBusNs + "DefaultRuleDescription");
         RuleDescription? rule = ruleXml is null ? null : RuleXml.Read(ruleXml, null);
         var start = new SubscriptionDescription { TopicName = target.Entity, Name = target.Subscription };
-        broker.CreateSubscription(EntityXmlReader.Subscription(description, start), rule);
+        broker.CreateSubscription(EntityXmlReader.Subscription(description, start), rule, _caller);
         return SubscriptionEntry(target.Entity, target.Subscription);
     }
 
@@ -81,18 +84,18 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
             RuleDescription old = broker.GetRules(target.Entity, target.Subscription)
                 .FirstOrDefault(r => string.Equals(r.Name, target.Rule, StringComparison.OrdinalIgnoreCase))
                 ?? throw new MessagingException(MessagingErrorCode.EntityNotFound, $"The rule '{target.Rule}' could not be found.");
-            broker.RemoveRule(target.Entity, target.Subscription, old.Name);
+            broker.RemoveRule(target.Entity, target.Subscription, old.Name, _caller);
             try
             {
-                return RuleEntry(broker.AddRule(target.Entity, target.Subscription, rule));
+                return RuleEntry(broker.AddRule(target.Entity, target.Subscription, rule, _caller));
             }
             catch (MessagingException)
             {
-                broker.AddRule(target.Entity, target.Subscription, old);
+                broker.AddRule(target.Entity, target.Subscription, old, _caller);
                 throw;
             }
         }
-        return RuleEntry(broker.AddRule(target.Entity, target.Subscription, rule));
+        return RuleEntry(broker.AddRule(target.Entity, target.Subscription, rule, _caller));
     }
 
     public XElement? Delete()
@@ -100,16 +103,16 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         switch (target.Target)
         {
             case AdminTarget.Entity when broker.ListQueues().Any(q => Same(q.Name, target.Entity)):
-                broker.DeleteQueue(target.Entity);
+                broker.DeleteQueue(target.Entity, _caller);
                 break;
             case AdminTarget.Entity:
-                broker.DeleteTopic(target.Entity);
+                broker.DeleteTopic(target.Entity, _caller);
                 break;
             case AdminTarget.Subscription:
-                broker.DeleteSubscription(target.Entity, target.Subscription);
+                broker.DeleteSubscription(target.Entity, target.Subscription, _caller);
                 break;
             case AdminTarget.Rule:
-                broker.RemoveRule(target.Entity, target.Subscription, target.Rule);
+                broker.RemoveRule(target.Entity, target.Subscription, target.Rule, _caller);
                 break;
             default:
                 throw new MessagingException(MessagingErrorCode.InvalidArgument, "This resource cannot be deleted.");

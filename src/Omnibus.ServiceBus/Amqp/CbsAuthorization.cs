@@ -1,3 +1,5 @@
+using Omnibus.Core.Security;
+
 namespace Omnibus.ServiceBus.Amqp;
 
 /// <summary>
@@ -12,9 +14,16 @@ internal sealed class CbsAuthorization(TimeProvider clock)
     private DateTimeOffset _validUntil = DateTimeOffset.MinValue;
     private readonly object _gate = new();
 
-    public void AuthorizeConnection() => _connectionWide = true;
+    /// <summary>Who the connection acts as: the key that signed its newest token (or authenticated SASL PLAIN); anonymous before.</summary>
+    public CallerIdentity Caller { get; private set; } = CallerIdentity.Anonymous;
 
-    public void AuthorizeUntil(DateTimeOffset expiry)
+    public void AuthorizeConnection(CallerIdentity caller)
+    {
+        Caller = caller;
+        _connectionWide = true;
+    }
+
+    public void AuthorizeUntil(DateTimeOffset expiry, CallerIdentity caller)
     {
         lock (_gate)
         {
@@ -22,6 +31,7 @@ internal sealed class CbsAuthorization(TimeProvider clock)
             {
                 _validUntil = expiry;
             }
+            Caller = caller;
         }
     }
 

@@ -1,6 +1,7 @@
 using Omnibus.Amqp.Connection;
 using Omnibus.Amqp.Messaging;
 using Omnibus.Amqp.Types;
+using Omnibus.Core.Security;
 using Omnibus.ServiceBus.Security;
 
 namespace Omnibus.ServiceBus.Amqp;
@@ -30,7 +31,7 @@ internal sealed class CbsHandler(AmqpConnection connection) : IDeliveryHandler
             string? problem = check.Reason;
             if (check.IsValid)
             {
-                connection.Authorization.AuthorizeUntil(check.Expiry);
+                connection.Authorization.AuthorizeUntil(check.Expiry, new CallerIdentity(check.KeyName!, "sas"));
                 status = 202;
                 description = "Accepted";
             }

@@ -1,3 +1,4 @@
+using Omnibus.Core.Security;
 using System.Collections.Concurrent;
 using Omnibus.Amqp.Connection;
 using Omnibus.Amqp.Performatives;
@@ -42,7 +43,7 @@ internal sealed class ConnectionTransactions
     /// the discharge with — amqp:transaction:unknown-id, or amqp:transaction:rollback when a check
     /// failed and nothing was applied.
     /// </summary>
-    public async Task<AmqpError?> DischargeAsync(Broker broker, ReadOnlyMemory<byte> txnId, bool fail)
+    public async Task<AmqpError?> DischargeAsync(Broker broker, ReadOnlyMemory<byte> txnId, bool fail, CallerIdentity caller)
     {
         if (!_open.TryRemove(Id(txnId), out List<TransactionOperation>? list))
         {
@@ -59,7 +60,7 @@ internal sealed class ConnectionTransactions
         }
         try
         {
-            await broker.CommitTransactionAsync(operations).ConfigureAwait(false);
+            await broker.CommitTransactionAsync(operations, caller).ConfigureAwait(false);
             return null;
         }
         catch (MessagingException e)

@@ -66,7 +66,7 @@ internal sealed class EntitySendHandler(string entityPath) : IBatchDeliveryHandl
         }
         if (batches.Count > 0)
         {
-            Exception?[] errors = await link.Connection.Broker.SendEachAsync(entityPath, batches).ConfigureAwait(false);
+            Exception?[] errors = await link.Connection.Broker.SendEachAsync(entityPath, batches, link.Connection.Authorization.Caller).ConfigureAwait(false);
             for (int j = 0; j < errors.Length; j++)
             {
                 results[positions[j]] = errors[j] is null ? (Accepted.Instance, null) : (null, errors[j]);

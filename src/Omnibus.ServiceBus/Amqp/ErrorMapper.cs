@@ -20,6 +20,7 @@ internal static class ErrorMapper
         MessagingErrorCode.MessageNotFound => ErrorConditions.MessageNotFound,
         MessagingErrorCode.InvalidArgument => ErrorConditions.ArgumentError,
         MessagingErrorCode.Timeout => ErrorConditions.Timeout,
+        MessagingErrorCode.Unauthorized => ErrorConditions.UnauthorizedAccess,
         _ => ErrorConditions.NotAllowed,
     };
 
@@ -34,6 +35,7 @@ internal static class ErrorMapper
         MessagingErrorCode.QuotaExceeded => 403,
         MessagingErrorCode.EntityDisabled => 400,
         MessagingErrorCode.Timeout => 408,
+        MessagingErrorCode.Unauthorized => 401,
         _ => 400,
     };
 }

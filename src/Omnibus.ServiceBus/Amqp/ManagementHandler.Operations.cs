@@ -33,7 +33,7 @@ internal sealed partial class ManagementHandler
         };
     }
 
-    private Receivable Receivable => connection.Broker.GetReceivable(entityPath);
+    private Receivable Receivable => connection.Broker.GetReceivable(entityPath, connection.Authorization.Caller);
 
     private static (int, AmqpMap) Ok(AmqpMap body) => (200, body);
 
@@ -77,7 +77,7 @@ internal sealed partial class ManagementHandler
                 messages.Add(MessageMapper.ToBroker(AmqpMessage.Decode(bytes.ToArray())));
             }
         }
-        long[] sequenceNumbers = messages.Count == 0 ? [] : await connection.Broker.SendAsync(entityPath, messages).ConfigureAwait(false);
+        long[] sequenceNumbers = messages.Count == 0 ? [] : await connection.Broker.SendAsync(entityPath, messages, connection.Authorization.Caller).ConfigureAwait(false);
         sequenceNumbers = [.. sequenceNumbers.Select(WireSequenceNumbers.ToWire)];
         return Ok(new AmqpMap { { "sequence-numbers", sequenceNumbers } });
     }
@@ -85,7 +85,7 @@ internal sealed partial class ManagementHandler
     private async Task<(int, AmqpMap)> CancelScheduledAsync(AmqpMap body)
     {
         long[] sequenceNumbers = [.. ManagementValues.Longs(body, "sequence-numbers").Select(WireSequenceNumbers.FromWire)];
-        await connection.Broker.CancelScheduledAsync(entityPath, sequenceNumbers).ConfigureAwait(false);
+        await connection.Broker.CancelScheduledAsync(entityPath, sequenceNumbers, connection.Authorization.Caller).ConfigureAwait(false);
         return Ok(new AmqpMap());
     }
 

@@ -55,14 +55,14 @@ internal sealed partial class ManagementHandler
             };
         }
         string? action = ManagementValues.Get(description, "sql-rule-action") is AmqpMap actionMap ? ManagementValues.String(actionMap, "expression") : null;
-        connection.Broker.AddRule(topic, subscription, new RuleDescription { Name = name, Filter = filter, ActionSqlExpression = action });
+        connection.Broker.AddRule(topic, subscription, new RuleDescription { Name = name, Filter = filter, ActionSqlExpression = action }, connection.Authorization.Caller);
         return Ok(new AmqpMap());
     }
 
     private (int, AmqpMap) RemoveRule(AmqpMap body)
     {
         (string topic, string subscription) = SubscriptionPath();
-        connection.Broker.RemoveRule(topic, subscription, ManagementValues.String(body, "rule-name") ?? "");
+        connection.Broker.RemoveRule(topic, subscription, ManagementValues.String(body, "rule-name") ?? "", connection.Authorization.Caller);
         return Ok(new AmqpMap());
     }
 

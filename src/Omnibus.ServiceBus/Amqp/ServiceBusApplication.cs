@@ -1,3 +1,4 @@
+using Omnibus.Core.Security;
 using System.Text;
 using Omnibus.Amqp.Connection;
 using Omnibus.Amqp.Performatives;
@@ -36,7 +37,7 @@ internal sealed class ServiceBusApplication(Broker broker, SharedAccessSignature
         }
         if (mechanism == KnownSymbols.Plain && CheckPlain(initialResponse.Span))
         {
-            connection.Authorization.AuthorizeConnection();
+            connection.Authorization.AuthorizeConnection(new CallerIdentity(KeyName(initialResponse.Span), "sasl-plain"));
             return true;
         }
         return false;
@@ -45,6 +46,13 @@ internal sealed class ServiceBusApplication(Broker broker, SharedAccessSignature
     public AmqpLink CreateLink(AmqpSession session, Attach attach) => ServiceBusLinkFactory.Create(session, attach);
 
     public AmqpError? TryMapError(Exception exception) => exception is MessagingException e ? ErrorMapper.ToError(e) : null;
+
+    /// <summary>The authcid of a PLAIN response already checked by <see cref="CheckPlain"/>.</summary>
+    private static string KeyName(ReadOnlySpan<byte> response)
+    {
+        ReadOnlySpan<byte> rest = response[(response.IndexOf((byte)0) + 1)..];
+        return Encoding.UTF8.GetString(rest[..rest.IndexOf((byte)0)]);
+    }
 
     /// <summary>PLAIN (RFC 4616): [authzid] NUL authcid NUL passwd; authcid is a key name, passwd its key.</summary>
     private bool CheckPlain(ReadOnlySpan<byte> response)

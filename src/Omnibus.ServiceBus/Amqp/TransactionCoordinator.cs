@@ -37,7 +37,7 @@ internal sealed class TransactionCoordinator(AmqpConnection connection) : IDeliv
 
     private async Task<DeliveryState> DischargeAsync(ReadOnlyMemory<byte> txnId, bool fail)
     {
-        AmqpError? error = await connection.Transactions.DischargeAsync(connection.Broker, txnId, fail).ConfigureAwait(false);
+        AmqpError? error = await connection.Transactions.DischargeAsync(connection.Broker, txnId, fail, connection.Authorization.Caller).ConfigureAwait(false);
         return error is null ? Accepted.Instance : new Rejected(error);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Omnibus.Core.Security;
 using Omnibus.Management.Security;
 
 namespace Omnibus.ServiceBus.Security;
@@ -6,5 +7,9 @@ namespace Omnibus.ServiceBus.Security;
 /// <summary>HTTP requests authenticate with a shared access signature in the Authorization header, as the administration client sends it.</summary>
 internal sealed class SasHttpAuthenticator(SharedAccessSignature signatures) : IHttpAuthenticator
 {
-    public string? Refuse(HttpRequest request) => signatures.Validate(request.Headers.Authorization).HttpDetail;
+    public HttpAuthentication Authenticate(HttpRequest request)
+    {
+        SasCheck check = signatures.Validate(request.Headers.Authorization);
+        return check.IsValid ? new HttpAuthentication(new CallerIdentity(check.KeyName!, "sas"), null) : new HttpAuthentication(null, check.HttpDetail);
+    }
 }
