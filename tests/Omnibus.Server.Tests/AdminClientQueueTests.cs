@@ -154,6 +154,16 @@ public sealed class AdminClientQueueTests(TestServer server) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Names_ignore_case_as_in_service_bus_a_queue_is_read_in_another_case_and_its_name_clashes_with_a_topic_in_another_case()
+    {
+        await _admin.CreateQueueAsync("Case-Clash");
+
+        Assert.Equal("Case-Clash", (await _admin.GetQueueAsync("case-clash")).Value.Name);
+        var clash = await Assert.ThrowsAsync<ServiceBusException>(() => _admin.CreateTopicAsync("CASE-CLASH"));
+        Assert.Equal(ServiceBusFailureReason.MessagingEntityAlreadyExists, clash.Reason);
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_unauthorized()
     {
         var wrong = new ServiceBusAdministrationClient(server.AdminConnectionString.Replace("SAS_KEY_VALUE", "not-the-key", StringComparison.Ordinal));

@@ -7,15 +7,62 @@ public sealed partial class Broker
 {
     private CatalogDocument Snapshot() => new()
     {
-        Queues = [.. _queues.Values.Select(q => q.Description).OrderBy(q => q.Name, StringComparer.OrdinalIgnoreCase)],
-        Topics = [.. _topics.Values.Select(t => t.Document).OrderBy(t => t.Topic.Name, StringComparer.OrdinalIgnoreCase)],
+        Queues = [.. _queues.Values.Select(q => q.Description).OrderBy(q => q.Name, StringComparer.Ordinal)],
+        Topics = [.. _topics.Values.Select(t => t.Document).OrderBy(t => t.Topic.Name, StringComparer.Ordinal)],
+        QueueDirectories = _queues.Values.ToDictionary(q => q.Description.Name, q => Path.GetFileName(q.Directory), StringComparer.Ordinal),
     };
 
     private void SaveCatalog() => EntityCatalog.Save(DataDirectory, Snapshot());
 
+    /// <summary>
+    /// The stored name of the queue or topic named <paramref name="name"/> regardless of case: the
+    /// exact match if there is one, else the only entity whose name differs only in case, else
+    /// <paramref name="name"/> itself. Names are case-sensitive; a front-end whose protocol ignores
+    /// case (Service Bus) resolves names through this before using them.
+    /// </summary>
+    public string ResolveNameIgnoringCase(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_catalogLock)
+        {
+            return Resolve(name, _queues.Keys.Concat(_topics.Keys));
+        }
+    }
+
+    /// <summary>As <see cref="ResolveNameIgnoringCase"/>, for a subscription of a topic (the topic name given as stored).</summary>
+    public string ResolveSubscriptionNameIgnoringCase(string topicName, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_catalogLock)
+        {
+            return _topics.TryGetValue(topicName, out TopicEntity? t) ? Resolve(name, t.Subscriptions.Keys) : name;
+        }
+    }
+
+    private static string Resolve(string name, IEnumerable<string> names)
+    {
+        string? found = null;
+        foreach (string candidate in names)
+        {
+            if (string.Equals(candidate, name, StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+            if (string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase))
+            {
+                if (found is not null)
+                {
+                    return name;
+                }
+                found = candidate;
+            }
+        }
+        return found ?? name;
+    }
+
     private void EnsureNameFree(string name)
     {
-        string key = EntityNames.Key(name);
+        string key = name;
         if (_queues.ContainsKey(key) || _topics.ContainsKey(key))
         {
             throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"An entity named '{name}' already exists.");
@@ -63,9 +110,9 @@ public sealed partial class Broker
             EnsureNameFree(description.Name);
             DateTimeOffset now = Clock.GetUtcNow();
             QueueDescription q = description with { CreatedAt = now, UpdatedAt = now };
-            QueueEntity entity = OpenQueue(q);
+            QueueEntity entity = OpenQueue(q, NewDirectoryName(QueuesDirectory, q.Name, _queues.Values.Select(e => Path.GetFileName(e.Directory))));
             entity.Receivable.AccessedAt = now;
-            _queues[EntityNames.Key(q.Name)] = entity;
+            _queues[q.Name] = entity;
             SaveCatalog();
             return q;
         }
@@ -99,7 +146,7 @@ public sealed partial class Broker
         lock (_catalogLock)
         {
             q = FindQueue(name);
-            _queues.Remove(EntityNames.Key(name));
+            _queues.Remove(name);
             SaveCatalog();
         }
         q.Dispose();
@@ -138,7 +185,7 @@ public sealed partial class Broker
     private QueueEntity FindQueue(string name)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _queues.TryGetValue(EntityNames.Key(name), out QueueEntity? q) ? q : throw MessagingException.NotFound(name);
+        return _queues.TryGetValue(name, out QueueEntity? q) ? q : throw MessagingException.NotFound(name);
     }
 
     // ---------------- topics ----------------
@@ -167,9 +214,9 @@ public sealed partial class Broker
             EnsureNameFree(description.Name);
             DateTimeOffset now = Clock.GetUtcNow();
             TopicDescription t = description with { CreatedAt = now, UpdatedAt = now };
-            TopicEntity entity = OpenTopic(new TopicDocument { Topic = t });
+            TopicEntity entity = OpenTopic(new TopicDocument { Topic = t, Directory = NewDirectoryName(TopicsDirectory, t.Name, _topics.Values.Select(e => e.Document.Directory!)) });
             entity.AccessedAt = now;
-            _topics[EntityNames.Key(t.Name)] = entity;
+            _topics[t.Name] = entity;
             SaveCatalog();
             return t;
         }
@@ -200,7 +247,7 @@ public sealed partial class Broker
         lock (_catalogLock)
         {
             t = FindTopic(name);
-            _topics.Remove(EntityNames.Key(name));
+            _topics.Remove(name);
             SaveCatalog();
         }
         t.Dispose();
@@ -239,7 +286,7 @@ public sealed partial class Broker
     private TopicEntity FindTopic(string name)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _topics.TryGetValue(EntityNames.Key(name), out TopicEntity? t) ? t : throw MessagingException.NotFound(name);
+        return _topics.TryGetValue(name, out TopicEntity? t) ? t : throw MessagingException.NotFound(name);
     }
 
     // ---------------- subscriptions ----------------
@@ -262,7 +309,7 @@ public sealed partial class Broker
         lock (_catalogLock)
         {
             TopicEntity t = FindTopic(description.TopicName);
-            if (t.Subscriptions.ContainsKey(EntityNames.Key(description.Name)))
+            if (t.Subscriptions.ContainsKey(description.Name))
             {
                 throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"The subscription '{description.Name}' already exists on topic '{t.Description.Name}'.");
             }
@@ -270,11 +317,16 @@ public sealed partial class Broker
             RuleDescription rule = (defaultRule ?? new RuleDescription { Name = RuleDescription.DefaultRuleName }) with { CreatedAt = now };
             Options.RuleCompiler.Validate(rule);
             SubscriptionDescription s = description with { TopicName = t.Description.Name, RouteId = t.Document.NextRouteId++, CreatedAt = now, UpdatedAt = now };
-            var doc = new SubscriptionDocument { Subscription = s, Rules = [rule] };
+            var doc = new SubscriptionDocument
+            {
+                Subscription = s,
+                Rules = [rule],
+                Directory = NewDirectoryName(Path.Combine(t.Directory, "subscriptions"), s.Name, t.Document.Subscriptions.Select(x => x.Directory!)),
+            };
             long[] floors = t.Log.Partitions.Select(p => p.NextSequence).ToArray();
             SubscriptionEntity entity = OpenSubscription(t, doc, floors);
             entity.Receivable.AccessedAt = now;
-            t.Subscriptions[EntityNames.Key(s.Name)] = entity;
+            t.Subscriptions[s.Name] = entity;
             t.Document.Subscriptions.Add(doc);
             SaveCatalog();
             return s;
@@ -307,7 +359,7 @@ public sealed partial class Broker
         {
             TopicEntity t = FindTopic(topicName);
             s = FindSubscription(topicName, name);
-            t.Subscriptions.Remove(EntityNames.Key(name));
+            t.Subscriptions.Remove(name);
             t.Document.Subscriptions.Remove(s.Document);
             SaveCatalog();
         }
@@ -329,7 +381,7 @@ public sealed partial class Broker
     {
         lock (_catalogLock)
         {
-            return FindTopic(topicName).Subscriptions.Values.Select(s => s.Description).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).ToList();
+            return FindTopic(topicName).Subscriptions.Values.Select(s => s.Description).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         }
     }
 
@@ -347,7 +399,7 @@ public sealed partial class Broker
     private SubscriptionEntity FindSubscription(string topicName, string name)
     {
         TopicEntity t = FindTopic(topicName);
-        return t.Subscriptions.TryGetValue(EntityNames.Key(name), out SubscriptionEntity? s)
+        return t.Subscriptions.TryGetValue(name, out SubscriptionEntity? s)
             ? s
             : throw MessagingException.NotFound(EntityNames.SubscriptionPath(topicName, name));
     }

@@ -41,7 +41,7 @@ public sealed partial class Broker
         List<Receivable> targets;
         lock (_catalogLock)
         {
-            string key = EntityNames.Key(entityPath.Trim('/'));
+            string key = entityPath.Trim('/');
             if (_queues.TryGetValue(key, out QueueEntity? q))
             {
                 targets = [q.Receivable];
@@ -87,7 +87,7 @@ public sealed partial class Broker
             }
             throw new MessagingException(MessagingErrorCode.InvalidOperation, $"Auto-forwarding chain longer than {MaxForwardHops} hops at '{entityPath}'.");
         }
-        (QueueEntity? queue, TopicEntity? topic) = FindSendTarget(entityPath);
+        (QueueEntity? queue, TopicEntity? topic) = FindSendTarget(entityPath, forwarded: hop > 0);
         if (queue is not null)
         {
             return await SendToQueueAsync(queue, messages, hop, enforceLimits).ConfigureAwait(false);
@@ -103,12 +103,17 @@ public sealed partial class Broker
         throw MessagingException.NotFound(entityPath);
     }
 
-    private (QueueEntity? Queue, TopicEntity? Topic) FindSendTarget(string entityPath)
+    private (QueueEntity? Queue, TopicEntity? Topic) FindSendTarget(string entityPath, bool forwarded = false)
     {
         lock (_catalogLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            string key = EntityNames.Key(entityPath.Trim('/'));
+            string key = entityPath.Trim('/');
+            if (forwarded)
+            {
+                // Forwarding targets are Service Bus definitions, whose names ignore case.
+                key = ResolveNameIgnoringCase(key);
+            }
             _queues.TryGetValue(key, out QueueEntity? queue);
             _topics.TryGetValue(key, out TopicEntity? topic);
             return (queue, topic);

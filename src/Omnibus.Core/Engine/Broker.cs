@@ -30,11 +30,11 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             foreach (QueueDescription q in doc.Queues)
             {
-                _queues[EntityNames.Key(q.Name)] = OpenQueue(q);
+                _queues[q.Name] = OpenQueue(q, doc.QueueDirectories.GetValueOrDefault(q.Name) ?? EntityNames.DirectoryName(q.Name));
             }
             foreach (TopicDocument t in doc.Topics)
             {
-                _topics[EntityNames.Key(t.Topic.Name)] = OpenTopic(t);
+                _topics[t.Topic.Name] = OpenTopic(t);
             }
             _transactionLog = new TransactionLog(Path.Combine(DataDirectory, "transactions"), options);
             RecoverTransactions();
@@ -75,11 +75,23 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
 
     private string QueuesDirectory => Path.Combine(DataDirectory, "queues");
 
+    /// <summary>
+    /// The directory a new entity gets: the default name, unless an entity whose name differs only
+    /// in case has it (or it is left on disk), then one from the exact name.
+    /// </summary>
+    private static string NewDirectoryName(string parent, string name, IEnumerable<string> taken)
+    {
+        string preferred = EntityNames.DirectoryName(name);
+        return taken.Contains(preferred, StringComparer.Ordinal) || Directory.Exists(Path.Combine(parent, preferred))
+            ? EntityNames.CaseDistinctDirectoryName(name)
+            : preferred;
+    }
+
     private string TopicsDirectory => Path.Combine(DataDirectory, "topics");
 
-    private QueueEntity OpenQueue(QueueDescription q)
+    private QueueEntity OpenQueue(QueueDescription q, string directoryName)
     {
-        string dir = Path.Combine(QueuesDirectory, EntityNames.DirectoryName(q.Name));
+        string dir = Path.Combine(QueuesDirectory, directoryName);
         var log = new MessageLog(Path.Combine(dir, "log"), q.PartitionCount, Options);
         var dlqLog = new MessageLog(Path.Combine(dir, "dlq", "log"), 1, Options);
         Receivable? receivable = null, dlq = null;
@@ -107,7 +119,8 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
 
     private TopicEntity OpenTopic(TopicDocument t)
     {
-        string dir = Path.Combine(TopicsDirectory, EntityNames.DirectoryName(t.Topic.Name));
+        t.Directory ??= EntityNames.DirectoryName(t.Topic.Name);
+        string dir = Path.Combine(TopicsDirectory, t.Directory);
         var log = new MessageLog(Path.Combine(dir, "log"), t.Topic.PartitionCount, Options);
         var topic = new TopicEntity(t, dir, log);
         try
@@ -115,7 +128,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             log.ConfigureDuplicateDetection(t.Topic.RequiresDuplicateDetection, t.Topic.DuplicateDetectionHistoryTimeWindow);
             foreach (SubscriptionDocument s in t.Subscriptions)
             {
-                topic.Subscriptions[EntityNames.Key(s.Subscription.Name)] = OpenSubscription(topic, s, null);
+                topic.Subscriptions[s.Subscription.Name] = OpenSubscription(topic, s, null);
             }
             RememberRecentMessageIds(log);
             return topic;
@@ -131,7 +144,8 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
     {
         SubscriptionDescription d = s.Subscription;
         string path = EntityNames.SubscriptionPath(topic.Description.Name, d.Name);
-        string dir = Path.Combine(topic.Directory, "subscriptions", EntityNames.DirectoryName(d.Name));
+        s.Directory ??= EntityNames.DirectoryName(d.Name);
+        string dir = Path.Combine(topic.Directory, "subscriptions", s.Directory);
         var dlqLog = new MessageLog(Path.Combine(dir, "dlq", "log"), 1, Options);
         Receivable? receivable = null, dlq = null;
         try
@@ -211,13 +225,13 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         lock (_catalogLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_queues.TryGetValue(EntityNames.Key(path), out QueueEntity? q))
+            if (_queues.TryGetValue(path, out QueueEntity? q))
             {
                 return deadLetter ? q.DeadLetter : q.Receivable;
             }
             int marker = path.IndexOf("/" + EntityNames.SubscriptionsSegment + "/", StringComparison.OrdinalIgnoreCase);
-            if (marker > 0 && _topics.TryGetValue(EntityNames.Key(path[..marker]), out TopicEntity? t)
-                && t.Subscriptions.TryGetValue(EntityNames.Key(path[(marker + EntityNames.SubscriptionsSegment.Length + 2)..]), out SubscriptionEntity? s))
+            if (marker > 0 && _topics.TryGetValue(path[..marker], out TopicEntity? t)
+                && t.Subscriptions.TryGetValue(path[(marker + EntityNames.SubscriptionsSegment.Length + 2)..], out SubscriptionEntity? s))
             {
                 return deadLetter ? s.DeadLetter : s.Receivable;
             }
@@ -232,7 +246,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
     /// <summary>True when <paramref name="entityPath"/> names a queue or topic (something one sends to).</summary>
     public bool IsSendTarget(string entityPath)
     {
-        string key = EntityNames.Key(entityPath.Trim('/'));
+        string key = entityPath.Trim('/');
         lock (_catalogLock)
         {
             return _queues.ContainsKey(key) || _topics.ContainsKey(key);

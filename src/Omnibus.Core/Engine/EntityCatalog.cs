@@ -11,12 +11,18 @@ internal sealed class CatalogDocument
     public int Version { get; set; } = 1;
     public List<QueueDescription> Queues { get; set; } = [];
     public List<TopicDocument> Topics { get; set; } = [];
+
+    /// <summary>Directory name of each queue by name; a queue missing here (a catalog written before names were case-sensitive) uses <see cref="EntityNames.DirectoryName"/>.</summary>
+    public Dictionary<string, string> QueueDirectories { get; set; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class TopicDocument
 {
     public required TopicDescription Topic { get; set; }
     public int NextRouteId { get; set; } = 1;
+
+    /// <summary>The topic's directory name; null in catalogs written before names were case-sensitive.</summary>
+    public string? Directory { get; set; }
     public List<SubscriptionDocument> Subscriptions { get; set; } = [];
 }
 
@@ -24,6 +30,9 @@ internal sealed class SubscriptionDocument
 {
     public required SubscriptionDescription Subscription { get; set; }
     public List<RuleDescription> Rules { get; set; } = [];
+
+    /// <summary>The subscription's directory name; null in catalogs written before names were case-sensitive.</summary>
+    public string? Directory { get; set; }
 }
 
 internal static class EntityCatalog

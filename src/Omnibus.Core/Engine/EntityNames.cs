@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Omnibus.Core.Engine;
 
-/// <summary>Entity path conventions (Service Bus addressing) and the mapping of names to directories.</summary>
+/// <summary>Entity path conventions (Service Bus addressing) and the mapping of names to directories. Names are case-sensitive (ordinal).</summary>
 public static class EntityNames
 {
     /// <summary>The dead-letter sub-queue suffix.</summary>
@@ -19,8 +19,6 @@ public static class EntityNames
     /// <summary>Dead-letter path of an entity.</summary>
     public static string DeadLetterPath(string entityPath) => $"{entityPath}/{DeadLetterSuffix}";
 
-    /// <summary>Lookup key: names are case-insensitive.</summary>
-    internal static string Key(string name) => name.ToLowerInvariant();
 
     /// <summary>Checks a queue, topic, subscription or rule name; throws <see cref="MessagingException"/> (InvalidArgument).</summary>
     internal static void Validate(string name, string what, bool allowSlash)
@@ -44,8 +42,20 @@ public static class EntityNames
         }
     }
 
-    /// <summary>A directory name for an entity: readable part plus a hash of the case-folded name, so names that differ only in characters that were replaced stay distinct.</summary>
-    internal static string DirectoryName(string name)
+    /// <summary>
+    /// The directory name an entity gets by default: a readable part plus a hash of the case-folded
+    /// name, so names that differ only in replaced characters stay apart. (Catalogs written before
+    /// names became case-sensitive store no directory names; this is how they are found.)
+    /// </summary>
+    internal static string DirectoryName(string name) => $"{Readable(name)}-{Hash(name.ToLowerInvariant())}";
+
+    /// <summary>
+    /// The directory name for an entity whose default one is taken by a name differing only in case
+    /// (names are case-sensitive: <c>Orders</c> and <c>orders</c> are two queues): the hash of the exact name.
+    /// </summary>
+    internal static string CaseDistinctDirectoryName(string name) => $"{Readable(name)}-{Hash(name)}-cs";
+
+    private static string Readable(string name)
     {
         var readable = new StringBuilder();
         foreach (char c in name.ToLowerInvariant())
@@ -56,7 +66,8 @@ public static class EntityNames
                 break;
             }
         }
-        uint hash = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(Key(name)));
-        return $"{readable}-{hash.ToString("x8", CultureInfo.InvariantCulture)}";
+        return readable.ToString();
     }
+
+    private static string Hash(string text) => XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(text)).ToString("x8", CultureInfo.InvariantCulture);
 }

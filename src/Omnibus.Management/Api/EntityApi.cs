@@ -45,7 +45,7 @@ internal static class EntityApi
         api.MapDelete("/topics/{**name}", (Broker b, HttpContext http, string name) => { b.DeleteTopic(name, HttpCaller.Of(http)); return Results.NoContent(); });
     }
 
-    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 }
 
 /// <summary>Counts and totals of one entity, flattened for JSON and tables.</summary>

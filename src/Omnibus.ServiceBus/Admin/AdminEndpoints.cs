@@ -31,6 +31,13 @@ public static class AdminEndpoints
         {
             return AdminErrors.Result(404, $"No administration resource at '/{path}'.");
         }
+        // Service Bus names ignore case; the core's do not.
+        string entity = broker.ResolveNameIgnoringCase(target.Entity);
+        target = target with
+        {
+            Entity = entity,
+            Subscription = target.Subscription.Length == 0 ? "" : broker.ResolveSubscriptionNameIgnoringCase(entity, target.Subscription),
+        };
         var request = new AdminRequest(context, broker, clock, target);
         try
         {

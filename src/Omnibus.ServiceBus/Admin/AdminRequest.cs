@@ -120,7 +120,7 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         return null;
     }
 
-    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 
     private XElement EntityEntry(string name) =>
         broker.ListQueues().Any(q => Same(q.Name, name)) ? QueueEntry(name) : TopicEntry(name);

@@ -19,7 +19,7 @@ internal static class ServiceBusLinkFactory
             {
                 return new IncomingLink(session, attach, "coordinator", new TransactionCoordinator(connection), connection.Options.MaxMessageSize);
             }
-            string target = EntityAddress.Normalize((attach.Target as Target)?.Address);
+            string target = ServiceBusNames.Resolve(connection.Broker, EntityAddress.Normalize((attach.Target as Target)?.Address));
             if (EntityAddress.IsCbs(target))
             {
                 return new IncomingLink(session, attach, target, new CbsHandler(connection), connection.Options.MaxMessageSize);
@@ -27,7 +27,7 @@ internal static class ServiceBusLinkFactory
             if (EntityAddress.IsManagement(target, out string managedEntity))
             {
                 RequireAuthorization(connection);
-                return new IncomingLink(session, attach, target, new ManagementHandler(connection, managedEntity), connection.Options.MaxMessageSize);
+                return new IncomingLink(session, attach, target, new ManagementHandler(connection, ServiceBusNames.Resolve(connection.Broker, managedEntity)), connection.Options.MaxMessageSize);
             }
             RequireAuthorization(connection);
             if (target.Length == 0 || !connection.Broker.IsSendTarget(target))
@@ -38,7 +38,7 @@ internal static class ServiceBusLinkFactory
             return new IncomingLink(session, attach, target, new EntitySendHandler(target), limit);
         }
 
-        string source = EntityAddress.Normalize(attach.Source?.Address);
+        string source = ServiceBusNames.Resolve(connection.Broker, EntityAddress.Normalize(attach.Source?.Address));
         if (EntityAddress.IsCbs(source) || EntityAddress.IsManagement(source, out _))
         {
             return new ReplyLink(session, attach, source);

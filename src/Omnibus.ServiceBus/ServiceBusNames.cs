@@ -1,0 +1,33 @@
+using Omnibus.Core.Engine;
+
+namespace Omnibus.ServiceBus;
+
+/// <summary>
+/// Service Bus entity names ignore case; the core's are case-sensitive. Every name a Service Bus
+/// client gives is resolved to the stored name first: <c>ORDERS</c> reaches queue <c>orders</c>,
+/// as in Service Bus, while a queue <c>Orders</c> made through another protocol stays its own.
+/// </summary>
+internal static class ServiceBusNames
+{
+    private const string SubscriptionsMarker = "/" + EntityNames.SubscriptionsSegment + "/";
+    private const string DeadLetterMarker = "/" + EntityNames.DeadLetterSuffix;
+
+    /// <summary>An entity path (<c>q</c>, <c>t/Subscriptions/s</c>, either with <c>/$DeadLetterQueue</c>) with its names as stored.</summary>
+    public static string Resolve(Broker broker, string path)
+    {
+        string suffix = "";
+        if (path.EndsWith(DeadLetterMarker, StringComparison.OrdinalIgnoreCase))
+        {
+            suffix = DeadLetterMarker;
+            path = path[..^DeadLetterMarker.Length];
+        }
+        int marker = path.IndexOf(SubscriptionsMarker, StringComparison.OrdinalIgnoreCase);
+        if (marker < 0)
+        {
+            return broker.ResolveNameIgnoringCase(path) + suffix;
+        }
+        string topic = broker.ResolveNameIgnoringCase(path[..marker]);
+        string subscription = broker.ResolveSubscriptionNameIgnoringCase(topic, path[(marker + SubscriptionsMarker.Length)..]);
+        return EntityNames.SubscriptionPath(topic, subscription) + suffix;
+    }
+}
