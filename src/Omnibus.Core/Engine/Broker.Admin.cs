@@ -12,7 +12,22 @@ public sealed partial class Broker
         QueueDirectories = _queues.Values.ToDictionary(q => q.Description.Name, q => Path.GetFileName(q.Directory), StringComparer.Ordinal),
     };
 
-    private void SaveCatalog() => EntityCatalog.Save(DataDirectory, Snapshot());
+    /// <summary>Writes the catalog (durably), then tells the watchers what changed.</summary>
+    private void SaveCatalog(EntityChange? change = null)
+    {
+        EntityCatalog.Save(DataDirectory, Snapshot());
+        if (change is { } c)
+        {
+            EntityChanged?.Invoke(c);
+        }
+    }
+
+    /// <summary>
+    /// Raised after each change of the catalog is durable (entities created, updated, deleted,
+    /// including idle entities auto-deleted). Handlers run inline under the catalog lock: record
+    /// the change and return; do not call back into the broker from another thread and wait.
+    /// </summary>
+    public event Action<EntityChange>? EntityChanged;
 
     /// <summary>
     /// The stored name of the queue or topic named <paramref name="name"/> regardless of case: the
@@ -113,7 +128,7 @@ public sealed partial class Broker
             QueueEntity entity = OpenQueue(q, NewDirectoryName(QueuesDirectory, q.Name, _queues.Values.Select(e => Path.GetFileName(e.Directory))));
             entity.Receivable.AccessedAt = now;
             _queues[q.Name] = entity;
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Queue, q.Name, EntityChangeKind.Created));
             return q;
         }
     }
@@ -133,7 +148,7 @@ public sealed partial class Broker
             q.Description = updated;
             q.Receivable.Settings = SettingsOf(updated);
             q.Log.ConfigureDuplicateDetection(updated.RequiresDuplicateDetection, updated.DuplicateDetectionHistoryTimeWindow);
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Queue, updated.Name, EntityChangeKind.Updated));
             return updated;
         }
     }
@@ -147,7 +162,7 @@ public sealed partial class Broker
         {
             q = FindQueue(name);
             _queues.Remove(name);
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Queue, name, EntityChangeKind.Deleted));
         }
         q.Dispose();
         Directory.Delete(q.Directory, recursive: true);
@@ -217,7 +232,7 @@ public sealed partial class Broker
             TopicEntity entity = OpenTopic(new TopicDocument { Topic = t, Directory = NewDirectoryName(TopicsDirectory, t.Name, _topics.Values.Select(e => e.Document.Directory!)) });
             entity.AccessedAt = now;
             _topics[t.Name] = entity;
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Topic, t.Name, EntityChangeKind.Created));
             return t;
         }
     }
@@ -234,7 +249,7 @@ public sealed partial class Broker
             Check(description.PartitionCount == t.Description.PartitionCount, "PartitionCount cannot be changed after the topic is created.");
             t.Description = description with { Name = t.Description.Name, CreatedAt = t.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
             t.Log.ConfigureDuplicateDetection(t.Description.RequiresDuplicateDetection, t.Description.DuplicateDetectionHistoryTimeWindow);
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Topic, t.Description.Name, EntityChangeKind.Updated));
             return t.Description;
         }
     }
@@ -248,7 +263,7 @@ public sealed partial class Broker
         {
             t = FindTopic(name);
             _topics.Remove(name);
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Topic, name, EntityChangeKind.Deleted));
         }
         t.Dispose();
         Directory.Delete(t.Directory, recursive: true);
@@ -328,7 +343,7 @@ public sealed partial class Broker
             entity.Receivable.AccessedAt = now;
             t.Subscriptions[s.Name] = entity;
             t.Document.Subscriptions.Add(doc);
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Subscription, s.Name, EntityChangeKind.Created, t.Description.Name));
             return s;
         }
     }
@@ -345,7 +360,7 @@ public sealed partial class Broker
             Check(description.RequiresSession == s.Description.RequiresSession, "RequiresSession cannot be changed after the subscription is created.");
             s.Description = description with { TopicName = s.Description.TopicName, Name = s.Description.Name, RouteId = s.Description.RouteId, CreatedAt = s.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
             s.Receivable.Settings = SettingsOf(s.Description);
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Subscription, s.Description.Name, EntityChangeKind.Updated, s.Description.TopicName));
             return s.Description;
         }
     }
@@ -361,7 +376,7 @@ public sealed partial class Broker
             s = FindSubscription(topicName, name);
             t.Subscriptions.Remove(name);
             t.Document.Subscriptions.Remove(s.Document);
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Subscription, name, EntityChangeKind.Deleted, topicName));
         }
         s.Dispose();
         Directory.Delete(s.Directory, recursive: true);
@@ -424,7 +439,7 @@ public sealed partial class Broker
             List<RuleDescription> rules = [.. s.Document.Rules, added];
             s.Rules = Options.RuleCompiler.Compile(rules);
             s.Document.Rules = rules;
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Subscription, subscriptionName, EntityChangeKind.Updated, topicName));
             return added;
         }
     }
@@ -443,7 +458,7 @@ public sealed partial class Broker
             }
             s.Rules = Options.RuleCompiler.Compile(rules);
             s.Document.Rules = rules;
-            SaveCatalog();
+            SaveCatalog(new EntityChange(EntityKind.Subscription, subscriptionName, EntityChangeKind.Updated, topicName));
         }
     }
 
