@@ -99,6 +99,26 @@ public sealed class AdminClientQueueTests(TestServer server) : IClassFixture<Tes
         Assert.False(await _admin.QueueExistsAsync("too-long-lock"));
     }
 
+    [Theory]
+    [InlineData("ctl%01name")]
+    [InlineData("..%2F..%2Fetc")]
+    [InlineData("xxx%2F..%2Fy")]
+    [InlineData("a%2F.%2Fb")]
+    public async Task Names_with_control_characters_or_dot_segments_are_refused_as_bad_requests_and_nothing_is_created(string escapedName)
+    {
+        using var http = new HttpClient { BaseAddress = server.HttpBase };
+        string body = "<entry xmlns=\"http://www.w3.org/2005/Atom\"><content type=\"application/xml\"><QueueDescription xmlns=\"http://schemas.microsoft.com/netservices/2010/10/servicebus/connect\" /></content></entry>";
+        using var request = new HttpRequestMessage(HttpMethod.Put, escapedName) { Content = new StringContent(body) };
+        request.Headers.TryAddWithoutValidation("Authorization", ServiceBus.Security.SharedAccessSignature.CreateToken("http://localhost/" + escapedName, "RootManageSharedAccessKey", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), TimeProvider.System));
+        int queuesBefore = server.Broker.ListQueues().Count;
+
+        using HttpResponseMessage response = await http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<Error>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(queuesBefore, server.Broker.ListQueues().Count);
+    }
+
     [Fact]
     public async Task Runtime_properties_count_active_scheduled_and_dead_lettered_messages()
     {

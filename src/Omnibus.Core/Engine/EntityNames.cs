@@ -35,6 +35,11 @@ public static class EntityNames
                 throw new MessagingException(MessagingErrorCode.InvalidArgument, $"The {what} name '{name}' contains '{c}'; allowed are letters, digits, '.', '-', '_'{(allowSlash ? " and '/'" : "")}.");
             }
         }
+        if (allowSlash && name.Split('/').Any(segment => segment is "." or ".."))
+        {
+            // A path segment that names the current or parent directory: Service Bus refuses these, and they would read as relative paths.
+            throw new MessagingException(MessagingErrorCode.InvalidArgument, $"The {what} name '{name}' has a '.' or '..' segment.");
+        }
         if (name.StartsWith('/') || name.EndsWith('/') || name.Contains("//", StringComparison.Ordinal)
             || name.Contains("$DeadLetterQueue", StringComparison.OrdinalIgnoreCase) || name.StartsWith('$') && what != "rule")
         {
