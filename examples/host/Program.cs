@@ -18,7 +18,7 @@ if (args.Length == 2 && args[0] == "verify-interop")
 string dataDirectory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "omnibus-examples-" + Guid.NewGuid().ToString("N"));
 int requestedPort = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
-Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory , RuleCompiler = ServiceBusRuleCompiler.Instance });
+Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory, RuleCompiler = ServiceBusRuleCompiler.Instance });
 CreateExampleEntities(broker);
 
 WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();

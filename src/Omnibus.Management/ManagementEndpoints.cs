@@ -21,7 +21,7 @@ public static class ManagementEndpoints
     {
         services.AddOptions<ManagementOptions>().Configure(o => configure?.Invoke(o));
         services.AddSingleton(sp => new BrokerMetrics(sp.GetRequiredService<Broker>()));
-        services.AddSingleton<AuthenticationEndpointFilter>();
+        services.AddSingleton<ApiAuthenticationFilter>();
         services.AddSingleton<ApiErrorFilter>();
         services.AddHealthChecks().AddCheck<BrokerReadyCheck>("broker", tags: ["ready"]);
         return services;
@@ -34,7 +34,7 @@ public static class ManagementEndpoints
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapMetrics("/metrics", app.Services.GetRequiredService<BrokerMetrics>().Registry);
-        RouteGroupBuilder api = app.MapGroup("/api").AddEndpointFilter<AuthenticationEndpointFilter>().AddEndpointFilter<ApiErrorFilter>();
+        RouteGroupBuilder api = app.MapGroup("/api").AddEndpointFilter<ApiAuthenticationFilter>().AddEndpointFilter<ApiErrorFilter>();
         EntityApi.Map(api);
         MessageApi.Map(api);
     }

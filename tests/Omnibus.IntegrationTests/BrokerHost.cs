@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Omnibus.Amqp.Listener;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
+using Omnibus.Core.Security;
 using Omnibus.ServiceBus;
 using Omnibus.ServiceBus.Rules;
 
@@ -44,10 +45,17 @@ public sealed class BrokerHost : IAsyncDisposable
 
     /// <param name="configure">Listener options.</param>
     /// <param name="clock">The broker's clock (locks, TTL, schedules, token expiry); the system clock when null.</param>
-    public static async Task<BrokerHost> StartAsync(Action<AmqpListenerOptions>? configure = null, TimeProvider? clock = null)
+    /// <param name="authorization">The broker's authorization hook; allow-all when null.</param>
+    public static async Task<BrokerHost> StartAsync(Action<AmqpListenerOptions>? configure = null, TimeProvider? clock = null, IAuthorizationHook? authorization = null)
     {
         string dataDirectory = Path.Combine(Path.GetTempPath(), "omnibus-it-" + Guid.NewGuid().ToString("N"));
-        Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory, TimeProvider = clock ?? TimeProvider.System , RuleCompiler = ServiceBusRuleCompiler.Instance });
+        Broker broker = Broker.Open(new BrokerOptions
+        {
+            DataDirectory = dataDirectory,
+            TimeProvider = clock ?? TimeProvider.System,
+            RuleCompiler = ServiceBusRuleCompiler.Instance,
+            Authorization = authorization ?? AllowAllAuthorization.Instance,
+        });
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(broker);

@@ -87,7 +87,7 @@ public sealed partial class Broker
             }
             throw new MessagingException(MessagingErrorCode.InvalidOperation, $"Auto-forwarding chain longer than {MaxForwardHops} hops at '{entityPath}'.");
         }
-        (QueueEntity? queue, TopicEntity? topic) = FindSendTarget(entityPath, forwarded: hop > 0);
+        (QueueEntity? queue, TopicEntity? topic) = FindSendTarget(entityPath);
         if (queue is not null)
         {
             return await SendToQueueAsync(queue, messages, hop, enforceLimits).ConfigureAwait(false);
@@ -103,17 +103,12 @@ public sealed partial class Broker
         throw MessagingException.NotFound(entityPath);
     }
 
-    private (QueueEntity? Queue, TopicEntity? Topic) FindSendTarget(string entityPath, bool forwarded = false)
+    private (QueueEntity? Queue, TopicEntity? Topic) FindSendTarget(string entityPath)
     {
         lock (_catalogLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             string key = entityPath.Trim('/');
-            if (forwarded)
-            {
-                // Forwarding targets are Service Bus definitions, whose names ignore case.
-                key = ResolveNameIgnoringCase(key);
-            }
             _queues.TryGetValue(key, out QueueEntity? queue);
             _topics.TryGetValue(key, out TopicEntity? topic);
             return (queue, topic);

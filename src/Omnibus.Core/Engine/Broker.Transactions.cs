@@ -150,7 +150,7 @@ public sealed partial class Broker
             {
                 throw new MessagingException(MessagingErrorCode.InvalidOperation, $"Auto-forwarding chain longer than {MaxForwardHops} hops at '{path}'.");
             }
-            (QueueEntity? queue, TopicEntity? topic) = FindSendTarget(path, forwarded: hop > 0);
+            (QueueEntity? queue, TopicEntity? topic) = FindSendTarget(path);
             if (queue is not null)
             {
                 QueueDescription d = queue.Description;

@@ -2,7 +2,7 @@ using Omnibus.Core;
 
 namespace Omnibus.Management.Api;
 
-/// <summary>The HTTP status of a core error on the JSON API.</summary>
+/// <summary>The HTTP status of a core error, on the JSON API and the Service Bus administration API alike (the status codes the SDK maps to its failure reasons).</summary>
 public static class ErrorStatus
 {
     public static int Of(MessagingErrorCode code) => code switch

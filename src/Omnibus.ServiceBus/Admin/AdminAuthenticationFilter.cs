@@ -6,16 +6,9 @@ using Omnibus.Management.Security;
 
 namespace Omnibus.ServiceBus.Admin;
 
-/// <summary>Refuses administration requests without valid credentials with 401 and a Service Bus error body, as the service answers.</summary>
-internal sealed class AdminAuthenticationFilter(IOptions<ManagementOptions> options, IHttpAuthenticator authenticator, BrokerMetrics metrics) : IEndpointFilter
+/// <summary>The administration API's refusal: 401 with a Service Bus error body, as the service answers.</summary>
+internal sealed class AdminAuthenticationFilter(IOptions<ManagementOptions> options, IHttpAuthenticator authenticator, BrokerMetrics metrics)
+    : AuthenticationEndpointFilter(options, authenticator, metrics)
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        if (HttpCaller.Authenticate(context.HttpContext, authenticator, options.Value.RequireAuthorization) is { } reason)
-        {
-            metrics.CountError("Unauthorized");
-            return AdminErrors.Result(401, reason);
-        }
-        return await next(context).ConfigureAwait(false);
-    }
+    protected override IResult Refused(string reason) => AdminErrors.Result(401, reason);
 }

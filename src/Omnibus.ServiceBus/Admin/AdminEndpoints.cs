@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
+using Omnibus.Management.Api;
 using Omnibus.Management.Metrics;
 
 namespace Omnibus.ServiceBus.Admin;
@@ -54,7 +55,7 @@ public static class AdminEndpoints
         catch (MessagingException e)
         {
             metrics.CountError(e.Code.ToString());
-            return AdminErrors.Result(AdminErrors.StatusOf(e.Code), e.Message);
+            return AdminErrors.Result(ErrorStatus.Of(e.Code), e.Message);
         }
         catch (Exception e) when (e is XmlException or FormatException or OverflowException or ArgumentException)
         {

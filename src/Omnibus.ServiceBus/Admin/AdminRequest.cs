@@ -43,8 +43,8 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         {
             case (AdminTarget.Entity, "QueueDescription"):
                 QueueDescription q = update
-                    ? broker.UpdateQueue(EntityXmlReader.Queue(description, broker.GetQueue(target.Entity)), _caller)
-                    : broker.CreateQueue(EntityXmlReader.Queue(description, new QueueDescription { Name = target.Entity }), _caller);
+                    ? broker.UpdateQueue(Targets(EntityXmlReader.Queue(description, broker.GetQueue(target.Entity))), _caller)
+                    : broker.CreateQueue(Targets(EntityXmlReader.Queue(description, new QueueDescription { Name = target.Entity })), _caller);
                 return QueueEntry(q.Name);
             case (AdminTarget.Entity, "TopicDescription"):
                 TopicDescription t = update
@@ -60,18 +60,27 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         }
     }
 
+    // Forwarding targets are Service Bus names, which ignore case: they are stored as the names of the entities they reach.
+    private QueueDescription Targets(QueueDescription q) =>
+        q with { ForwardTo = Resolve(q.ForwardTo), ForwardDeadLetteredMessagesTo = Resolve(q.ForwardDeadLetteredMessagesTo) };
+
+    private SubscriptionDescription Targets(SubscriptionDescription s) =>
+        s with { ForwardTo = Resolve(s.ForwardTo), ForwardDeadLetteredMessagesTo = Resolve(s.ForwardDeadLetteredMessagesTo) };
+
+    private string? Resolve(string? name) => name is null ? null : broker.ResolveNameIgnoringCase(name);
+
     private XElement PutSubscription(XElement description, bool update)
     {
         if (update)
         {
             SubscriptionDescription current = broker.GetSubscription(target.Entity, target.Subscription);
-            broker.UpdateSubscription(EntityXmlReader.Subscription(description, current), _caller);
+            broker.UpdateSubscription(Targets(EntityXmlReader.Subscription(description, current)), _caller);
             return SubscriptionEntry(target.Entity, target.Subscription);
         }
         XElement? ruleXml = description.Element(AtomNames.ServiceBusNs + "DefaultRuleDescription");
         RuleDescription? rule = ruleXml is null ? null : RuleXml.Read(ruleXml, null);
         var start = new SubscriptionDescription { TopicName = target.Entity, Name = target.Subscription };
-        broker.CreateSubscription(EntityXmlReader.Subscription(description, start), rule, _caller);
+        broker.CreateSubscription(Targets(EntityXmlReader.Subscription(description, start)), rule, _caller);
         return SubscriptionEntry(target.Entity, target.Subscription);
     }
 

@@ -35,9 +35,9 @@ internal sealed class ServiceBusApplication(Broker broker, SharedAccessSignature
         {
             return true;
         }
-        if (mechanism == KnownSymbols.Plain && CheckPlain(initialResponse.Span))
+        if (mechanism == KnownSymbols.Plain && CheckPlain(initialResponse.Span, out string keyName))
         {
-            connection.Authorization.AuthorizeConnection(new CallerIdentity(KeyName(initialResponse.Span), "sasl-plain"));
+            connection.Authorization.AuthorizeConnection(new CallerIdentity(keyName, "sasl-plain"));
             return true;
         }
         return false;
@@ -47,16 +47,10 @@ internal sealed class ServiceBusApplication(Broker broker, SharedAccessSignature
 
     public AmqpError? TryMapError(Exception exception) => exception is MessagingException e ? ErrorMapper.ToError(e) : null;
 
-    /// <summary>The authcid of a PLAIN response already checked by <see cref="CheckPlain"/>.</summary>
-    private static string KeyName(ReadOnlySpan<byte> response)
-    {
-        ReadOnlySpan<byte> rest = response[(response.IndexOf((byte)0) + 1)..];
-        return Encoding.UTF8.GetString(rest[..rest.IndexOf((byte)0)]);
-    }
-
     /// <summary>PLAIN (RFC 4616): [authzid] NUL authcid NUL passwd; authcid is a key name, passwd its key.</summary>
-    private bool CheckPlain(ReadOnlySpan<byte> response)
+    private bool CheckPlain(ReadOnlySpan<byte> response, out string keyName)
     {
+        keyName = "";
         int first = response.IndexOf((byte)0);
         if (first < 0)
         {
@@ -64,6 +58,11 @@ internal sealed class ServiceBusApplication(Broker broker, SharedAccessSignature
         }
         ReadOnlySpan<byte> rest = response[(first + 1)..];
         int second = rest.IndexOf((byte)0);
-        return second >= 0 && Signatures.CheckKey(Encoding.UTF8.GetString(rest[..second]), rest[(second + 1)..]);
+        if (second < 0)
+        {
+            return false;
+        }
+        keyName = Encoding.UTF8.GetString(rest[..second]);
+        return Signatures.CheckKey(keyName, rest[(second + 1)..]);
     }
 }

@@ -25,7 +25,7 @@ public sealed class ListenerHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = Broker.Open(new BrokerOptions { DataDirectory = _dataDirectory , RuleCompiler = ServiceBusRuleCompiler.Instance });
+        _broker = Broker.Open(new BrokerOptions { DataDirectory = _dataDirectory, RuleCompiler = ServiceBusRuleCompiler.Instance });
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_broker);
