@@ -7,6 +7,10 @@ using Omnibus.Amqp.Framing;
 using Omnibus.Amqp.Listener;
 using Omnibus.Amqp.Performatives;
 using Omnibus.Amqp.Types;
+using Omnibus.Transport;
+using Omnibus.Transport.Admission;
+using Omnibus.Transport.Limits;
+using Omnibus.Transport.Timers;
 
 namespace Omnibus.Amqp.Connection;
 
@@ -34,15 +38,21 @@ internal sealed partial class AmqpConnection : IDisposable
     private readonly Dictionary<ushort, AmqpSession> _sessionsByRemoteChannel = [];
     private readonly Dictionary<ushort, AmqpSession> _sessionsByLocalChannel = [];
     private readonly Lock _channelsGate = new();
+    // Remote channels of sessions this side ended with an error: the peer's answering end (and
+    // anything it sent before seeing ours) is absorbed instead of failing the connection.
+    private readonly HashSet<ushort> _endedByUs = [];
+    private readonly IConnectionAuthenticationFeature _authentication;
     private ushort _nextLocalChannel;
     private ConnectionPhase _phase = ConnectionPhase.ExpectHeader;
     private ushort _channelMax = ushort.MaxValue;
     private uint _peerIdleTimeoutMs;
     private CancellationTokenSource? _heartbeatStop;
 
-    public AmqpConnection(ConnectionContext context, IAmqpApplication application, AmqpListenerOptions options, ILogger logger)
+    public AmqpConnection(ConnectionContext context, IAmqpApplication application, AmqpListenerOptions options, ILogger logger, ResourceLimits? limits = null)
     {
         _context = context;
+        _authentication = context.Authentication();
+        Limits = limits ?? ResourceLimits.Default;
         _input = context.Transport.Input;
         Application = application;
         Options = options;
@@ -60,6 +70,22 @@ internal sealed partial class AmqpConnection : IDisposable
     public object State { get; }
 
     public AmqpListenerOptions Options { get; }
+
+    /// <summary>Sessions per connection and links per session, by authentication phase.</summary>
+    public ResourceLimits Limits { get; }
+
+    /// <summary>The limits that apply now: the lower tier until the dialect reports authentication.</summary>
+    public ResourceTier CurrentLimits => Limits.For(IsAuthenticated);
+
+    /// <summary>True once the dialect reported that the peer authenticated (<see cref="MarkAuthenticated"/>).</summary>
+    public bool IsAuthenticated => _authentication.IsAuthenticated;
+
+    /// <summary>
+    /// The dialect reports that the peer proved who it is (Service Bus: SASL PLAIN with a key, or
+    /// the first valid token put on $cbs). The transport's gate stops the authentication time-out
+    /// and stops counting the connection as unauthenticated; the higher resource tier applies.
+    /// </summary>
+    public void MarkAuthenticated() => _authentication.MarkAuthenticated();
 
     /// <summary>Where link counts and sent errors are reported (metrics).</summary>
     public IAmqpListenerObserver Observer { get; init; } = new NoAmqpListenerObserver();
@@ -128,8 +154,9 @@ internal sealed partial class AmqpConnection : IDisposable
 
     private async Task ReadLoopAsync()
     {
-        using var idle = new CancellationTokenSource();
-        // Before open, a peer gets the same allowance as after: two idle periods.
+        using var idle = new ReadIdleTimer(TimeProvider.System);
+        // Before open, a peer gets the same allowance as after: two idle periods. (Before
+        // authentication the transport's gate may close it sooner: its authentication time-out.)
         TimeSpan allowance = Options.IdleTimeout * 2;
         while (_phase != ConnectionPhase.Closed)
         {
@@ -139,17 +166,16 @@ internal sealed partial class AmqpConnection : IDisposable
             {
                 await readAllowed.ConfigureAwait(false);
             }
-            if (!idle.TryReset())
+            if (!idle.Rearm(allowance))
             {
                 break;
             }
-            idle.CancelAfter(allowance);
             ReadResult result;
             try
             {
                 result = await _input.ReadAsync(idle.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (idle.IsCancellationRequested)
+            catch (OperationCanceledException) when (idle.Expired)
             {
                 CloseWithError(ErrorConditions.ResourceLimitExceeded, "Idle time-out: nothing received for " + allowance.TotalSeconds + " s.");
                 break;
@@ -281,6 +307,11 @@ internal sealed partial class AmqpConnection : IDisposable
             case DescriptorCodes.Transfer:
             case DescriptorCodes.Disposition:
             case DescriptorCodes.Detach:
+                if (_endedByUs.Contains(frame.Channel))
+                {
+                    // Sent before the peer saw this side's end.
+                    return;
+                }
                 SessionFor(frame.Channel).OnFrame(code, frame.Body);
                 return;
             default:
@@ -304,26 +335,7 @@ internal sealed partial class AmqpConnection : IDisposable
         if (_peerIdleTimeoutMs > 0)
         {
             _heartbeatStop = new CancellationTokenSource();
-            _ = SendHeartbeatsAsync(TimeSpan.FromMilliseconds(Math.Max(_peerIdleTimeoutMs / 3, 500)), _heartbeatStop.Token);
-        }
-    }
-
-    /// <summary>Sends an empty frame whenever nothing else went out for a third of the peer's idle time-out.</summary>
-    private async Task SendHeartbeatsAsync(TimeSpan interval, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                if (Environment.TickCount64 - Writer.LastWriteTicks >= interval.TotalMilliseconds * 0.9)
-                {
-                    Writer.WriteHeartbeat();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
+            _ = Heartbeats.RunAsync(Writer.Transport, Heartbeats.IntervalFor(TimeSpan.FromMilliseconds(_peerIdleTimeoutMs)), Writer.WriteHeartbeat, TimeProvider.System, _heartbeatStop.Token);
         }
     }
 
@@ -337,6 +349,9 @@ internal sealed partial class AmqpConnection : IDisposable
         {
             throw AmqpProtocolException.Connection(ErrorConditions.IllegalState, $"Channel {remoteChannel} already has a session.");
         }
+        _endedByUs.Remove(remoteChannel);
+        ResourceTier limits = CurrentLimits;
+        bool overLimit = _sessionsByRemoteChannel.Count >= limits.Sessions;
         AmqpSession session;
         lock (_channelsGate)
         {
@@ -359,10 +374,23 @@ internal sealed partial class AmqpConnection : IDisposable
         _sessionsByRemoteChannel[remoteChannel] = session;
         Writer.OpenChannel(session.LocalChannel);
         session.SendBegin();
+        if (overLimit)
+        {
+            // Spec part 2, 2.5.5: a session is refused by answering begin and ending it at once.
+            Observer.ErrorSent(ErrorConditions.ResourceLimitExceeded.ToString());
+            EndSessionWithError(session, new AmqpError(ErrorConditions.ResourceLimitExceeded, IsAuthenticated
+                ? $"A connection may have at most {limits.Sessions} sessions."
+                : $"A connection may have at most {limits.Sessions} sessions before it authenticates."));
+        }
     }
 
     private void OnEnd(ushort remoteChannel, End end)
     {
+        if (_endedByUs.Remove(remoteChannel))
+        {
+            // The peer's answer to an end this side sent.
+            return;
+        }
         AmqpSession session = SessionFor(remoteChannel);
         _sessionsByRemoteChannel.Remove(remoteChannel);
         session.Release();
@@ -392,7 +420,10 @@ internal sealed partial class AmqpConnection : IDisposable
     /// <summary>Ends a session from this side with an error (session scope of the error ladder).</summary>
     public void EndSessionWithError(AmqpSession session, AmqpError error)
     {
-        _sessionsByRemoteChannel.Remove(session.RemoteChannel);
+        if (_sessionsByRemoteChannel.Remove(session.RemoteChannel))
+        {
+            _endedByUs.Add(session.RemoteChannel);
+        }
         session.Release();
         WriteEnd(session, new End(error));
     }

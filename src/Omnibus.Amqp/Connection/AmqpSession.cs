@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Omnibus.Amqp.Framing;
 using Omnibus.Amqp.Performatives;
 using Omnibus.Amqp.Types;
+using Omnibus.Transport.Limits;
 
 namespace Omnibus.Amqp.Connection;
 
@@ -136,12 +137,24 @@ internal sealed class AmqpSession
             // Spec part 2, 2.7.3: a handle outside the supported range closes the connection with framing-error.
             throw AmqpProtocolException.Connection(ErrorConditions.FramingError, $"Handle {attach.Handle} exceeds the session's handle-max of {HandleMax}.");
         }
+        int linkCount;
         lock (_linksGate)
         {
             if (_links.ContainsKey(attach.Handle))
             {
                 throw AmqpProtocolException.Session(ErrorConditions.HandleInUse, $"Handle {attach.Handle} is in use.");
             }
+            linkCount = _links.Count;
+        }
+        ResourceTier limits = Connection.CurrentLimits;
+        if (linkCount >= limits.LinksPerSession)
+        {
+            // Before authentication the tier is low: an anonymous peer cannot pile up links ($cbs included).
+            Connection.Observer.ErrorSent(ErrorConditions.ResourceLimitExceeded.ToString());
+            Refuse(attach, new AmqpError(ErrorConditions.ResourceLimitExceeded, Connection.IsAuthenticated
+                ? $"A session may have at most {limits.LinksPerSession} links."
+                : $"A session may have at most {limits.LinksPerSession} links before the connection authenticates."));
+            return;
         }
         AmqpLink? link;
         try

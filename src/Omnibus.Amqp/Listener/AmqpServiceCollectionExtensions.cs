@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Omnibus.Transport;
+using Omnibus.Transport.Limits;
 
 namespace Omnibus.Amqp.Listener;
 
@@ -9,7 +11,7 @@ namespace Omnibus.Amqp.Listener;
 /// </summary>
 public static class AmqpServiceCollectionExtensions
 {
-    /// <summary>Adds the listener options (validated now) and the connection handler.</summary>
+    /// <summary>Adds the listener options (validated now), the connection handler and, unless the host added it first with its settings, the transport with its defaults.</summary>
     public static IServiceCollection AddOmnibusAmqp(this IServiceCollection services, Action<AmqpListenerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -18,10 +20,12 @@ public static class AmqpServiceCollectionExtensions
         options.Validate();
         services.RemoveAll<AmqpListenerOptions>();
         services.AddSingleton(options);
+        services.AddOmnibusTransport();
         services.TryAddSingleton<IAmqpListenerObserver, NoAmqpListenerObserver>();
         services.TryAddSingleton(sp => new AmqpConnectionHandler(
             sp.GetRequiredService<Connection.IAmqpApplication>(), sp.GetRequiredService<AmqpListenerOptions>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IAmqpListenerObserver>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IAmqpListenerObserver>(),
+            sp.GetRequiredService<ResourceLimits>()));
         return services;
     }
 }

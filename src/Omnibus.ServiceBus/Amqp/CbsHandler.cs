@@ -32,6 +32,8 @@ internal sealed class CbsHandler(AmqpConnection connection) : IDeliveryHandler
             if (check.IsValid)
             {
                 connection.Authorization.AuthorizeUntil(check.Expiry, new CallerIdentity(check.KeyName!, "sas"));
+                // The first valid token is where an MSSBCBS connection authenticates (the transport's gate and resource tier).
+                connection.MarkAuthenticated();
                 status = 202;
                 description = "Accepted";
             }

@@ -38,6 +38,8 @@ internal sealed class ServiceBusApplication(Broker broker, SharedAccessSignature
         if (mechanism == KnownSymbols.Plain && CheckPlain(initialResponse.Span, out string keyName))
         {
             connection.Authorization.AuthorizeConnection(new CallerIdentity(keyName, "sasl-plain"));
+            // A key in SASL PLAIN authenticates the connection at once (MSSBCBS and ANONYMOUS: at the first valid $cbs token).
+            connection.MarkAuthenticated();
             return true;
         }
         return false;

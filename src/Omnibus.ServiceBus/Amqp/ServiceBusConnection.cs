@@ -15,8 +15,12 @@ internal sealed class ServiceBusConnection(ServiceBusApplication application) : 
     /// <summary>Transactions declared on this connection's coordinator.</summary>
     public ConnectionTransactions Transactions { get; } = new();
 
-    /// <summary>Open transactions die with their connection.</summary>
-    public void Dispose() => Transactions.Clear();
+    /// <summary>Open transactions die with their connection, and so does its token-expiry timer.</summary>
+    public void Dispose()
+    {
+        Transactions.Clear();
+        Authorization.Dispose();
+    }
 }
 
 /// <summary>The dialect's view of an engine connection: what the Service Bus handlers reach through it.</summary>

@@ -12,6 +12,18 @@ internal static class ServiceBusLinkFactory
     /// <summary>Creates the link; throws a link-scope <see cref="AmqpProtocolException"/> or a MessagingException to refuse it.</summary>
     public static AmqpLink Create(AmqpSession session, Attach attach)
     {
+        AmqpLink link = CreateUntracked(session, attach, out bool needsAuthorization);
+        if (needsAuthorization)
+        {
+            // Closed with unauthorized-access when the token it was attached under lapses.
+            session.Connection.Authorization.Track(link);
+        }
+        return link;
+    }
+
+    private static AmqpLink CreateUntracked(AmqpSession session, Attach attach, out bool needsAuthorization)
+    {
+        needsAuthorization = false;
         AmqpConnection connection = session.Connection;
         if (attach.Role == LinkRole.Sender)
         {
@@ -27,9 +39,11 @@ internal static class ServiceBusLinkFactory
             if (EntityAddress.IsManagement(target, out string managedEntity))
             {
                 RequireAuthorization(connection);
+                needsAuthorization = true;
                 return new IncomingLink(session, attach, target, new ManagementHandler(connection, ServiceBusNames.Resolve(connection.Broker, managedEntity)), connection.Options.MaxMessageSize);
             }
             RequireAuthorization(connection);
+            needsAuthorization = true;
             if (target.Length == 0 || !connection.Broker.IsSendTarget(target))
             {
                 throw NotFound(target);
@@ -44,6 +58,7 @@ internal static class ServiceBusLinkFactory
             return new ReplyLink(session, attach, source);
         }
         RequireAuthorization(connection);
+        needsAuthorization = true;
         if (source.Length == 0)
         {
             throw NotFound(source);
