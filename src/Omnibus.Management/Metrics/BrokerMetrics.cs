@@ -20,6 +20,7 @@ public sealed class BrokerMetrics
     private readonly Gauge _diskFree, _diskTotal;
     private readonly Gauge _connections;
     private readonly Counter _connectionsTotal;
+    private readonly Counter _connectionsRefused;
     private readonly Histogram _lockHeld;
     private readonly Counter _networkBytes;
     private readonly Gauge _links;
@@ -49,6 +50,8 @@ public sealed class BrokerMetrics
         _diskTotal = f.CreateGauge("omnibus_data_disk_total_bytes", "Size of the volume holding the data directory.");
         _connections = f.CreateGauge("omnibus_connections", "Open client connections, by listener (amqp, http).", new GaugeConfiguration { LabelNames = ["listener"] });
         _connectionsTotal = f.CreateCounter("omnibus_connections_total", "Client connections accepted, by listener.", new CounterConfiguration { LabelNames = ["listener"] });
+        _connectionsRefused = f.CreateCounter("omnibus_connections_refused_total", "Client connections refused or closed by the transport's gate, by listener and reason (TotalCap, AddressCap, UnauthenticatedCap, AuthenticationTimeout).",
+            new CounterConfiguration { LabelNames = ["listener", "reason"] });
         _lockHeld = f.CreateHistogram("omnibus_lock_held_seconds", "How long messages stayed locked (processing time) before they were settled or their lock expired.",
             new HistogramConfiguration { LabelNames = entity, Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
         broker.LockReleased += (path, held) => _lockHeld.WithLabels(path).Observe(held.TotalSeconds);
@@ -74,6 +77,9 @@ public sealed class BrokerMetrics
         Counter.Child sent = _networkBytes.WithLabels(listener, "sent");
         return (n => received.Inc(n), n => sent.Inc(n));
     }
+
+    /// <summary>Counts a connection the transport refused (a cap) or closed (no authentication in time).</summary>
+    public void CountRefusedConnection(string listener, string reason) => _connectionsRefused.WithLabels(listener, reason).Inc();
 
     /// <summary>Counts a connection as open until the returned handle is disposed.</summary>
     public IDisposable TrackConnection(string listener)

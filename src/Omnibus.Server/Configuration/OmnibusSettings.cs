@@ -9,7 +9,7 @@ namespace Omnibus.Server.Configuration;
 /// OMNIBUS__Area__Key environment variables, --Omnibus:Area:Key=value arguments) under the <c>Omnibus</c>
 /// section. Defaults live here and in docs/server.md.
 /// </summary>
-internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown)
+internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown, ConnectionSettings Connections)
 {
     public const string Section = "Omnibus";
 
@@ -23,12 +23,13 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         AuthSettings auth = AuthSettings.Load(configuration, all);
         EntitiesSettings entities = EntitiesSettings.Load(configuration, all);
         ShutdownSettings shutdown = ShutdownSettings.Load(configuration, all);
+        ConnectionSettings connections = ConnectionSettings.Load(configuration, all);
         if (amqp.Enabled && amqp.Port == http.Port)
         {
             all.Add($"{Section}:Amqp:Port and {Section}:Http:Port are both {http.Port}: they must differ.");
         }
         errors = all;
-        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown);
+        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections);
     }
 
     internal static SettingsReader Reader(IConfiguration configuration, string area) => new(configuration, $"{Section}:{area}");

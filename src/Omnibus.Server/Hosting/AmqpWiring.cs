@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Omnibus.Amqp.Listener;
 using Omnibus.Server.Configuration;
+using Omnibus.Transport;
 
 namespace Omnibus.Server.Hosting;
 
@@ -27,5 +28,10 @@ internal static class AmqpWiring
         });
     }
 
-    public static void UseAmqp(ListenOptions listen) => listen.UseOmnibusAmqp();
+    /// <summary>
+    /// The AMQP port's entry in the transport's listener registry: AMQP 1.0 (and what it refuses).
+    /// An AMQP 0-9-1 front-end adds its route here, so both share the port as RabbitMQ does.
+    /// </summary>
+    public static void UseAmqp(ListenOptions listen) =>
+        listen.UseOmnibusTransport(AmqpListenOptionsExtensions.EndpointName, (endpoint, services) => endpoint.AddAmqp10(services));
 }

@@ -138,6 +138,7 @@ internal sealed class OmnibusServer : IAsyncDisposable
                 o.SharedAccessKeys[k.Key] = k.Value;
             }
         });
+        TransportWiring.AddServices(builder.Services, settings);
         AmqpWiring.AddServices(builder.Services, settings);
         // A broker has few, busy connections: read straight into a buffer instead of a zero-byte
         // read to wait for data first, which cost a second receive syscall for most reads under load.
