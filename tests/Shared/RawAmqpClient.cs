@@ -69,6 +69,20 @@ internal sealed class RawAmqpClient : IDisposable
         await ExpectAsync(DescriptorCodes.Open, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>SASL without credentials (MSSBCBS or ANONYMOUS: authorization would follow through $cbs), then the AMQP header and open.</summary>
+    public async Task OpenWithoutCredentialsAsync(string mechanism = "MSSBCBS")
+    {
+        await SendAsync(buffer =>
+        {
+            AmqpFrameWriter.WriteProtocolHeader(buffer, ProtocolHeader.Sasl);
+            AmqpFrameWriter.WriteFrame(buffer, 0, new SaslInit(AmqpSymbol.FromString(mechanism), null));
+            AmqpFrameWriter.WriteProtocolHeader(buffer, ProtocolHeader.Amqp);
+            AmqpFrameWriter.WriteFrame(buffer, 0, new Open("raw-client") { MaxFrameSize = 65536, ChannelMax = 255 });
+        });
+        await ExpectAsync(DescriptorCodes.SaslOutcome, TimeSpan.FromSeconds(10));
+        await ExpectAsync(DescriptorCodes.Open, TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Begins a session on <paramref name="channel"/>; returns the server's begin.</summary>
     public async Task<RawFrame> BeginAsync(ushort channel = 0, uint? handleMax = null)
     {
