@@ -3,6 +3,7 @@ using Omnibus.Amqp.Messaging;
 using Omnibus.Amqp.Performatives;
 using Omnibus.Amqp.Types;
 using Omnibus.Tests.Shared;
+using Omnibus.Transport.Limits;
 
 namespace Omnibus.IntegrationTests;
 
@@ -31,18 +32,19 @@ public sealed class ConnectionLimitTests(BrokerHostFixture fixture) : IClassFixt
     {
         using RawAmqpClient client = await RawAmqpClient.ConnectAsync(Host.Port);
         await client.OpenWithoutCredentialsAsync();
-        for (ushort channel = 0; channel < 4; channel++)
+        int limit = ResourceLimits.Default.BeforeAuthentication.Sessions;
+        for (ushort channel = 0; channel < limit; channel++)
         {
             await client.BeginAsync(channel);
         }
 
-        await client.SendFrameAsync(4, new Begin { NextOutgoingId = 0, IncomingWindow = 100, OutgoingWindow = 100 });
+        await client.SendFrameAsync((ushort)limit, new Begin { NextOutgoingId = 0, IncomingWindow = 100, OutgoingWindow = 100 });
         await client.ExpectAsync(DescriptorCodes.Begin, Wait);
         RawFrame end = await client.ExpectAsync(DescriptorCodes.End, Wait);
 
         Assert.Equal("amqp:resource-limit-exceeded", end.Decode<End>().Error?.Condition.ToString());
         // The peer's answering end is taken, and the connection keeps serving its other sessions.
-        await client.SendFrameAsync(4, new End(null));
+        await client.SendFrameAsync((ushort)limit, new End(null));
         await SendAttachAsync(client, 0, 0);
         RawFrame attach = await client.ExpectAsync(DescriptorCodes.Attach, Wait);
         Assert.NotNull(attach.Decode<Attach>().Source);
@@ -54,18 +56,19 @@ public sealed class ConnectionLimitTests(BrokerHostFixture fixture) : IClassFixt
         using RawAmqpClient client = await RawAmqpClient.ConnectAsync(Host.Port);
         await client.OpenWithoutCredentialsAsync();
         await client.BeginAsync(0);
-        for (uint handle = 0; handle < 4; handle++)
+        uint limit = (uint)ResourceLimits.Default.BeforeAuthentication.LinksPerSession;
+        for (uint handle = 0; handle < limit; handle++)
         {
             await SendAttachAsync(client, 0, handle);
             await client.ExpectAsync(DescriptorCodes.Attach, Wait);
         }
 
-        await SendAttachAsync(client, 0, 4);
+        await SendAttachAsync(client, 0, limit);
         RawFrame refusal = await client.ExpectAsync(DescriptorCodes.Attach, Wait);
         RawFrame detach = await client.ExpectAsync(DescriptorCodes.Detach, Wait);
 
         Assert.Null(refusal.Decode<Attach>().Source);
-        Assert.Equal(4u, detach.Decode<Detach>().Handle);
+        Assert.Equal(limit, detach.Decode<Detach>().Handle);
         Assert.Equal("amqp:resource-limit-exceeded", detach.Decode<Detach>().Error?.Condition.ToString());
     }
 
@@ -74,7 +77,7 @@ public sealed class ConnectionLimitTests(BrokerHostFixture fixture) : IClassFixt
     {
         using RawAmqpClient client = await RawAmqpClient.ConnectAsync(Host.Port);
         await client.OpenAsync();
-        for (ushort channel = 0; channel < 8; channel++)
+        for (ushort channel = 0; channel < 80; channel++)
         {
             await client.BeginAsync(channel);
         }

@@ -25,7 +25,7 @@ internal sealed record ConnectionSettings(
             r.Int("MaxConnectionsPerAddress", 1_000, 1, 10_000_000),
             r.Int("MaxUnauthenticated", 1_000, 1, 10_000_000),
             r.Duration("AuthenticationTimeout", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
-            r.Int("SessionsBeforeAuthentication", 4, 1, 65_536),
+            r.Int("SessionsBeforeAuthentication", 64, 1, 65_536),
             r.Int("LinksPerSessionBeforeAuthentication", 4, 1, 1_000_000),
             r.Int("Sessions", 1024, 1, 65_536),
             r.Int("LinksPerSession", 1024, 1, 1_000_000));

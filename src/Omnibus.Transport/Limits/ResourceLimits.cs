@@ -13,8 +13,13 @@ public sealed record ResourceLimits
     /// <summary>The defaults: enough before authentication for the token exchange, ample after.</summary>
     public static ResourceLimits Default { get; } = new();
 
-    /// <summary>Limits before the connection authenticated: the token exchange ($cbs) needs one session and two links.</summary>
-    public ResourceTier BeforeAuthentication { get; init; } = new(Sessions: 4, LinksPerSession: 4);
+    /// <summary>
+    /// Limits before the connection authenticated. The token exchange ($cbs) needs one session and
+    /// two links, but the SDKs begin each entity link's session before its token is put, so a
+    /// client starting many receivers at once (a session processor) has that many sessions open
+    /// before the first token is answered: sessions are allowed generously, links hardly.
+    /// </summary>
+    public ResourceTier BeforeAuthentication { get; init; } = new(Sessions: 64, LinksPerSession: 4);
 
     /// <summary>Limits once the connection authenticated.</summary>
     public ResourceTier Authenticated { get; init; } = new(Sessions: 1024, LinksPerSession: 1024);
