@@ -36,6 +36,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             {
                 _topics[t.Topic.Name] = OpenTopic(t);
             }
+            OpenRouting();
             _transactionLog = new TransactionLog(Path.Combine(DataDirectory, "transactions"), options);
             RecoverTransactions();
         }
@@ -43,6 +44,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             DisposeEntities();
             _transactionLog?.Dispose();
+            _router?.Dispose();
             throw;
         }
         _sweepTimer = Clock.CreateTimer(_ => _ = SweepSafelyAsync(), null, options.SweepInterval, options.SweepInterval);
@@ -356,6 +358,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             DisposeEntities();
             _transactionLog?.Dispose();
+            _router?.Dispose();
         }
         _sweepGate.Release();
     }
