@@ -251,10 +251,10 @@ public sealed partial class Broker
             {
                 foreach (BindingDescription b in x.Bindings)
                 {
-                    bool touchesDeleted = deleted.Contains(b.Source) || (b.DestinationKind == BindingDestinationKind.Exchange && deleted.Contains(b.Destination));
-                    if (touchesDeleted || bindings(b))
+                    bool asked = bindings(b);
+                    if (asked || deleted.Contains(b.Source) || (b.DestinationKind == BindingDestinationKind.Exchange && deleted.Contains(b.Destination)))
                     {
-                        removed.Add((x, b, !touchesDeleted));
+                        removed.Add((x, b, asked));
                     }
                 }
             }

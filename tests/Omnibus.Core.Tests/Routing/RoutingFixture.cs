@@ -1,0 +1,57 @@
+using Omnibus.Core.Engine;
+using Omnibus.Core.Entities;
+using Omnibus.Core.Messages;
+using Omnibus.Core.Routing;
+
+namespace Omnibus.Core.Tests.Routing;
+
+/// <summary>A broker with helpers to declare queues, exchanges and bindings and to see what each queue holds.</summary>
+public abstract class RoutingFixture : IDisposable
+{
+    protected BrokerHarness Harness { get; } = new();
+
+    protected Broker Broker => Harness.Broker;
+
+    protected void Queues(params string[] names)
+    {
+        foreach (string name in names)
+        {
+            Broker.CreateQueue(new QueueDescription { Name = name });
+        }
+    }
+
+    protected ExchangeDescription Exchange(string name, string type = ExchangeTypes.Direct, string? alternate = null, bool durable = true, bool autoDelete = false, bool isInternal = false) =>
+        Broker.DeclareExchange(new ExchangeDescription { Name = name, Type = type, AlternateExchange = alternate, Durable = durable, AutoDelete = autoDelete, Internal = isInternal });
+
+    protected bool BindQueue(string exchange, string queue, string key = "", Dictionary<string, object?>? arguments = null) =>
+        Broker.Bind(new BindingDescription { Source = exchange, Destination = queue, RoutingKey = key, Arguments = arguments ?? [] });
+
+    protected bool BindExchange(string source, string destination, string key = "") =>
+        Broker.Bind(new BindingDescription { Source = source, Destination = destination, DestinationKind = BindingDestinationKind.Exchange, RoutingKey = key });
+
+    protected async Task<PublishResult> Publish(string exchange, string key, string body = "m", IDictionary<string, object?>? headers = null) =>
+        await Broker.PublishAsync(exchange, key, BrokerHarness.Message(body, properties: headers));
+
+    /// <summary>The bodies queued in <paramref name="queue"/>, in order (received and completed).</summary>
+    protected async Task<List<string>> Drain(string queue)
+    {
+        IReadOnlyList<BrokerMessage> got = await Harness.Receive(queue, 100, ReceiveMode.ReceiveAndDelete);
+        return got.Select(BrokerHarness.Text).ToList();
+    }
+
+    protected async Task<Dictionary<string, List<string>>> DrainAll(params string[] queues)
+    {
+        var all = new Dictionary<string, List<string>>();
+        foreach (string q in queues)
+        {
+            all[q] = await Drain(q);
+        }
+        return all;
+    }
+
+    public void Dispose()
+    {
+        Harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
