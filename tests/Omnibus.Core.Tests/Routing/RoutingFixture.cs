@@ -32,11 +32,16 @@ public abstract class RoutingFixture : IDisposable
     protected async Task<PublishResult> Publish(string exchange, string key, string body = "m", IDictionary<string, object?>? headers = null) =>
         await Broker.PublishAsync(exchange, key, BrokerHarness.Message(body, properties: headers));
 
-    /// <summary>The bodies queued in <paramref name="queue"/>, in order (received and completed).</summary>
+    /// <summary>Every body queued in <paramref name="queue"/>, in order (received and deleted).</summary>
     protected async Task<List<string>> Drain(string queue)
     {
-        IReadOnlyList<BrokerMessage> got = await Harness.Receive(queue, 100, ReceiveMode.ReceiveAndDelete);
-        return got.Select(BrokerHarness.Text).ToList();
+        var bodies = new List<string>();
+        IReadOnlyList<BrokerMessage> got;
+        while ((got = await Harness.Receive(queue, 100, ReceiveMode.ReceiveAndDelete)).Count > 0)
+        {
+            bodies.AddRange(got.Select(BrokerHarness.Text));
+        }
+        return bodies;
     }
 
     protected async Task<Dictionary<string, List<string>>> DrainAll(params string[] queues)
