@@ -181,9 +181,13 @@ public sealed partial class Broker
         }
     }
 
-    /// <summary>Every binding, or those from <paramref name="source"/>, in the order they were made.</summary>
+    /// <summary>Every binding, or those from <paramref name="source"/>, in the order they were made (the default exchange's are implicit: none is listed).</summary>
     public IReadOnlyList<BindingDescription> ListBindings(string? source = null)
     {
+        if (source is { Length: 0 })
+        {
+            return [];
+        }
         lock (_catalogLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

@@ -147,6 +147,7 @@ public sealed class ExchangeTypeRoutingTests : RoutingFixture
         Assert.Equal(["1"], await Drain("orders"));
         Assert.Empty(await Drain("Orders"));
         Assert.Equal("", Broker.ListExchanges()[0].Name);
+        Assert.Empty(Broker.ListBindings(""));
     }
 
     [Fact]
