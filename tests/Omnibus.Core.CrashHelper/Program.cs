@@ -52,9 +52,8 @@ foreach (string entity in new[] { "q", "t", "sq" })
         }));
     }
 }
-foreach (string path in new[] { "q", "t/Subscriptions/s" })
+foreach ((string path, Receivable r) in new[] { ("q", broker.GetReceivable("q")), ("t/Subscriptions/s", broker.GetReceivable("t", "s")) })
 {
-    Receivable r = broker.GetReceivable(path);
     tasks.Add(Task.Run(async () =>
     {
         while (true)
