@@ -53,9 +53,9 @@ public sealed class StreamRegistry : IDisposable
     public static StreamRegistry Open(StreamOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.SweepInterval <= TimeSpan.Zero || options.OffsetSnapshotEvery < 1 || options.MaxRecordBytes < 1)
+        if (options.SweepInterval <= TimeSpan.Zero || options.SweepInterval > TimeSpan.FromDays(30) || options.OffsetSnapshotEvery < 1 || options.MaxRecordBytes < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "SweepInterval, OffsetSnapshotEvery and MaxRecordBytes must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(options), "SweepInterval must be positive and at most 30 days; OffsetSnapshotEvery and MaxRecordBytes must be positive.");
         }
         return new StreamRegistry(options);
     }
