@@ -50,6 +50,14 @@ public sealed class MessageStream : IDisposable
     /// <summary>The high watermark of a partition: the offset the next record gets.</summary>
     public long HighWatermark(int partition) => PartitionAt(partition).Log.NextSequence;
 
+    /// <summary>
+    /// A task that completes at the next append to the partition, for a front-end that waits on
+    /// several partitions at once (Kafka's Fetch has one min-bytes and max-wait for all): take the
+    /// tasks first, read every partition without waiting, and await any of them (with a timeout)
+    /// only when the reads found too little.
+    /// </summary>
+    public Task NextAppend(int partition) => PartitionAt(partition).NextAppend;
+
     /// <summary>Bytes stored by a partition.</summary>
     public long SizeInBytes(int partition) => PartitionAt(partition).Log.SizeInBytes;
 

@@ -64,6 +64,17 @@ public class StreamLongPollTests
     }
 
     [Fact]
+    public async Task A_wait_over_several_partitions_ends_with_an_append_to_any_of_them()
+    {
+        using var h = new StreamHarness();
+        MessageStream stream = h.Streams.Create(new StreamDefinition { Name = "s", PartitionCount = 3 });
+        Task any = Task.WhenAny(stream.NextAppend(0), stream.NextAppend(1), stream.NextAppend(2));
+        Assert.False(any.IsCompleted);
+        await stream.AppendAsync(2, [Text("x")]);
+        await any.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_read_with_records_already_there_does_not_wait()
     {
         using var h = new StreamHarness();
