@@ -18,11 +18,16 @@ public sealed partial class PartitionLog
     /// file (written beside the old one, flushed, then renamed over it) replaces the old one for
     /// new readers; readers inside the old one finish on its handle. Returns the bytes freed, 0
     /// when nothing was emptied (the file is then untouched) or the segment is no longer there.
-    /// The caller runs one compaction per log at a time.
+    /// The caller runs one compaction per log at a time. A log with the recent-records cache is
+    /// refused (the cache would go on serving the bodies compaction removed).
     /// </summary>
     public long CompactSegment(long baseSequence, Func<LogRecord, bool> keepBody)
     {
         ArgumentNullException.ThrowIfNull(keepBody);
+        if (_recent is not null)
+        {
+            throw new InvalidOperationException($"Log '{Directory}' keeps recent records in memory; compaction needs RecentRecordsCacheBytes = 0.");
+        }
         Segment? old = AcquireSegmentFor(baseSequence);
         if (old is null)
         {

@@ -259,7 +259,7 @@ public sealed class StreamRegistry : IDisposable
         {
             await SweepAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Storage.StorageCorruptionException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Storage.StorageCorruptionException or ObjectDisposedException or InvalidDataException or InvalidOperationException)
         {
             // The next sweep tries again; a damaged segment stays for an operator, and reads report it.
         }

@@ -74,4 +74,33 @@ public class StreamRetentionTests
 
         Assert.True(h.Streams.Get("s").EarliestOffset(0) > 0);
     }
+
+    [Fact]
+    public async Task The_sweep_timer_applies_retention_without_being_called()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "omnibus-stream-tests", Guid.NewGuid().ToString("N"));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+        try
+        {
+            using StreamRegistry streams = StreamRegistry.Open(new StreamOptions { DataDirectory = directory, TimeProvider = clock, SweepInterval = TimeSpan.FromMinutes(1) });
+            MessageStream stream = streams.Create(new StreamDefinition { Name = "s", SegmentBytes = 4096, RetentionAge = TimeSpan.FromHours(1) });
+            for (int i = 0; i < 12; i++)
+            {
+                await stream.AppendAsync(0, [Text(Filler)]);
+            }
+
+            clock.Advance(TimeSpan.FromMinutes(61));
+
+            // The timer's sweep runs on the thread pool: wait for its effect (the clock does not move).
+            for (int i = 0; i < 300 && stream.EarliestOffset(0) == 0; i++)
+            {
+                await Task.Delay(10);
+            }
+            Assert.True(stream.EarliestOffset(0) > 0);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
