@@ -44,6 +44,9 @@ public enum MessagingErrorCode
 
     /// <summary>The caller may not do this (the authorization hook refused it).</summary>
     Unauthorized,
+
+    /// <summary>A stream offset lies before the earliest stored offset or after the next one to be written.</summary>
+    OffsetOutOfRange,
 }
 
 /// <summary>A typed failure of a messaging operation.</summary>

@@ -38,11 +38,13 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             }
             _transactionLog = new TransactionLog(Path.Combine(DataDirectory, "transactions"), options);
             RecoverTransactions();
+            OpenStreamsIfPresent();
         }
         catch
         {
             DisposeEntities();
             _transactionLog?.Dispose();
+            _streams?.Dispose();
             throw;
         }
         _sweepTimer = Clock.CreateTimer(_ => _ = SweepSafelyAsync(), null, options.SweepInterval, options.SweepInterval);
@@ -381,6 +383,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             DisposeEntities();
             _transactionLog?.Dispose();
+            _streams?.Dispose();
         }
         _sweepGate.Release();
     }
