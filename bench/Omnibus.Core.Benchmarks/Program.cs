@@ -62,7 +62,7 @@ async Task<(long Sent, long Completed, double Elapsed)> Run(Broker broker, strin
     })).ToArray();
     Task[] consumers = receivePaths.SelectMany(path => Enumerable.Range(0, receivePaths.Length == 1 ? 4 : 1).Select(_ => Task.Run(async () =>
     {
-        Receivable r = broker.GetReceivable(path);
+        Receivable r = broker.GetReceivableByStoredPath(path);
         while (DateTime.UtcNow < stop.AddSeconds(1))
         {
             IReadOnlyList<BrokerMessage> batch = await r.ReceiveAsync(32, TimeSpan.FromMilliseconds(100), ReceiveMode.PeekLock);
