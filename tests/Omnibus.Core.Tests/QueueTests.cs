@@ -44,16 +44,16 @@ public class QueueTests
         m.ReplyToSessionId = "rs";
         m.PartitionKey = "pk";
         m.TimeToLive = TimeSpan.FromHours(1);
-        m.Annotations["x-opt-custom"] = "annotated";
-        m.BodyKind = BodyKind.AmqpValue;
+        m.NativeFields["test:x-opt-custom"] = "annotated";
+        m.NativeFields["test:body-kind"] = (byte)1;
         await h.Broker.SendAsync("q", [m]);
         h.Restart();
         BrokerMessage got = Assert.Single(await h.Receive("q"));
         Assert.Equal("body", BrokerHarness.Text(got));
-        Assert.Equal(BodyKind.AmqpValue, got.BodyKind);
+        Assert.Equal((byte)1, got.NativeFields["test:body-kind"]);
         Assert.Equal(("mid", "corr", "subj", "application/json", "to", "reply", "rs", "pk"), (got.MessageId, got.CorrelationId, got.Subject, got.ContentType, got.To, got.ReplyTo, got.ReplyToSessionId, got.PartitionKey));
         Assert.Equal(TimeSpan.FromHours(1), got.TimeToLive);
-        Assert.Equal("annotated", got.Annotations["x-opt-custom"]);
+        Assert.Equal("annotated", got.NativeFields["test:x-opt-custom"]);
         foreach (KeyValuePair<string, object?> kv in props)
         {
             Assert.Equal(kv.Value, got.ApplicationProperties[kv.Key]);

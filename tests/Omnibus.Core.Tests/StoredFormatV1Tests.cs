@@ -54,10 +54,12 @@ public sealed class StoredFormatV1Tests : IDisposable
         Assert.True(m1.ApplicationProperties.ContainsKey("n"));
         Assert.Null(m1.ApplicationProperties["n"]);
         Assert.Equal(10, m1.ApplicationProperties.Count);
-        Assert.Equal("ann", m1.Annotations["x-opt-custom"]);
+        Assert.Equal("ann", m1.NativeFields[V1NativeFields.AnnotationPrefix + "x-opt-custom"]);
         Assert.Equal(1, m1.DeliveryCount);
 
         Assert.Equal(new byte[] { 0xa1, 0x02, (byte)'h', (byte)'i' }, peeked[1].Body.ToArray());
+        Assert.Equal((byte)1, peeked[1].NativeFields[V1NativeFields.BodyKind]);
+        Assert.False(m1.NativeFields.ContainsKey(V1NativeFields.BodyKind));
         Assert.Equal(MessageState.Deferred, peeked[2].State);
         Assert.Equal("defer", Text(peeked[2]));
         Assert.Equal(MessageState.Scheduled, peeked[3].State);

@@ -132,12 +132,13 @@ public sealed partial class Broker
             {
                 throw new MessagingException(MessagingErrorCode.MessageTooLarge, $"The message of {m.Size} bytes exceeds the maximum message size of {maxMessageKb * 1024} bytes of '{path}'.");
             }
-            foreach (KeyValuePair<string, object?> kv in m.HasApplicationProperties ? m.ApplicationProperties : Enumerable.Empty<KeyValuePair<string, object?>>())
+            if (m.HasApplicationProperties)
             {
-                if (!ValueCodec.IsSupported(kv.Value))
-                {
-                    throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Application property '{kv.Key}' has unsupported type {kv.Value!.GetType().Name}.");
-                }
+                HeaderValues.Validate(m.ApplicationProperties);
+            }
+            if (m.HasNativeFields)
+            {
+                HeaderValues.Validate(m.NativeFields);
             }
             if (m.TimeToLive is not TimeSpan ttl || ttl > defaultTtl)
             {

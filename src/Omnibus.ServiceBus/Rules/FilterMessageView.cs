@@ -55,7 +55,7 @@ internal sealed class FilterMessageView(BrokerMessage message) : IMutableFilterM
         {
             return false;
         }
-        IDictionary<string, object?> properties = Message.ApplicationProperties;
+        MessageHeaders properties = Message.ApplicationProperties;
         if (properties.TryGetValue(name, out value))
         {
             return true;
@@ -81,12 +81,12 @@ internal sealed class FilterMessageView(BrokerMessage message) : IMutableFilterM
         {
             return null;
         }
-        IDictionary<string, object?> properties = Message.ApplicationProperties;
+        MessageHeaders properties = Message.ApplicationProperties;
         if (properties.ContainsKey(name))
         {
             return name;
         }
-        foreach (string key in properties.Keys)
+        foreach (string key in properties.Names)
         {
             if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
             {
