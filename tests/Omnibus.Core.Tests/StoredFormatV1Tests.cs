@@ -55,14 +55,14 @@ public sealed class StoredFormatV1Tests : IDisposable
         Assert.Null(m1.ApplicationProperties["n"]);
         Assert.Equal(10, m1.ApplicationProperties.Count);
         Assert.Equal("ann", m1.NativeFields[V1NativeFields.AnnotationPrefix + "x-opt-custom"]);
-        Assert.Equal(1, m1.DeliveryCount);
+        Assert.Equal(1, m1.Delivery.DeliveryCount);
 
         Assert.Equal(new byte[] { 0xa1, 0x02, (byte)'h', (byte)'i' }, peeked[1].Body.ToArray());
         Assert.Equal((byte)1, peeked[1].NativeFields[V1NativeFields.BodyKind]);
         Assert.False(m1.NativeFields.ContainsKey(V1NativeFields.BodyKind));
-        Assert.Equal(MessageState.Deferred, peeked[2].State);
+        Assert.Equal(MessageState.Deferred, peeked[2].Delivery.State);
         Assert.Equal("defer", Text(peeked[2]));
-        Assert.Equal(MessageState.Scheduled, peeked[3].State);
+        Assert.Equal(MessageState.Scheduled, peeked[3].Delivery.State);
         Assert.Equal(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero), peeked[3].ScheduledEnqueueTime);
     }
 

@@ -111,17 +111,12 @@ public sealed class BrokerMessage
     /// <summary>For a dead-lettered message: the entity it came from.</summary>
     public string? DeadLetterSource { get; set; }
 
-    /// <summary>Delivery attempts before this one (AMQP header.delivery-count).</summary>
-    public int DeliveryCount { get; set; }
-
-    /// <summary>Lock token of this delivery (peek-lock), else empty.</summary>
-    public Guid LockToken { get; set; }
-
-    /// <summary>Lock expiry of this delivery (peek-lock).</summary>
-    public DateTimeOffset LockedUntil { get; set; }
-
-    /// <summary>State as Service Bus reports it on peek.</summary>
-    public MessageState State { get; set; }
+    /// <summary>
+    /// This delivery's state (lock token, lock expiry, delivery count, peek state): what a receive
+    /// or peek of the message reports, never stored with the message. Default on a message that
+    /// was not received (one being sent, forwarded or dead-lettered).
+    /// </summary>
+    public DeliveryInfo Delivery { get; set; }
 
     /// <summary>Expiry = enqueued (or scheduled) time + TTL; DateTimeOffset.MaxValue when it never expires.</summary>
     public DateTimeOffset ExpiresAt

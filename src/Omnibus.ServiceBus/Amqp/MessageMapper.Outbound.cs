@@ -24,11 +24,11 @@ internal static partial class MessageMapper
             { SequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
             { EnqueuedTimeKey, AmqpTimestamp.FromDateTimeOffset(message.EnqueuedTime) },
             { EnqueueSequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
-            { MessageStateKey, (int)message.State },
+            { MessageStateKey, (int)message.Delivery.State },
         };
-        if (message.LockedUntil != default)
+        if (message.Delivery.LockedUntil != default)
         {
-            annotations.Add(LockedUntilKey, AmqpTimestamp.FromDateTimeOffset(message.LockedUntil));
+            annotations.Add(LockedUntilKey, AmqpTimestamp.FromDateTimeOffset(message.Delivery.LockedUntil));
         }
         if (message.ScheduledEnqueueTime is { } scheduled)
         {
@@ -60,7 +60,7 @@ internal static partial class MessageMapper
                 Priority = message.Priority ?? AmqpNativeFields.Get<byte>(message, PriorityKey),
                 FirstAcquirer = AmqpNativeFields.Get<bool>(message, FirstAcquirerKey),
                 Ttl = message.TimeToLive is { } ttl && ttl.TotalMilliseconds is > 0 and < uint.MaxValue ? (uint)ttl.TotalMilliseconds : null,
-                DeliveryCount = (uint)Math.Max(0, message.DeliveryCount),
+                DeliveryCount = (uint)Math.Max(0, message.Delivery.DeliveryCount),
             },
             MessageAnnotations = annotations,
             Properties = new MessageProperties

@@ -79,6 +79,28 @@ public class EnvelopeStorageTests
         Assert.True(EnvelopeAssert.SameHeaders(sent.ApplicationProperties, got.ApplicationProperties));
     }
 
+    [Fact]
+    public async Task Delivery_state_is_not_stored_with_the_message_and_each_receive_reports_its_own()
+    {
+        using var h = new BrokerHarness();
+        h.Broker.CreateQueue(new QueueDescription { Name = "q" });
+        var sent = new BrokerMessage { Body = "x"u8.ToArray(), Delivery = new DeliveryInfo(Guid.NewGuid(), DateTimeOffset.MaxValue, 7, MessageState.Deferred) };
+        await h.Broker.SendAsync("q", [sent]);
+        Receivable r = h.Broker.GetReceivable("q");
+
+        BrokerMessage first = Assert.Single(await r.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));
+        await r.AbandonAsync(first.Delivery.LockToken);
+        h.Restart();
+        r = h.Broker.GetReceivable("q");
+        BrokerMessage second = Assert.Single(await r.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));
+
+        Assert.Equal((0, MessageState.Active), (first.Delivery.DeliveryCount, first.Delivery.State));
+        Assert.Equal(1, second.Delivery.DeliveryCount);
+        Assert.NotEqual(sent.Delivery.LockToken, first.Delivery.LockToken);
+        Assert.NotEqual(first.Delivery.LockToken, second.Delivery.LockToken);
+        Assert.Equal(default, MessageCodec.Decode(MessageCodec.Encode(sent, null), 0).Delivery);
+    }
+
     private static object? Nested(int depth) => depth == 0 ? "leaf" : new HeaderList([Nested(depth - 1)]);
 
     [Fact]
