@@ -128,10 +128,7 @@ public sealed partial class Broker
         DateTimeOffset now = Clock.GetUtcNow();
         foreach (BrokerMessage m in messages)
         {
-            if (enforceLimits && m.Size > maxMessageKb * 1024)
-            {
-                throw new MessagingException(MessagingErrorCode.MessageTooLarge, $"The message of {m.Size} bytes exceeds the maximum message size of {maxMessageKb * 1024} bytes of '{path}'.");
-            }
+            // Headers first: the size estimate walks their values, which must be known to nest no deeper than the limit.
             if (m.HasApplicationProperties)
             {
                 HeaderValues.Validate(m.ApplicationProperties);
@@ -139,6 +136,10 @@ public sealed partial class Broker
             if (m.HasNativeFields)
             {
                 HeaderValues.Validate(m.NativeFields);
+            }
+            if (enforceLimits && m.Size > maxMessageKb * 1024)
+            {
+                throw new MessagingException(MessagingErrorCode.MessageTooLarge, $"The message of {m.Size} bytes exceeds the maximum message size of {maxMessageKb * 1024} bytes of '{path}'.");
             }
             if (m.TimeToLive is not TimeSpan ttl || ttl > defaultTtl)
             {

@@ -142,7 +142,7 @@ public sealed class BrokerMessage
         {
             foreach (KeyValuePair<string, object?> kv in _headers)
             {
-                size += kv.Key.Length + (kv.Value is string s ? s.Length : 8);
+                size += kv.Key.Length + HeaderValues.EstimateSize(kv.Value);
             }
         }
         size += (MessageId?.Length ?? 0) + (CorrelationId?.Length ?? 0) + (Subject?.Length ?? 0) + (SessionId?.Length ?? 0);

@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace Omnibus.Core.Messages;
 
 /// <summary>
@@ -81,6 +79,19 @@ public static class HeaderValues
         return null;
     }
 
+    /// <summary>
+    /// The size a value counts for in <see cref="BrokerMessage.Size"/>: a string its length, a
+    /// container the sum of what it holds, any other value 8.
+    /// </summary>
+    public static long EstimateSize(object? value) => value switch
+    {
+        string s => s.Length,
+        HeaderMap map => map.Sum(e => EstimateSize(e.Key) + EstimateSize(e.Value)),
+        HeaderList list => list.Sum(EstimateSize),
+        HeaderArray array => array.Sum(EstimateSize),
+        _ => 8,
+    };
+
     /// <summary>Structural equality: byte arrays by content, containers element by element.</summary>
     public static bool DeepEquals(object? a, object? b) => (a, b) switch
     {
@@ -122,7 +133,6 @@ public static class HeaderValues
         null => 0,
         byte[] b => b.Length,
         ReadOnlyMemory<byte> b => b.Length,
-        IStructuralEquatable s => s.GetHashCode(EqualityComparer<object>.Default),
         _ => value.GetHashCode(),
     };
 }

@@ -69,6 +69,15 @@ public class MessageHeadersTests
     }
 
     [Fact]
+    public void Strings_inside_nested_header_values_count_toward_the_message_size()
+    {
+        var m = new BrokerMessage { Body = new byte[10], Key = new byte[5] };
+        m.ApplicationProperties["h"] = new HeaderList([new HeaderMap([new("k", new string('x', 1000))])]);
+
+        Assert.True(m.Size >= 10 + 5 + 1000);
+    }
+
+    [Fact]
     public void Every_canonical_header_name_is_distinct()
     {
         Assert.Equal(CanonicalHeaders.All.Count, CanonicalHeaders.All.Distinct(StringComparer.Ordinal).Count());
