@@ -60,6 +60,17 @@ public sealed class MessageHeaders : IReadOnlyList<KeyValuePair<string, object?>
         _entries.Add(new(name, value));
     }
 
+    /// <summary>Appends a value when the name has none yet; false (and no change) when it has.</summary>
+    public bool TryAdd(string name, object? value)
+    {
+        if (ContainsKey(name))
+        {
+            return false;
+        }
+        Add(name, value);
+        return true;
+    }
+
     public bool ContainsKey(string name) => IndexOf(name) >= 0;
 
     public bool TryGetValue(string name, out object? value)
