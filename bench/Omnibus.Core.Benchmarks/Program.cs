@@ -66,7 +66,7 @@ async Task<(long Sent, long Completed, double Elapsed)> Run(Broker broker, strin
         while (DateTime.UtcNow < stop.AddSeconds(1))
         {
             IReadOnlyList<BrokerMessage> batch = await r.ReceiveAsync(32, TimeSpan.FromMilliseconds(100), ReceiveMode.PeekLock);
-            await Task.WhenAll(batch.Select(m => r.CompleteAsync(m.LockToken)));
+            await Task.WhenAll(batch.Select(m => r.CompleteAsync(m.Delivery.LockToken)));
             Interlocked.Add(ref completed, batch.Count);
         }
     }))).ToArray();

@@ -68,7 +68,7 @@ foreach ((string path, Receivable r) in new[] { ("q", broker.GetReceivable("q"))
             {
                 // A completion in flight when the process dies may or may not have become durable.
                 Print($"GOT {path} {Encoding.UTF8.GetString(m.Body.Span)}");
-                await r.CompleteAsync(m.LockToken);
+                await r.CompleteAsync(m.Delivery.LockToken);
                 Print($"DONE {path} {Encoding.UTF8.GetString(m.Body.Span)}");
             }
         }

@@ -52,7 +52,7 @@ internal static class TransactionChild
                         string body = Encoding.UTF8.GetString(m.Body.Span);
                         await broker.CommitTransactionAsync(
                         [
-                            new TransactionSettlement(input, m.LockToken, SettlementKind.Complete),
+                            new TransactionSettlement(input, m.Delivery.LockToken, SettlementKind.Complete),
                             new TransactionSend("out", [new BrokerMessage { Body = m.Body }]),
                         ]);
                         Print("COMMITTED " + body);

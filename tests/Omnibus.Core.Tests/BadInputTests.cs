@@ -61,7 +61,7 @@ public class BadInputTests
         Assert.Equal(MessagingErrorCode.MessageLockLost, (await Assert.ThrowsAsync<MessagingException>(() => r.DeadLetterAsync(bogus, "r", "d"))).Code);
         Assert.Equal(MessagingErrorCode.MessageLockLost, Assert.Throws<MessagingException>(() => r.RenewLock(bogus)).Code);
         BrokerMessage m = Assert.Single(await h.Receive("q"));
-        Assert.Equal(0, m.DeliveryCount);
+        Assert.Equal(0, m.Delivery.DeliveryCount);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class CompleteManyTests
         h.Clock.Advance(TimeSpan.FromSeconds(15)); // the first two locks have expired, the other four hold
         Receivable q = h.Broker.GetReceivable("q");
         Guid unknown = Guid.NewGuid();
-        Guid[] tokens = [early[0].LockToken, late[0].LockToken, unknown, late[1].LockToken, late[2].LockToken, late[2].LockToken];
+        Guid[] tokens = [early[0].Delivery.LockToken, late[0].Delivery.LockToken, unknown, late[1].Delivery.LockToken, late[2].Delivery.LockToken, late[2].Delivery.LockToken];
         MessagingException?[] errors = await q.CompleteManyAsync(tokens);
         Assert.Equal(MessagingErrorCode.MessageLockLost, errors[0]?.Code);
         Assert.Null(errors[1]);
@@ -45,7 +45,7 @@ public sealed class CompleteManyTests
             await h.Send("q", $"m{i}", id: $"id{i}");
         }
         IReadOnlyList<BrokerMessage> got = await h.Receive("q", max: 3);
-        MessagingException?[] errors = await h.Broker.GetReceivable("q").CompleteManyAsync([.. got.Select(m => m.LockToken)], durableBeforeReturn: false);
+        MessagingException?[] errors = await h.Broker.GetReceivable("q").CompleteManyAsync([.. got.Select(m => m.Delivery.LockToken)], durableBeforeReturn: false);
         Assert.All(errors, Assert.Null);
         h.Restart(); // closing the logs writes what was pending
         Assert.Equal(["m3"], (await h.Receive("q")).Select(BrokerHarness.Text));

@@ -64,8 +64,8 @@ public class LifecycleTests
         h.Broker.UpdateQueue(q with { MaxDeliveryCount = 1, LockDuration = TimeSpan.FromSeconds(5) });
         await h.Send("q", "x");
         BrokerMessage m = Assert.Single(await h.Receive("q"));
-        Assert.Equal(h.Clock.GetUtcNow() + TimeSpan.FromSeconds(5), m.LockedUntil);
-        await h.Broker.GetReceivable("q").AbandonAsync(m.LockToken);
+        Assert.Equal(h.Clock.GetUtcNow() + TimeSpan.FromSeconds(5), m.Delivery.LockedUntil);
+        await h.Broker.GetReceivable("q").AbandonAsync(m.Delivery.LockToken);
         Assert.Single(await h.Receive("q/$DeadLetterQueue"));
         h.Restart();
         Assert.Equal(1, h.Broker.GetQueue("q").MaxDeliveryCount);
@@ -85,8 +85,8 @@ public class LifecycleTests
         Receivable r = h.Broker.GetReceivable("q");
         IReadOnlyList<BrokerMessage> got = await h.Receive("q");
         h.Clock.Advance(TimeSpan.FromSeconds(3));
-        r.RenewLock(got[0].LockToken); // a renewal is not an end
-        await r.CompleteAsync(got[0].LockToken);
+        r.RenewLock(got[0].Delivery.LockToken); // a renewal is not an end
+        await r.CompleteAsync(got[0].Delivery.LockToken);
         await h.Advance(TimeSpan.FromSeconds(40)); // the other lock expires
         Assert.Equal([("q", TimeSpan.FromSeconds(3)), ("q", TimeSpan.FromSeconds(43))], held);
     }

@@ -32,7 +32,7 @@ public class PartitionAndConcurrencyTests
         // Deferral by sequence number works across partitions.
         Receivable r = h.Broker.GetReceivable("p");
         BrokerMessage last = got[^1];
-        await r.DeferAsync(last.LockToken);
+        await r.DeferAsync(last.Delivery.LockToken);
         Assert.Single(await r.ReceiveDeferredAsync([last.SequenceNumber], ReceiveMode.ReceiveAndDelete));
     }
 
@@ -66,7 +66,7 @@ public class PartitionAndConcurrencyTests
                     foreach (BrokerMessage m in batch)
                     {
                         seen.AddOrUpdate(BrokerHarness.Text(m), 1, (_, n) => n + 1);
-                        await r.CompleteAsync(m.LockToken);
+                        await r.CompleteAsync(m.Delivery.LockToken);
                     }
                 }
             })).ToArray();
@@ -134,7 +134,7 @@ public class PartitionAndConcurrencyTests
                         {
                             list.Add(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
                         }
-                        await r.CompleteAsync(m.LockToken);
+                        await r.CompleteAsync(m.Delivery.LockToken);
                     }
                 }
                 r.ReleaseSession(session);

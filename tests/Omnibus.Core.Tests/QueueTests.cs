@@ -19,9 +19,9 @@ public class QueueTests
         Assert.Equal(["m0", "m1", "m2", "m3", "m4"], got.Select(BrokerHarness.Text));
         Assert.Equal([0L, 1, 2, 3, 4], got.Select(m => m.SequenceNumber));
         Assert.All(got, m => Assert.Equal(h.Clock.GetUtcNow(), m.EnqueuedTime));
-        Assert.All(got, m => Assert.NotEqual(Guid.Empty, m.LockToken));
-        Assert.All(got, m => Assert.Equal(0, m.DeliveryCount));
-        Assert.All(got, m => Assert.Equal(h.Clock.GetUtcNow() + TimeSpan.FromSeconds(60), m.LockedUntil));
+        Assert.All(got, m => Assert.NotEqual(Guid.Empty, m.Delivery.LockToken));
+        Assert.All(got, m => Assert.Equal(0, m.Delivery.DeliveryCount));
+        Assert.All(got, m => Assert.Equal(h.Clock.GetUtcNow() + TimeSpan.FromSeconds(60), m.Delivery.LockedUntil));
     }
 
     [Fact]
@@ -44,16 +44,16 @@ public class QueueTests
         m.ReplyToSessionId = "rs";
         m.PartitionKey = "pk";
         m.TimeToLive = TimeSpan.FromHours(1);
-        m.Annotations["x-opt-custom"] = "annotated";
-        m.BodyKind = BodyKind.AmqpValue;
+        m.NativeFields["test:x-opt-custom"] = "annotated";
+        m.NativeFields["test:body-kind"] = (byte)1;
         await h.Broker.SendAsync("q", [m]);
         h.Restart();
         BrokerMessage got = Assert.Single(await h.Receive("q"));
         Assert.Equal("body", BrokerHarness.Text(got));
-        Assert.Equal(BodyKind.AmqpValue, got.BodyKind);
+        Assert.Equal((byte)1, got.NativeFields["test:body-kind"]);
         Assert.Equal(("mid", "corr", "subj", "application/json", "to", "reply", "rs", "pk"), (got.MessageId, got.CorrelationId, got.Subject, got.ContentType, got.To, got.ReplyTo, got.ReplyToSessionId, got.PartitionKey));
         Assert.Equal(TimeSpan.FromHours(1), got.TimeToLive);
-        Assert.Equal("annotated", got.Annotations["x-opt-custom"]);
+        Assert.Equal("annotated", got.NativeFields["test:x-opt-custom"]);
         foreach (KeyValuePair<string, object?> kv in props)
         {
             Assert.Equal(kv.Value, got.ApplicationProperties[kv.Key]);
@@ -70,10 +70,10 @@ public class QueueTests
         Receivable r = h.Broker.GetReceivable("q");
         BrokerMessage first = Assert.Single(await r.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));
         Assert.Empty(await r.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));
-        await r.CompleteAsync(first.LockToken);
+        await r.CompleteAsync(first.Delivery.LockToken);
         await h.Advance(TimeSpan.FromMinutes(5));
         Assert.Empty(await r.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));
-        var ex = await Assert.ThrowsAsync<MessagingException>(() => r.CompleteAsync(first.LockToken));
+        var ex = await Assert.ThrowsAsync<MessagingException>(() => r.CompleteAsync(first.Delivery.LockToken));
         Assert.Equal(MessagingErrorCode.MessageLockLost, ex.Code);
         Assert.Equal(1, r.Counters.Completed);
     }
@@ -85,7 +85,7 @@ public class QueueTests
         h.Broker.CreateQueue(new QueueDescription { Name = "q" });
         await h.Send("q", "a");
         BrokerMessage m = Assert.Single(await h.Receive("q", mode: ReceiveMode.ReceiveAndDelete));
-        Assert.Equal(Guid.Empty, m.LockToken);
+        Assert.Equal(Guid.Empty, m.Delivery.LockToken);
         h.Restart();
         Assert.Empty(await h.Receive("q"));
     }
@@ -98,15 +98,15 @@ public class QueueTests
         await h.Send("q", "a", properties: new Dictionary<string, object?> { ["k"] = "v0" });
         Receivable r = h.Broker.GetReceivable("q");
         BrokerMessage m = Assert.Single(await h.Receive("q"));
-        await r.AbandonAsync(m.LockToken, new Dictionary<string, object?> { ["k"] = "v1", ["reason"] = 7 });
+        await r.AbandonAsync(m.Delivery.LockToken, new Dictionary<string, object?> { ["k"] = "v1", ["reason"] = 7 });
         BrokerMessage again = Assert.Single(await h.Receive("q"));
-        Assert.Equal(1, again.DeliveryCount);
+        Assert.Equal(1, again.Delivery.DeliveryCount);
         Assert.Equal("v1", again.ApplicationProperties["k"]);
         Assert.Equal(7, again.ApplicationProperties["reason"]);
-        await r.AbandonAsync(again.LockToken);
+        await r.AbandonAsync(again.Delivery.LockToken);
         h.Restart();
         BrokerMessage afterRestart = Assert.Single(await h.Receive("q"));
-        Assert.Equal(2, afterRestart.DeliveryCount);
+        Assert.Equal(2, afterRestart.Delivery.DeliveryCount);
         Assert.Equal("v1", afterRestart.ApplicationProperties["k"]);
     }
 
@@ -120,8 +120,8 @@ public class QueueTests
         for (int i = 0; i < 3; i++)
         {
             BrokerMessage m = Assert.Single(await h.Receive("q"));
-            Assert.Equal(i, m.DeliveryCount);
-            await r.AbandonAsync(m.LockToken);
+            Assert.Equal(i, m.Delivery.DeliveryCount);
+            await r.AbandonAsync(m.Delivery.LockToken);
         }
         Assert.Empty(await h.Receive("q"));
         BrokerMessage dead = Assert.Single(await h.Receive("q/$DeadLetterQueue"));
@@ -138,7 +138,7 @@ public class QueueTests
         h.Broker.CreateQueue(new QueueDescription { Name = "q" });
         await h.Send("q", "bad");
         BrokerMessage m = Assert.Single(await h.Receive("q"));
-        await h.Broker.GetReceivable("q").DeadLetterAsync(m.LockToken, "Invalid", "field x missing", new Dictionary<string, object?> { ["extra"] = 1 });
+        await h.Broker.GetReceivable("q").DeadLetterAsync(m.Delivery.LockToken, "Invalid", "field x missing", new Dictionary<string, object?> { ["extra"] = 1 });
         h.Restart();
         BrokerMessage dead = Assert.Single(await h.Receive("q/$DeadLetterQueue"));
         Assert.Equal("Invalid", dead.ApplicationProperties["DeadLetterReason"]);
@@ -156,19 +156,19 @@ public class QueueTests
         await h.Send("q", "now");
         Receivable r = h.Broker.GetReceivable("q");
         BrokerMessage first = (await h.Receive("q", 1))[0];
-        await r.DeferAsync(first.LockToken);
+        await r.DeferAsync(first.Delivery.LockToken);
         BrokerMessage second = Assert.Single(await h.Receive("q"));
         Assert.Equal("now", BrokerHarness.Text(second));
         IReadOnlyList<BrokerMessage> peeked = r.Peek(0, 10);
-        Assert.Equal([MessageState.Deferred, MessageState.Active], peeked.Select(p => p.State));
-        await r.CompleteAsync(second.LockToken);
+        Assert.Equal([MessageState.Deferred, MessageState.Active], peeked.Select(p => p.Delivery.State));
+        await r.CompleteAsync(second.Delivery.LockToken);
         h.Restart();
         r = h.Broker.GetReceivable("q");
         Assert.Empty(await h.Receive("q"));
         BrokerMessage deferred = Assert.Single(await r.ReceiveDeferredAsync([seq], ReceiveMode.PeekLock));
         Assert.Equal("later", BrokerHarness.Text(deferred));
-        Assert.Equal(MessageState.Deferred, deferred.State);
-        await r.CompleteAsync(deferred.LockToken);
+        Assert.Equal(MessageState.Deferred, deferred.Delivery.State);
+        await r.CompleteAsync(deferred.Delivery.LockToken);
         var ex = await Assert.ThrowsAsync<MessagingException>(() => r.ReceiveDeferredAsync([seq], ReceiveMode.PeekLock));
         Assert.Equal(MessagingErrorCode.MessageNotFound, ex.Code);
     }
@@ -182,15 +182,15 @@ public class QueueTests
         Receivable r = h.Broker.GetReceivable("q");
         BrokerMessage m = Assert.Single(await h.Receive("q"));
         h.Clock.Advance(TimeSpan.FromSeconds(20));
-        DateTimeOffset renewed = r.RenewLock(m.LockToken);
+        DateTimeOffset renewed = r.RenewLock(m.Delivery.LockToken);
         Assert.Equal(h.Clock.GetUtcNow() + TimeSpan.FromSeconds(30), renewed);
         await h.Advance(TimeSpan.FromSeconds(25));
         Assert.Empty(await h.Receive("q")); // the renewal kept it locked
         await h.Advance(TimeSpan.FromSeconds(10));
-        var ex = await Assert.ThrowsAsync<MessagingException>(() => r.CompleteAsync(m.LockToken));
+        var ex = await Assert.ThrowsAsync<MessagingException>(() => r.CompleteAsync(m.Delivery.LockToken));
         Assert.Equal(MessagingErrorCode.MessageLockLost, ex.Code);
         BrokerMessage again = Assert.Single(await h.Receive("q"));
-        Assert.Equal(1, again.DeliveryCount);
+        Assert.Equal(1, again.Delivery.DeliveryCount);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public class QueueTests
         Assert.Single(await h.Receive("q"));
         h.Restart();
         BrokerMessage again = Assert.Single(await h.Receive("q"));
-        Assert.Equal(1, again.DeliveryCount);
+        Assert.Equal(1, again.Delivery.DeliveryCount);
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public class QueueTests
         long[] seqs = await h.Broker.ScheduleAsync("q", [BrokerHarness.Message("a"), BrokerHarness.Message("b")], at);
         Assert.Empty(await h.Receive("q"));
         Assert.Equal(2, h.Broker.GetQueueRuntimeInfo("q").ScheduledMessageCount);
-        Assert.Equal([MessageState.Scheduled, MessageState.Scheduled], h.Broker.GetReceivable("q").Peek(0, 10).Select(m => m.State));
+        Assert.Equal([MessageState.Scheduled, MessageState.Scheduled], h.Broker.GetReceivable("q").Peek(0, 10).Select(m => m.Delivery.State));
         await h.Broker.CancelScheduledAsync("q", [seqs[1]]);
         h.Restart();
         await h.Advance(TimeSpan.FromMinutes(9));
@@ -303,7 +303,7 @@ public class QueueTests
         Assert.Equal(1, h.Broker.GetReceivable("entry").Counters.Transferred);
         await h.Send("work", "doomed");
         BrokerMessage m = Assert.Single(await h.Receive("work"));
-        await h.Broker.GetReceivable("work").DeadLetterAsync(m.LockToken, "r", "d");
+        await h.Broker.GetReceivable("work").DeadLetterAsync(m.Delivery.LockToken, "r", "d");
         Assert.Empty(await h.Receive("work/$DeadLetterQueue"));
         BrokerMessage moved = Assert.Single(await h.Receive("graveyard"));
         Assert.Equal("r", moved.ApplicationProperties["DeadLetterReason"]);
@@ -321,8 +321,8 @@ public class QueueTests
         await h.Broker.ScheduleAsync("q", [BrokerHarness.Message("s")], h.Clock.GetUtcNow().AddHours(1));
         Receivable r = h.Broker.GetReceivable("q");
         IReadOnlyList<BrokerMessage> got = await h.Receive("q", 3);
-        await r.DeferAsync(got[0].LockToken);
-        await r.DeadLetterAsync(got[1].LockToken, null, null);
+        await r.DeferAsync(got[0].Delivery.LockToken);
+        await r.DeadLetterAsync(got[1].Delivery.LockToken, null, null);
         EntityRuntimeInfo info = h.Broker.GetQueueRuntimeInfo("q");
         Assert.Equal((2L, 1L, 1L, 1L, 1L), (info.ActiveMessageCount, info.ScheduledMessageCount, info.DeferredMessageCount, info.DeadLetterMessageCount, info.LockedMessageCount));
         Assert.True(info.SizeInBytes > 0);

@@ -70,16 +70,16 @@ public class SessionTests
         BrokerMessage m = Assert.Single(await r.ReceiveAsync(a, 1, TimeSpan.Zero, ReceiveMode.PeekLock));
         h.Clock.Advance(TimeSpan.FromSeconds(20));
         r.RenewSessionLock(a);
-        r.RenewLock(m.LockToken);
+        r.RenewLock(m.Delivery.LockToken);
         await h.Advance(TimeSpan.FromSeconds(20));
-        await r.AbandonAsync(m.LockToken);
+        await r.AbandonAsync(m.Delivery.LockToken);
         await h.Advance(TimeSpan.FromSeconds(31));
         var lost = Assert.Throws<MessagingException>(() => r.RenewSessionLock(a));
         Assert.Equal(MessagingErrorCode.SessionLockLost, lost.Code);
         SessionLock b = await r.AcceptSessionAsync(null, TimeSpan.Zero);
         Assert.Equal("A", b.SessionId);
         BrokerMessage again = Assert.Single(await r.ReceiveAsync(b, 1, TimeSpan.Zero, ReceiveMode.PeekLock));
-        Assert.Equal(1, again.DeliveryCount);
+        Assert.Equal(1, again.Delivery.DeliveryCount);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class SessionTests
         SessionLock a = await r.AcceptSessionAsync("A", TimeSpan.Zero);
         BrokerMessage m = Assert.Single(await r.ReceiveAsync(a, 1, TimeSpan.Zero, ReceiveMode.PeekLock));
         r.ReleaseSession(a);
-        var ex = await Assert.ThrowsAsync<MessagingException>(() => r.CompleteAsync(m.LockToken));
+        var ex = await Assert.ThrowsAsync<MessagingException>(() => r.CompleteAsync(m.Delivery.LockToken));
         Assert.Equal(MessagingErrorCode.SessionLockLost, ex.Code);
     }
 

@@ -123,7 +123,7 @@ public class TopicTests
         Assert.Equal("m", BrokerHarness.Text(Assert.Single(await h.Receive("sink"))));
         Assert.Empty(await h.Receive("t/Subscriptions/fwd"));
         BrokerMessage m = Assert.Single(await h.Receive("t/Subscriptions/work"));
-        await h.Broker.GetReceivable("t", "work").AbandonAsync(m.LockToken);
+        await h.Broker.GetReceivable("t", "work").AbandonAsync(m.Delivery.LockToken);
         BrokerMessage dead = Assert.Single(await h.Receive("t/Subscriptions/work/$DeadLetterQueue"));
         Assert.Equal("t/Subscriptions/work", dead.DeadLetterSource);
     }
@@ -159,7 +159,7 @@ public class TopicTests
         for (int i = 0; i < 200; i++)
         {
             BrokerMessage m = Assert.Single(await a.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));
-            await a.CompleteAsync(m.LockToken);
+            await a.CompleteAsync(m.Delivery.LockToken);
         }
         // A sweep records 'none''s skipped range (not awaited) and deletes what every subscription is past.
         long deadline = Environment.TickCount64 + 10_000;

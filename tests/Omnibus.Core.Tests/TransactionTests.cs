@@ -6,7 +6,7 @@ namespace Omnibus.Core.Tests;
 
 public class TransactionTests
 {
-    private static TransactionSettlement Complete(Receivable r, BrokerMessage m) => new(r, m.LockToken, SettlementKind.Complete);
+    private static TransactionSettlement Complete(Receivable r, BrokerMessage m) => new(r, m.Delivery.LockToken, SettlementKind.Complete);
 
     private static TransactionSend Send(string path, params string[] bodies) => new(path, bodies.Select(b => BrokerHarness.Message(b)).ToList());
 
@@ -38,9 +38,9 @@ public class TransactionTests
         await h.Broker.CommitTransactionAsync(
         [
             Complete(input, got[0]),
-            new TransactionSettlement(input, got[1].LockToken, SettlementKind.Abandon, new Dictionary<string, object?> { ["tries"] = 1 }),
-            new TransactionSettlement(input, got[2].LockToken, SettlementKind.DeadLetter, DeadLetterReason: "bad", DeadLetterDescription: "very bad"),
-            new TransactionSettlement(input, got[3].LockToken, SettlementKind.Defer),
+            new TransactionSettlement(input, got[1].Delivery.LockToken, SettlementKind.Abandon, new Dictionary<string, object?> { ["tries"] = 1 }),
+            new TransactionSettlement(input, got[2].Delivery.LockToken, SettlementKind.DeadLetter, DeadLetterReason: "bad", DeadLetterDescription: "very bad"),
+            new TransactionSettlement(input, got[3].Delivery.LockToken, SettlementKind.Defer),
             Send("out", "o1", "o2"),
             Send("t", "t1"),
         ]);
@@ -50,7 +50,7 @@ public class TransactionTests
             IReadOnlyList<BrokerMessage> peeked = h.Broker.GetReceivable("in").Peek(0, 10);
             Assert.Equal(["abandon", "defer"], peeked.Select(BrokerHarness.Text));
             Assert.Equal(1, peeked[0].ApplicationProperties["tries"]);
-            Assert.Equal(MessageState.Deferred, peeked[1].State);
+            Assert.Equal(MessageState.Deferred, peeked[1].Delivery.State);
             BrokerMessage dead = Assert.Single(h.Broker.GetReceivable("in").DeadLetter.Peek(0, 10));
             Assert.Equal(("dead-letter", "bad", "very bad"), (BrokerHarness.Text(dead), dead.ApplicationProperties[Receivable.DeadLetterReasonProperty], dead.ApplicationProperties[Receivable.DeadLetterDescriptionProperty]));
             Assert.Equal(["o1", "o2"], h.Broker.GetReceivable("out").Peek(0, 10).Select(BrokerHarness.Text).Order());
@@ -80,7 +80,7 @@ public class TransactionTests
         Assert.Contains("operation 3 of 3", e.Message, StringComparison.Ordinal);
 
         Assert.Empty(h.Broker.GetReceivable("out").Peek(0, 10));
-        await input.CompleteAsync(b.LockToken); // b's claim was given back with its lock
+        await input.CompleteAsync(b.Delivery.LockToken); // b's claim was given back with its lock
         Assert.Equal(["a"], await Drain(h, "in"));
         h.Restart();
         Assert.Empty(h.Broker.GetReceivable("out").Peek(0, 10));
@@ -98,8 +98,8 @@ public class TransactionTests
         await Assert.ThrowsAsync<MessagingException>(() => h.Broker.CommitTransactionAsync([Complete(input, a), Send("missing", "x")]));
         await h.Advance(TimeSpan.FromSeconds(11));
         BrokerMessage again = Assert.Single(await h.Receive("in", 1));
-        Assert.Equal(1, again.DeliveryCount);
-        await Assert.ThrowsAsync<MessagingException>(() => input.CompleteAsync(a.LockToken));
+        Assert.Equal(1, again.Delivery.DeliveryCount);
+        await Assert.ThrowsAsync<MessagingException>(() => input.CompleteAsync(a.Delivery.LockToken));
     }
 
     [Theory]
@@ -125,17 +125,17 @@ public class TransactionTests
             "missing entity" => Send("nowhere", "x"),
             "send disabled" => Send("closed", "x"),
             "too large" => Send("small", new string('x', 2000)),
-            "bad property" => new TransactionSettlement(input, got[1].LockToken, SettlementKind.Abandon, new Dictionary<string, object?> { ["p"] = new object() }),
+            "bad property" => new TransactionSettlement(input, got[1].Delivery.LockToken, SettlementKind.Abandon, new Dictionary<string, object?> { ["p"] = new object() }),
             "same lock twice" => Complete(input, got[0]),
-            _ => new TransactionSettlement(h.Broker.GetReceivable("in").DeadLetter, got[1].LockToken, SettlementKind.DeadLetter),
+            _ => new TransactionSettlement(h.Broker.GetReceivable("in").DeadLetter, got[1].Delivery.LockToken, SettlementKind.DeadLetter),
         };
 
         var e = await Assert.ThrowsAsync<MessagingException>(() => h.Broker.CommitTransactionAsync([Complete(input, got[0]), Send("out", "o"), failing]));
 
         Assert.Equal(code, e.Code);
         Assert.Empty(h.Broker.GetReceivable("out").Peek(0, 10));
-        await input.CompleteAsync(got[0].LockToken);
-        await input.CompleteAsync(got[1].LockToken);
+        await input.CompleteAsync(got[0].Delivery.LockToken);
+        await input.CompleteAsync(got[1].Delivery.LockToken);
         Assert.Equal(0, h.Broker.GetQueueRuntimeInfo("in").ActiveMessageCount);
     }
 
@@ -154,7 +154,7 @@ public class TransactionTests
         CrashBefore(h.Broker, 0);
 
         await Assert.ThrowsAsync<SimulatedCrashException>(() => h.Broker.CommitTransactionAsync(
-            [Complete(input, got[0]), new TransactionSettlement(input, got[1].LockToken, SettlementKind.Defer, new Dictionary<string, object?> { ["why"] = "later" }), Send("out", "o"), Send("t", "t1")]));
+            [Complete(input, got[0]), new TransactionSettlement(input, got[1].Delivery.LockToken, SettlementKind.Defer, new Dictionary<string, object?> { ["why"] = "later" }), Send("out", "o"), Send("t", "t1")]));
         Assert.Empty(h.Broker.GetReceivable("out").Peek(0, 10));
 
         h.Restart();
@@ -162,7 +162,7 @@ public class TransactionTests
         h.Restart();
         Assert.Equal(0, h.Broker.RecoveredTransactions);
         BrokerMessage deferred = Assert.Single(h.Broker.GetReceivable("in").Peek(0, 10));
-        Assert.Equal(("b", MessageState.Deferred, "later"), (BrokerHarness.Text(deferred), deferred.State, deferred.ApplicationProperties["why"]));
+        Assert.Equal(("b", MessageState.Deferred, "later"), (BrokerHarness.Text(deferred), deferred.Delivery.State, deferred.ApplicationProperties["why"]));
         Assert.Equal(["o"], await Drain(h, "out"));
         Assert.Equal(["t1"], await Drain(h, "t/Subscriptions/s"));
     }
@@ -203,7 +203,7 @@ public class TransactionTests
         CrashBefore(h.Broker, 1);
 
         await Assert.ThrowsAsync<SimulatedCrashException>(() => h.Broker.CommitTransactionAsync(
-            [Complete(input, got[0]), new TransactionSettlement(input, got[1].LockToken, SettlementKind.DeadLetter, DeadLetterReason: "r")]));
+            [Complete(input, got[0]), new TransactionSettlement(input, got[1].Delivery.LockToken, SettlementKind.DeadLetter, DeadLetterReason: "r")]));
 
         h.Restart();
         Assert.Equal(1, h.Broker.RecoveredTransactions);

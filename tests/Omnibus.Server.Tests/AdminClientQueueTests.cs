@@ -127,7 +127,7 @@ public sealed class AdminClientQueueTests(TestServer server) : IClassFixture<Tes
         await server.Broker.ScheduleAsync("runtime-q", [Message("later")], DateTimeOffset.UtcNow.AddHours(1));
         Receivable r = server.Broker.GetReceivable("runtime-q");
         IReadOnlyList<BrokerMessage> got = await r.ReceiveAsync(1, TimeSpan.FromSeconds(5), ReceiveMode.PeekLock);
-        await r.DeadLetterAsync(got[0].LockToken, "test", "dead on purpose");
+        await r.DeadLetterAsync(got[0].Delivery.LockToken, "test", "dead on purpose");
 
         QueueRuntimeProperties rt = await _admin.GetQueueRuntimePropertiesAsync("runtime-q");
         Assert.Equal("runtime-q", rt.Name);

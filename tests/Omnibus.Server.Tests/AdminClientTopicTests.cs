@@ -87,7 +87,7 @@ public sealed class AdminClientTopicTests(TestServer server) : IClassFixture<Tes
         await server.Broker.SendAsync("rt-topic", [AdminClientQueueTests.Message("1"), AdminClientQueueTests.Message("2")]);
         Receivable all = server.Broker.GetReceivable("rt-topic", "all");
         var locked = await all.ReceiveAsync(1, TimeSpan.FromSeconds(5), ReceiveMode.PeekLock);
-        await all.DeadLetterAsync(locked[0].LockToken, "why", "because");
+        await all.DeadLetterAsync(locked[0].Delivery.LockToken, "why", "because");
 
         TopicRuntimeProperties t = await _admin.GetTopicRuntimePropertiesAsync("rt-topic");
         Assert.Equal(2, t.SubscriptionCount);

@@ -72,7 +72,7 @@ public sealed class CliTests(TestServer server) : IClassFixture<TestServer>
 
         Receivable r = server.Broker.GetReceivable("cli-msgs");
         var locked = await r.ReceiveAsync(1, TimeSpan.FromSeconds(5), ReceiveMode.PeekLock);
-        await r.DeadLetterAsync(locked[0].LockToken, "bad", "test");
+        await r.DeadLetterAsync(locked[0].Delivery.LockToken, "bad", "test");
         Assert.Single(server.Broker.GetReceivable("cli-msgs").DeadLetter.Peek(0, 10));
 
         (code, output, _) = await RunAsync("dlq", "resubmit", "cli-msgs");

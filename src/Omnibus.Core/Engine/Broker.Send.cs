@@ -128,16 +128,18 @@ public sealed partial class Broker
         DateTimeOffset now = Clock.GetUtcNow();
         foreach (BrokerMessage m in messages)
         {
+            // Headers first: the size estimate walks their values, which must be known to nest no deeper than the limit.
+            if (m.HasApplicationProperties)
+            {
+                HeaderValues.Validate(m.ApplicationProperties);
+            }
+            if (m.HasNativeFields)
+            {
+                HeaderValues.Validate(m.NativeFields);
+            }
             if (enforceLimits && m.Size > maxMessageKb * 1024)
             {
                 throw new MessagingException(MessagingErrorCode.MessageTooLarge, $"The message of {m.Size} bytes exceeds the maximum message size of {maxMessageKb * 1024} bytes of '{path}'.");
-            }
-            foreach (KeyValuePair<string, object?> kv in m.HasApplicationProperties ? m.ApplicationProperties : Enumerable.Empty<KeyValuePair<string, object?>>())
-            {
-                if (!ValueCodec.IsSupported(kv.Value))
-                {
-                    throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Application property '{kv.Key}' has unsupported type {kv.Value!.GetType().Name}.");
-                }
             }
             if (m.TimeToLive is not TimeSpan ttl || ttl > defaultTtl)
             {

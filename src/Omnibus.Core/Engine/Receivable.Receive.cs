@@ -182,10 +182,7 @@ public sealed partial class Receivable
         {
             BrokerMessage m = bodies[partition][entry.Sequence];
             ApplyOverrides(m, entry.Overrides);
-            m.DeliveryCount = before;
-            m.LockToken = entry.LockToken;
-            m.LockedUntil = new DateTimeOffset(entry.LockedUntilTicks, TimeSpan.Zero);
-            m.State = MessageState.Active;
+            m.Delivery = new DeliveryInfo(entry.LockToken, new DateTimeOffset(entry.LockedUntilTicks, TimeSpan.Zero), before, MessageState.Active);
             messages.Add(m);
         }
         Task durable = Task.CompletedTask;
@@ -257,12 +254,7 @@ public sealed partial class Receivable
                     continue; // settled and deleted meanwhile
                 }
                 ApplyOverrides(m, w.Overrides);
-                m.State = w.State;
-                m.DeliveryCount = w.Count;
-                if (w.LockedUntil != 0)
-                {
-                    m.LockedUntil = new DateTimeOffset(w.LockedUntil, TimeSpan.Zero);
-                }
+                m.Delivery = new DeliveryInfo(Guid.Empty, w.LockedUntil != 0 ? new DateTimeOffset(w.LockedUntil, TimeSpan.Zero) : default, w.Count, w.State);
                 result.Add(m);
             }
         }

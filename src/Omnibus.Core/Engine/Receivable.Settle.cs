@@ -227,7 +227,7 @@ public sealed partial class Receivable
         IReadOnlyList<BrokerMessage> messages = await Materialize(taken, mode).ConfigureAwait(false);
         foreach (BrokerMessage m in messages)
         {
-            m.State = MessageState.Deferred;
+            m.Delivery = m.Delivery with { State = MessageState.Deferred };
         }
         return messages;
     }

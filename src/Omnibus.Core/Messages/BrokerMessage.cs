@@ -1,34 +1,52 @@
 namespace Omnibus.Core.Messages;
 
-/// <summary>How the body bytes are to be read. Front-ends map their own body forms onto these.</summary>
-public enum BodyKind : byte
-{
-    /// <summary>Opaque bytes (AMQP data section(s), Kafka value, SQS body, RabbitMQ payload).</summary>
-    Data = 0,
-
-    /// <summary>An AMQP 1.0 amqp-value section, stored AMQP-encoded.</summary>
-    AmqpValue = 1,
-
-    /// <summary>AMQP 1.0 amqp-sequence section(s), stored AMQP-encoded.</summary>
-    AmqpSequence = 2,
-}
-
 /// <summary>
-/// The protocol-neutral message: body bytes, system properties, typed application properties,
-/// protocol annotations, and the broker's own annotations (sequence number, enqueued time).
-/// Application property and annotation values are simple types: null, bool, integers of every
-/// width, float, double, decimal, char, string, Guid, DateTime, DateTimeOffset, TimeSpan, Uri, byte[].
+/// The protocol-neutral message (docs/core.md, "The message envelope"): body bytes or none, key
+/// bytes, the canonical properties every front-end maps onto (<see cref="CanonicalHeaders"/>),
+/// ordered typed headers, a front-end's native fields, and the broker's own annotations
+/// (sequence number, enqueued time). Values of headers and native fields are those of
+/// <see cref="HeaderValues"/>.
 /// </summary>
 public sealed class BrokerMessage
 {
-    private Dictionary<string, object?>? _properties;
-    private Dictionary<string, object?>? _annotations;
+    private MessageHeaders? _headers;
+    private MessageHeaders? _nativeFields;
+    private ReadOnlyMemory<byte> _body;
+    private bool _hasBody = true;
 
-    /// <summary>Body bytes (see <see cref="BodyKind"/>).</summary>
-    public ReadOnlyMemory<byte> Body { get; set; }
+    /// <summary>Body bytes; setting them makes <see cref="HasBody"/> true.</summary>
+    public ReadOnlyMemory<byte> Body
+    {
+        get => _body;
+        set
+        {
+            _body = value;
+            _hasBody = true;
+        }
+    }
 
-    /// <summary>How to read <see cref="Body"/>.</summary>
-    public BodyKind BodyKind { get; set; }
+    /// <summary>
+    /// False for a message with no body at all (a Kafka tombstone), which is not the same as an
+    /// empty body. Setting it false empties <see cref="Body"/>.
+    /// </summary>
+    public bool HasBody
+    {
+        get => _hasBody;
+        set
+        {
+            _hasBody = value;
+            if (!value)
+            {
+                _body = ReadOnlyMemory<byte>.Empty;
+            }
+        }
+    }
+
+    /// <summary>Key bytes (a Kafka record key), or null when the message has none.</summary>
+    public ReadOnlyMemory<byte>? Key { get; set; }
+
+    /// <summary>When the producer says it made the message (AMQP creation-time, Kafka record timestamp), apart from <see cref="EnqueuedTime"/>.</summary>
+    public DateTimeOffset? ProducerTimestamp { get; set; }
 
     public string? MessageId { get; set; }
     public string? CorrelationId { get; set; }
@@ -40,6 +58,21 @@ public sealed class BrokerMessage
     public string? ReplyToSessionId { get; set; }
     public string? PartitionKey { get; set; }
     public string? ViaPartitionKey { get; set; }
+    public string? ContentEncoding { get; set; }
+
+    /// <summary>Priority as the sender set it (AMQP 1.0 and 0-9-1: 0–9 and 0–255), or null.</summary>
+    public byte? Priority { get; set; }
+
+    /// <summary>Whether the sender asked for durable delivery (AMQP durable, RabbitMQ delivery mode 2), or null when it did not say.</summary>
+    public bool? Durable { get; set; }
+
+    /// <summary>The sending user's id as the sender set it (AMQP user-id is bytes; a text id is its UTF-8).</summary>
+    public byte[]? UserId { get; set; }
+
+    public string? AppId { get; set; }
+
+    /// <summary>The id duplicate detection keys on when it is not the message id (SQS MessageDeduplicationId).</summary>
+    public string? DeduplicationId { get; set; }
 
     /// <summary>Time to live set by the sender; null means the entity's default.</summary>
     public TimeSpan? TimeToLive { get; set; }
@@ -47,17 +80,25 @@ public sealed class BrokerMessage
     /// <summary>When the message becomes visible; null or past means now.</summary>
     public DateTimeOffset? ScheduledEnqueueTime { get; set; }
 
-    /// <summary>Application properties (case-sensitive keys as sent; filters look them up case-insensitively).</summary>
-    public IDictionary<string, object?> ApplicationProperties => _properties ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+    /// <summary>
+    /// The headers: application-defined, ordered, names case-sensitive as sent and repeatable
+    /// (Service Bus application properties, RabbitMQ headers, Kafka headers, SQS message
+    /// attributes). Service Bus filters look names up case-insensitively.
+    /// </summary>
+    public MessageHeaders ApplicationProperties => _headers ??= new MessageHeaders();
 
-    /// <summary>Protocol annotations kept verbatim (e.g. AMQP message annotations other than the broker's own).</summary>
-    public IDictionary<string, object?> Annotations => _annotations ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+    /// <summary>True when the message has headers, without allocating the collection.</summary>
+    public bool HasApplicationProperties => _headers is { Count: > 0 };
 
-    /// <summary>True when the message has application properties, without allocating the dictionary.</summary>
-    public bool HasApplicationProperties => _properties is { Count: > 0 };
+    /// <summary>
+    /// Fields of one front-end's own that no canonical property holds, kept so that a message
+    /// read back through the same protocol is what was sent. Names are namespaced by the
+    /// front-end (<c>amqp:…</c>); other front-ends ignore names not their own.
+    /// </summary>
+    public MessageHeaders NativeFields => _nativeFields ??= new MessageHeaders();
 
-    /// <summary>True when the message has annotations, without allocating the dictionary.</summary>
-    public bool HasAnnotations => _annotations is { Count: > 0 };
+    /// <summary>True when the message has native fields, without allocating the collection.</summary>
+    public bool HasNativeFields => _nativeFields is { Count: > 0 };
 
     // ---- Broker-assigned ----
 
@@ -70,17 +111,12 @@ public sealed class BrokerMessage
     /// <summary>For a dead-lettered message: the entity it came from.</summary>
     public string? DeadLetterSource { get; set; }
 
-    /// <summary>Delivery attempts before this one (AMQP header.delivery-count).</summary>
-    public int DeliveryCount { get; set; }
-
-    /// <summary>Lock token of this delivery (peek-lock), else empty.</summary>
-    public Guid LockToken { get; set; }
-
-    /// <summary>Lock expiry of this delivery (peek-lock).</summary>
-    public DateTimeOffset LockedUntil { get; set; }
-
-    /// <summary>State as Service Bus reports it on peek.</summary>
-    public MessageState State { get; set; }
+    /// <summary>
+    /// This delivery's state (lock token, lock expiry, delivery count, peek state): what a receive
+    /// or peek of the message reports, never stored with the message. Default on a message that
+    /// was not received (one being sent, forwarded or dead-lettered).
+    /// </summary>
+    public DeliveryInfo Delivery { get; set; }
 
     /// <summary>Expiry = enqueued (or scheduled) time + TTL; DateTimeOffset.MaxValue when it never expires.</summary>
     public DateTimeOffset ExpiresAt
@@ -97,16 +133,16 @@ public sealed class BrokerMessage
     }
 
     /// <summary>Approximate size in bytes (body + properties), the figure quotas and counters use.</summary>
-    public long Size => Body.Length + EstimatePropertiesSize();
+    public long Size => Body.Length + (Key?.Length ?? 0) + EstimatePropertiesSize();
 
     private long EstimatePropertiesSize()
     {
         long size = 0;
-        if (_properties is not null)
+        if (_headers is not null)
         {
-            foreach (KeyValuePair<string, object?> kv in _properties)
+            foreach (KeyValuePair<string, object?> kv in _headers)
             {
-                size += kv.Key.Length + (kv.Value is string s ? s.Length : 8);
+                size += kv.Key.Length + HeaderValues.EstimateSize(kv.Value);
             }
         }
         size += (MessageId?.Length ?? 0) + (CorrelationId?.Length ?? 0) + (Subject?.Length ?? 0) + (SessionId?.Length ?? 0);
@@ -117,8 +153,8 @@ public sealed class BrokerMessage
     public BrokerMessage Clone()
     {
         var copy = (BrokerMessage)MemberwiseClone();
-        copy._properties = _properties is null ? null : new Dictionary<string, object?>(_properties, StringComparer.Ordinal);
-        copy._annotations = _annotations is null ? null : new Dictionary<string, object?>(_annotations, StringComparer.Ordinal);
+        copy._headers = _headers?.Clone();
+        copy._nativeFields = _nativeFields?.Clone();
         return copy;
     }
 }

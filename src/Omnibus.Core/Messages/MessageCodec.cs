@@ -3,57 +3,30 @@ using System.Buffers;
 namespace Omnibus.Core.Messages;
 
 /// <summary>
-/// What the broker needs of a stored message without reading its properties or body: enough to
-/// build a subscription's in-memory index on start-up.
-/// </summary>
-internal readonly record struct StoredMessageHeader(
-    bool RoutesAll,
-    int[]? Routes,
-    long EnqueuedTicks,
-    string? MessageId,
-    string? SessionId,
-    string? PartitionKey,
-    long TimeToLiveTicks,
-    long ScheduledTicks,
-    int BodyLength)
-{
-    public bool IsRoutedTo(int subscriptionId) => RoutesAll || (Routes is not null && Array.IndexOf(Routes, subscriptionId) >= 0);
-
-    public long ExpiresTicks
-    {
-        get
-        {
-            if (TimeToLiveTicks <= 0 || TimeToLiveTicks == TimeSpan.MaxValue.Ticks)
-            {
-                return long.MaxValue;
-            }
-            long start = Math.Max(EnqueuedTicks, ScheduledTicks);
-            return long.MaxValue - start <= TimeToLiveTicks ? long.MaxValue : start + TimeToLiveTicks;
-        }
-    }
-}
-
-/// <summary>
-/// The stored form of a message (one log record), documented in docs/core.md:
+/// The stored form of a message (one log record), documented in docs/core.md. Version 2:
 /// <code>
-/// u8 version (1) | u8 flags (bit 0: routed to every subscription)
+/// u8 version (2) | u8 flags (bit 0: routed to every subscription, bit 1: no body)
 /// [varint route count, varint subscription ids]   unless routed to all
 /// i64 enqueued time (UTC ticks)
-/// fields: u8 tag, value … until tag 0
-/// u8 body kind | varint length | body
+/// fields: varint tag, varint length, value … until tag 0 (no length)
+/// varint body length | body
 /// </code>
-/// Property maps are length-prefixed, so the header can be read without decoding them.
+/// Every field carries its length, so a reader skips a tag it does not know: a later version can
+/// add fields without breaking this one. Version 1 records are still read (MessageCodec.V1.cs).
 /// </summary>
-internal static class MessageCodec
+internal static partial class MessageCodec
 {
-    private const byte Version = 1;
+    private const byte Version1 = 1;
+    private const byte Version = 2;
     private const byte FlagRoutesAll = 1;
+    private const byte FlagNoBody = 2;
 
     private enum Field : byte
     {
         End = 0, MessageId = 1, CorrelationId = 2, Subject = 3, ContentType = 4, To = 5, ReplyTo = 6, SessionId = 7,
         ReplyToSessionId = 8, PartitionKey = 9, ViaPartitionKey = 10, TimeToLive = 11, Scheduled = 12,
-        DeadLetterSource = 13, ApplicationProperties = 14, Annotations = 15, Transaction = 16,
+        DeadLetterSource = 13, Headers = 14, NativeFields = 15, Transaction = 16, Key = 17, ProducerTimestamp = 18,
+        ContentEncoding = 19, Priority = 20, Durable = 21, UserId = 22, AppId = 23, DeduplicationId = 24,
     }
 
     /// <summary>
@@ -92,7 +65,7 @@ internal static class MessageCodec
     private static void Write(ArrayBufferWriter<byte> w, BrokerMessage m, IReadOnlyList<int>? routes, Guid transaction)
     {
         ValueCodec.WriteByte(w, Version);
-        ValueCodec.WriteByte(w, routes is null ? FlagRoutesAll : (byte)0);
+        ValueCodec.WriteByte(w, (byte)((routes is null ? FlagRoutesAll : 0) | (m.HasBody ? 0 : FlagNoBody)));
         if (routes is not null)
         {
             ValueCodec.WriteVarint(w, (ulong)routes.Count);
@@ -114,32 +87,54 @@ internal static class MessageCodec
         Str(w, Field.ViaPartitionKey, m.ViaPartitionKey);
         if (m.TimeToLive is TimeSpan ttl)
         {
-            ValueCodec.WriteByte(w, (byte)Field.TimeToLive);
-            ValueCodec.WriteFixed(w, (ulong)ttl.Ticks, 8);
+            Fixed(w, Field.TimeToLive, (ulong)ttl.Ticks, 8);
         }
         if (m.ScheduledEnqueueTime is DateTimeOffset scheduled)
         {
-            ValueCodec.WriteByte(w, (byte)Field.Scheduled);
-            ValueCodec.WriteFixed(w, (ulong)scheduled.UtcTicks, 8);
+            Fixed(w, Field.Scheduled, (ulong)scheduled.UtcTicks, 8);
         }
         Str(w, Field.DeadLetterSource, m.DeadLetterSource);
         if (m.HasApplicationProperties)
         {
-            Map(w, Field.ApplicationProperties, m.ApplicationProperties);
+            Headers(w, Field.Headers, m.ApplicationProperties);
         }
-        if (m.HasAnnotations)
+        if (m.HasNativeFields)
         {
-            Map(w, Field.Annotations, m.Annotations);
+            Headers(w, Field.NativeFields, m.NativeFields);
         }
         if (transaction != Guid.Empty)
         {
             Span<byte> id = stackalloc byte[16];
             transaction.TryWriteBytes(id);
-            ValueCodec.WriteByte(w, (byte)Field.Transaction);
-            ValueCodec.WriteBytes(w, id);
+            Bytes(w, Field.Transaction, id);
         }
-        ValueCodec.WriteByte(w, (byte)Field.End);
-        ValueCodec.WriteByte(w, (byte)m.BodyKind);
+        if (m.Key is ReadOnlyMemory<byte> key)
+        {
+            Bytes(w, Field.Key, key.Span);
+        }
+        if (m.ProducerTimestamp is DateTimeOffset produced)
+        {
+            ValueCodec.WriteVarint(w, (byte)Field.ProducerTimestamp);
+            ValueCodec.WriteVarint(w, 10);
+            ValueCodec.WriteFixed(w, (ulong)produced.UtcTicks, 8);
+            ValueCodec.WriteFixed(w, (ulong)(ushort)(short)produced.Offset.TotalMinutes, 2);
+        }
+        Str(w, Field.ContentEncoding, m.ContentEncoding);
+        if (m.Priority is byte priority)
+        {
+            Fixed(w, Field.Priority, priority, 1);
+        }
+        if (m.Durable is bool durable)
+        {
+            Fixed(w, Field.Durable, durable ? 1UL : 0UL, 1);
+        }
+        if (m.UserId is { } userId)
+        {
+            Bytes(w, Field.UserId, userId);
+        }
+        Str(w, Field.AppId, m.AppId);
+        Str(w, Field.DeduplicationId, m.DeduplicationId);
+        ValueCodec.WriteVarint(w, (byte)Field.End);
         ValueCodec.WriteBytes(w, m.Body.Span);
     }
 
@@ -147,23 +142,35 @@ internal static class MessageCodec
     {
         if (value is not null)
         {
-            ValueCodec.WriteByte(w, (byte)field);
+            ValueCodec.WriteVarint(w, (byte)field);
             ValueCodec.WriteString(w, value);
         }
     }
 
-    private static void Map(IBufferWriter<byte> w, Field field, IDictionary<string, object?> map)
+    private static void Fixed(IBufferWriter<byte> w, Field field, ulong value, int size)
+    {
+        ValueCodec.WriteVarint(w, (byte)field);
+        ValueCodec.WriteVarint(w, (ulong)size);
+        ValueCodec.WriteFixed(w, value, size);
+    }
+
+    private static void Bytes(IBufferWriter<byte> w, Field field, ReadOnlySpan<byte> value)
+    {
+        ValueCodec.WriteVarint(w, (byte)field);
+        ValueCodec.WriteBytes(w, value);
+    }
+
+    private static void Headers(IBufferWriter<byte> w, Field field, MessageHeaders headers)
     {
         ArrayBufferWriter<byte> inner = t_map ??= new ArrayBufferWriter<byte>(1024);
         inner.ResetWrittenCount();
-        ValueCodec.WriteVarint(inner, (ulong)map.Count);
-        foreach (KeyValuePair<string, object?> kv in map)
+        ValueCodec.WriteVarint(inner, (ulong)headers.Count);
+        foreach (KeyValuePair<string, object?> kv in headers)
         {
             ValueCodec.WriteString(inner, kv.Key);
             ValueCodec.Write(inner, kv.Value);
         }
-        ValueCodec.WriteByte(w, (byte)field);
-        ValueCodec.WriteBytes(w, inner.WrittenSpan);
+        Bytes(w, field, inner.WrittenSpan);
         if (inner.Capacity > ScratchLimit)
         {
             t_map = null;
@@ -173,50 +180,47 @@ internal static class MessageCodec
     public static StoredMessageHeader ReadHeader(ReadOnlySpan<byte> record)
     {
         var r = new SpanReader(record);
-        (bool all, int[]? routes) = ReadRoutes(ref r);
+        (byte version, _, bool all, int[]? routes) = ReadStart(ref r);
+        if (version == Version1)
+        {
+            return ReadHeaderV1(ref r, all, routes);
+        }
         long enqueued = (long)r.ReadFixed(8);
         string? messageId = null, sessionId = null, partitionKey = null;
         long ttl = 0, scheduled = 0;
-        while (true)
+        while (NextField(ref r, out Field field, out ReadOnlySpan<byte> value))
         {
-            var field = (Field)r.ReadByte();
             switch (field)
             {
-                case Field.End:
-                    r.ReadByte();
-                    int bodyLength = checked((int)r.ReadVarint());
-                    return new StoredMessageHeader(all, routes, enqueued, messageId, sessionId, partitionKey, ttl, scheduled, bodyLength);
-                case Field.MessageId: messageId = r.ReadString(); break;
-                case Field.SessionId: sessionId = r.ReadString(); break;
-                case Field.PartitionKey: partitionKey = r.ReadString(); break;
-                case Field.TimeToLive: ttl = (long)r.ReadFixed(8); break;
-                case Field.Scheduled: scheduled = (long)r.ReadFixed(8); break;
-                case <= Field.DeadLetterSource: r.ReadBytes(); break; // other strings
-                case Field.ApplicationProperties or Field.Annotations or Field.Transaction: r.ReadBytes(); break;
-                default: throw new InvalidDataException($"Unknown stored message field {(byte)field}.");
+                case Field.MessageId: messageId = Text(value); break;
+                case Field.SessionId: sessionId = Text(value); break;
+                case Field.PartitionKey: partitionKey = Text(value); break;
+                case Field.TimeToLive: ttl = Int64(value); break;
+                case Field.Scheduled: scheduled = Int64(value); break;
             }
         }
+        int bodyLength = checked((int)r.ReadVarint());
+        return new StoredMessageHeader(all, routes, enqueued, messageId, sessionId, partitionKey, ttl, scheduled, bodyLength);
     }
 
     /// <summary>The transaction a stored message was sent in (field 16), or <see cref="Guid.Empty"/>.</summary>
     public static Guid ReadTransaction(ReadOnlySpan<byte> record)
     {
         var r = new SpanReader(record);
-        ReadRoutes(ref r);
-        r.Skip(8);
-        while (true)
+        (byte version, _, _, _) = ReadStart(ref r);
+        if (version == Version1)
         {
-            var field = (Field)r.ReadByte();
-            switch (field)
+            return ReadTransactionV1(ref r);
+        }
+        r.Skip(8);
+        while (NextField(ref r, out Field field, out ReadOnlySpan<byte> value))
+        {
+            if (field == Field.Transaction)
             {
-                case Field.End:
-                    return Guid.Empty;
-                case Field.TimeToLive or Field.Scheduled: r.Skip(8); break;
-                case Field.Transaction: return new Guid(r.ReadBytes());
-                case <= Field.Annotations: r.ReadBytes(); break;
-                default: throw new InvalidDataException($"Unknown stored message field {(byte)field}.");
+                return new Guid(value);
             }
         }
+        return Guid.Empty;
     }
 
     /// <summary>Decodes a message whose body stays a slice of <paramref name="record"/> (not copied): the record must not change.</summary>
@@ -232,71 +236,118 @@ internal static class MessageCodec
     private static BrokerMessage Decode(ReadOnlySpan<byte> record, long sequence, byte[]? owner)
     {
         var r = new SpanReader(record);
-        ReadRoutes(ref r);
+        (byte version, byte flags, _, _) = ReadStart(ref r);
+        if (version == Version1)
+        {
+            return DecodeV1(ref r, sequence, owner);
+        }
         var m = new BrokerMessage
         {
             SequenceNumber = sequence,
             EnqueuedTime = new DateTimeOffset((long)r.ReadFixed(8), TimeSpan.Zero),
         };
-        while (true)
+        while (NextField(ref r, out Field field, out ReadOnlySpan<byte> value))
         {
-            var field = (Field)r.ReadByte();
             switch (field)
             {
-                case Field.End:
-                    m.BodyKind = (BodyKind)r.ReadByte();
-                    ReadOnlySpan<byte> body = r.ReadBytes();
-                    m.Body = owner is null ? body.ToArray() : owner.AsMemory(r.Position - body.Length, body.Length);
-                    return m;
-                case Field.MessageId: m.MessageId = r.ReadString(); break;
-                case Field.CorrelationId: m.CorrelationId = r.ReadString(); break;
-                case Field.Subject: m.Subject = r.ReadString(); break;
-                case Field.ContentType: m.ContentType = r.ReadString(); break;
-                case Field.To: m.To = r.ReadString(); break;
-                case Field.ReplyTo: m.ReplyTo = r.ReadString(); break;
-                case Field.SessionId: m.SessionId = r.ReadString(); break;
-                case Field.ReplyToSessionId: m.ReplyToSessionId = r.ReadString(); break;
-                case Field.PartitionKey: m.PartitionKey = r.ReadString(); break;
-                case Field.ViaPartitionKey: m.ViaPartitionKey = r.ReadString(); break;
-                case Field.TimeToLive: m.TimeToLive = new TimeSpan((long)r.ReadFixed(8)); break;
-                case Field.Scheduled: m.ScheduledEnqueueTime = new DateTimeOffset((long)r.ReadFixed(8), TimeSpan.Zero); break;
-                case Field.DeadLetterSource: m.DeadLetterSource = r.ReadString(); break;
-                case Field.ApplicationProperties: ReadMap(r.ReadBytes(), m.ApplicationProperties); break;
-                case Field.Annotations: ReadMap(r.ReadBytes(), m.Annotations); break;
-                case Field.Transaction: r.ReadBytes(); break;
-                default: throw new InvalidDataException($"Unknown stored message field {(byte)field}.");
+                case Field.MessageId: m.MessageId = Text(value); break;
+                case Field.CorrelationId: m.CorrelationId = Text(value); break;
+                case Field.Subject: m.Subject = Text(value); break;
+                case Field.ContentType: m.ContentType = Text(value); break;
+                case Field.To: m.To = Text(value); break;
+                case Field.ReplyTo: m.ReplyTo = Text(value); break;
+                case Field.SessionId: m.SessionId = Text(value); break;
+                case Field.ReplyToSessionId: m.ReplyToSessionId = Text(value); break;
+                case Field.PartitionKey: m.PartitionKey = Text(value); break;
+                case Field.ViaPartitionKey: m.ViaPartitionKey = Text(value); break;
+                case Field.TimeToLive: m.TimeToLive = new TimeSpan(Int64(value)); break;
+                case Field.Scheduled: m.ScheduledEnqueueTime = new DateTimeOffset(Int64(value), TimeSpan.Zero); break;
+                case Field.DeadLetterSource: m.DeadLetterSource = Text(value); break;
+                case Field.Headers: ReadHeaders(value, m.ApplicationProperties, null); break;
+                case Field.NativeFields: ReadHeaders(value, m.NativeFields, null); break;
+                case Field.Key: m.Key = value.ToArray(); break;
+                case Field.ProducerTimestamp: m.ProducerTimestamp = ReadTimestamp(value); break;
+                case Field.ContentEncoding: m.ContentEncoding = Text(value); break;
+                case Field.Priority: m.Priority = value.Length == 1 ? value[0] : throw Corrupt(field); break;
+                case Field.Durable: m.Durable = value.Length == 1 ? value[0] != 0 : throw Corrupt(field); break;
+                case Field.UserId: m.UserId = value.ToArray(); break;
+                case Field.AppId: m.AppId = Text(value); break;
+                case Field.DeduplicationId: m.DeduplicationId = Text(value); break;
+                default: break; // the transaction id, or a field of a later version
             }
         }
+        ReadOnlySpan<byte> body = r.ReadBytes();
+        if ((flags & FlagNoBody) != 0)
+        {
+            m.HasBody = false;
+        }
+        else
+        {
+            m.Body = owner is null ? body.ToArray() : owner.AsMemory(r.Position - body.Length, body.Length);
+        }
+        return m;
     }
 
-    private static void ReadMap(ReadOnlySpan<byte> bytes, IDictionary<string, object?> map)
+    /// <summary>Reads the next field of a version 2 record; false at the end tag.</summary>
+    private static bool NextField(ref SpanReader r, out Field field, out ReadOnlySpan<byte> value)
+    {
+        ulong tag = r.ReadVarint();
+        if (tag == 0)
+        {
+            field = Field.End;
+            value = default;
+            return false;
+        }
+        // A tag past byte range is a later version's: it maps to no known field and is skipped.
+        field = tag <= byte.MaxValue ? (Field)(byte)tag : (Field)byte.MaxValue;
+        value = r.ReadBytes();
+        return true;
+    }
+
+    private static string Text(ReadOnlySpan<byte> value) => System.Text.Encoding.UTF8.GetString(value);
+
+    private static long Int64(ReadOnlySpan<byte> value) => value.Length == 8
+        ? System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(value)
+        : throw new InvalidDataException($"A stored time field has {value.Length} bytes, not 8.");
+
+    private static DateTimeOffset ReadTimestamp(ReadOnlySpan<byte> value)
+    {
+        var r = new SpanReader(value);
+        long utcTicks = (long)r.ReadFixed(8);
+        var offset = TimeSpan.FromMinutes((short)r.ReadFixed(2));
+        return new DateTimeOffset(utcTicks + offset.Ticks, offset);
+    }
+
+    private static InvalidDataException Corrupt(Field field) => new($"Stored message field {(byte)field} has the wrong length.");
+
+    private static void ReadHeaders(ReadOnlySpan<byte> bytes, MessageHeaders headers, string? prefix)
     {
         var r = new SpanReader(bytes);
         ulong count = r.ReadVarint();
         for (ulong i = 0; i < count; i++)
         {
-            string key = r.ReadString();
-            map[key] = ValueCodec.Read(ref r);
+            string name = r.ReadString();
+            headers.Add(prefix is null ? name : prefix + name, ValueCodec.Read(ref r));
         }
     }
 
-    private static (bool All, int[]? Routes) ReadRoutes(ref SpanReader r)
+    private static (byte Version, byte Flags, bool All, int[]? Routes) ReadStart(ref SpanReader r)
     {
         byte version = r.ReadByte();
-        if (version != Version)
+        if (version is not (Version1 or Version))
         {
-            throw new InvalidDataException($"Stored message version {version} is not understood (expected {Version}).");
+            throw new InvalidDataException($"Stored message version {version} is not understood (expected {Version1} or {Version}).");
         }
         byte flags = r.ReadByte();
         if ((flags & FlagRoutesAll) != 0)
         {
-            return (true, null);
+            return (version, flags, true, null);
         }
         var routes = new int[checked((int)r.ReadVarint())];
         for (int i = 0; i < routes.Length; i++)
         {
             routes[i] = checked((int)r.ReadVarint());
         }
-        return (false, routes);
+        return (version, flags, false, routes);
     }
 }

@@ -1,13 +1,15 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 
 namespace Omnibus.Core.Messages;
 
 /// <summary>
-/// Typed values of application properties and annotations, as stored (docs/core.md): a type tag
-/// byte then the value. Every type a Service Bus, AMQP, Kafka header or SQS attribute value can
-/// carry has a tag, so a message written by one front-end reads back identically in another.
+/// Typed header values, as stored (docs/core.md): a type tag byte then the value. Every type a
+/// Service Bus, AMQP, Kafka header or SQS attribute value can carry has a tag, so a message
+/// written by one front-end reads back identically in another. Containers nest up to
+/// <see cref="HeaderValues.MaxDepth"/>; a deeper stored value is refused as corrupt.
 /// </summary>
 internal static class ValueCodec
 {
@@ -16,13 +18,15 @@ internal static class ValueCodec
         Null = 0, False = 1, True = 2, SByte = 3, Byte = 4, Int16 = 5, UInt16 = 6, Int32 = 7, UInt32 = 8,
         Int64 = 9, UInt64 = 10, Single = 11, Double = 12, Decimal = 13, Char = 14, String = 15, Guid = 16,
         DateTime = 17, DateTimeOffset = 18, TimeSpan = 19, Uri = 20, Binary = 21,
+        List = 22, Array = 23, Map = 24, ScaledDecimal = 25,
     }
 
-    /// <summary>True for the types a property may hold.</summary>
-    public static bool IsSupported(object? value) => value is null or bool or sbyte or byte or short or ushort or int or uint or long or ulong
-        or float or double or decimal or char or string or Guid or DateTime or DateTimeOffset or TimeSpan or Uri or byte[] or ReadOnlyMemory<byte>;
+    /// <summary>True for the values a header may hold (<see cref="HeaderValues"/>).</summary>
+    public static bool IsSupported(object? value) => HeaderValues.IsSupported(value);
 
-    public static void Write(IBufferWriter<byte> w, object? value)
+    public static void Write(IBufferWriter<byte> w, object? value) => Write(w, value, 0);
+
+    private static void Write(IBufferWriter<byte> w, object? value, int depth)
     {
         switch (value)
         {
@@ -56,13 +60,55 @@ internal static class ValueCodec
             case Uri v: WriteTag(w, Tag.Uri); WriteString(w, v.OriginalString); break;
             case byte[] v: WriteTag(w, Tag.Binary); WriteBytes(w, v); break;
             case ReadOnlyMemory<byte> v: WriteTag(w, Tag.Binary); WriteBytes(w, v.Span); break;
+            case ScaledDecimal v:
+                WriteTag(w, Tag.ScaledDecimal);
+                WriteFixed(w, (uint)v.Scale, 4);
+                WriteBytes(w, v.Unscaled.ToByteArray());
+                break;
+            case HeaderList v: WriteSequence(w, Tag.List, v, depth); break;
+            case HeaderArray v: WriteSequence(w, Tag.Array, v, depth); break;
+            case HeaderMap v:
+                CheckDepth(depth);
+                WriteTag(w, Tag.Map);
+                WriteVarint(w, (ulong)v.Count);
+                foreach (KeyValuePair<object?, object?> entry in v)
+                {
+                    Write(w, entry.Key, depth + 1);
+                    Write(w, entry.Value, depth + 1);
+                }
+                break;
             default: throw new ArgumentException($"A property value of type {value.GetType().Name} is not supported.", nameof(value));
         }
     }
 
-    public static object? Read(ref SpanReader r)
+    private static void WriteSequence(IBufferWriter<byte> w, Tag tag, IReadOnlyList<object?> items, int depth)
+    {
+        CheckDepth(depth);
+        WriteTag(w, tag);
+        WriteVarint(w, (ulong)items.Count);
+        foreach (object? item in items)
+        {
+            Write(w, item, depth + 1);
+        }
+    }
+
+    private static void CheckDepth(int depth)
+    {
+        if (depth + 1 > HeaderValues.MaxDepth)
+        {
+            throw new MessagingException(MessagingErrorCode.InvalidArgument, $"A header value nests deeper than {HeaderValues.MaxDepth} levels.");
+        }
+    }
+
+    public static object? Read(ref SpanReader r) => Read(ref r, 0);
+
+    private static object? Read(ref SpanReader r, int depth)
     {
         var tag = (Tag)r.ReadByte();
+        if (tag is Tag.List or Tag.Array or Tag.Map)
+        {
+            return ReadContainer(ref r, tag, depth);
+        }
         return tag switch
         {
             Tag.Null => null,
@@ -87,8 +133,44 @@ internal static class ValueCodec
             Tag.TimeSpan => new TimeSpan((long)r.ReadFixed(8)),
             Tag.Uri => new Uri(r.ReadString(), UriKind.RelativeOrAbsolute),
             Tag.Binary => r.ReadBytes().ToArray(),
+            Tag.ScaledDecimal => ReadScaledDecimal(ref r),
             _ => throw new InvalidDataException($"Unknown property type tag {(byte)tag}."),
         };
+    }
+
+    private static ScaledDecimal ReadScaledDecimal(ref SpanReader r)
+    {
+        int scale = (int)(uint)r.ReadFixed(4);
+        return new ScaledDecimal(new BigInteger(r.ReadBytes()), scale);
+    }
+
+    private static object ReadContainer(ref SpanReader r, Tag tag, int depth)
+    {
+        if (depth + 1 > HeaderValues.MaxDepth)
+        {
+            throw new InvalidDataException($"A stored header value nests deeper than {HeaderValues.MaxDepth} levels.");
+        }
+        int count = checked((int)r.ReadVarint());
+        if (count > r.Remaining)
+        {
+            throw new InvalidDataException("Stored message ends early.");
+        }
+        if (tag == Tag.Map)
+        {
+            var entries = new KeyValuePair<object?, object?>[count];
+            for (int i = 0; i < count; i++)
+            {
+                object? key = Read(ref r, depth + 1);
+                entries[i] = new(key, Read(ref r, depth + 1));
+            }
+            return new HeaderMap(entries);
+        }
+        var items = new object?[count];
+        for (int i = 0; i < count; i++)
+        {
+            items[i] = Read(ref r, depth + 1);
+        }
+        return tag == Tag.List ? new HeaderList(items) : new HeaderArray(items);
     }
 
     private static DateTimeOffset ReadDateTimeOffset(ref SpanReader r)
@@ -158,6 +240,8 @@ internal ref struct SpanReader(ReadOnlySpan<byte> span)
     public readonly bool End => _at >= _span.Length;
 
     public readonly int Position => _at;
+
+    public readonly int Remaining => _span.Length - _at;
 
     public byte ReadByte() => _at < _span.Length ? _span[_at++] : throw Eof();
 

@@ -75,12 +75,12 @@ public sealed partial class Broker
     }
 
     private static string RoutingKeyOf(BrokerMessage m) =>
-        m.HasAnnotations && m.Annotations.TryGetValue(RoutingAnnotations.RoutingKey, out object? key) && key is string s ? s : "";
+        m.HasNativeFields && m.NativeFields.TryGetValue(RoutingAnnotations.RoutingKey, out object? key) && key is string s ? s : "";
 
     private static BrokerMessage MarkDeadLettered(BrokerMessage original, DeadLetterReason reason, DateTimeOffset now)
     {
         BrokerMessage m = original.Clone();
-        IDictionary<string, object?> h = m.ApplicationProperties;
+        MessageHeaders h = m.ApplicationProperties;
         h[DeadLetterHeaders.Reason] = reason.Reason;
         if (reason.Description is { } description)
         {
@@ -92,7 +92,7 @@ public sealed partial class Broker
         }
         h[DeadLetterHeaders.Source] = reason.Source;
         h[DeadLetterHeaders.Time] = now;
-        h[DeadLetterHeaders.Exchange] = m.HasAnnotations && m.Annotations.TryGetValue(RoutingAnnotations.Exchange, out object? x) ? x as string : null;
+        h[DeadLetterHeaders.Exchange] = m.HasNativeFields && m.NativeFields.TryGetValue(RoutingAnnotations.Exchange, out object? x) ? x as string : null;
         h[DeadLetterHeaders.RoutingKey] = RoutingKeyOf(m);
         h[DeadLetterHeaders.Count] = (h.TryGetValue(DeadLetterHeaders.Count, out object? count) && count is long c ? c : 0L) + 1;
         h.TryAdd(DeadLetterHeaders.FirstReason, reason.Reason);
@@ -171,8 +171,8 @@ public sealed partial class Broker
 
         BrokerMessage Stamped(BrokerMessage m, string routingKey)
         {
-            m.Annotations[RoutingAnnotations.Exchange] = exchange;
-            m.Annotations[RoutingAnnotations.RoutingKey] = routingKey;
+            m.NativeFields[RoutingAnnotations.Exchange] = exchange;
+            m.NativeFields[RoutingAnnotations.RoutingKey] = routingKey;
             return m;
         }
     }

@@ -45,7 +45,7 @@ internal sealed class HeadersMatcher : IBindingMatcher
         {
             return all;
         }
-        IDictionary<string, object?>? headers = message.HasApplicationProperties ? message.ApplicationProperties : null;
+        MessageHeaders? headers = message.HasApplicationProperties ? message.ApplicationProperties : null;
         foreach (KeyValuePair<string, object?> w in wanted)
         {
             bool hit = headers is not null && headers.TryGetValue(w.Key, out object? value) && (w.Value is null || ArgumentTable.ValuesEqual(w.Value, value));

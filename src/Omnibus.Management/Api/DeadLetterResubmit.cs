@@ -34,10 +34,9 @@ internal static class DeadLetterResubmit
                 copy.ApplicationProperties.Remove(Receivable.DeadLetterDescriptionProperty);
                 copy.DeadLetterSource = null;
                 copy.SequenceNumber = -1;
-                copy.DeliveryCount = 0;
-                copy.LockToken = Guid.Empty;
+                copy.Delivery = default; // a new message: no delivery of it yet
                 await broker.SendAsync(target, [copy], caller).ConfigureAwait(false);
-                await dlq.CompleteAsync(m.LockToken).ConfigureAwait(false);
+                await dlq.CompleteAsync(m.Delivery.LockToken).ConfigureAwait(false);
                 moved++;
             }
         }

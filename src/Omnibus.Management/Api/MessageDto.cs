@@ -23,11 +23,18 @@ public sealed record MessageDto
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// True when a front-end stored the body in its own encoding, which it says with a native
+    /// field named <c>&lt;namespace&gt;:body-kind</c> (docs/core.md); such a body is shown as base64 only.
+    /// </summary>
+    private static bool HasStructuredBody(BrokerMessage m) =>
+        m.HasNativeFields && m.NativeFields.Names.Any(n => n.EndsWith(":body-kind", StringComparison.Ordinal));
+
     public static MessageDto From(BrokerMessage m)
     {
         ArgumentNullException.ThrowIfNull(m);
         string? text = null;
-        if (m.BodyKind == BodyKind.Data)
+        if (!HasStructuredBody(m))
         {
             try
             {
@@ -46,8 +53,8 @@ public sealed record MessageDto
             Subject = m.Subject,
             ContentType = m.ContentType,
             EnqueuedTime = m.EnqueuedTime,
-            DeliveryCount = m.DeliveryCount,
-            State = m.State.ToString(),
+            DeliveryCount = m.Delivery.DeliveryCount,
+            State = m.Delivery.State.ToString(),
             DeadLetterSource = m.DeadLetterSource,
             Body = text,
             BodyBase64 = text is null ? Convert.ToBase64String(m.Body.Span) : null,
@@ -76,7 +83,6 @@ public sealed record SendMessageDto
         var m = new BrokerMessage
         {
             Body = BodyBase64 is not null ? Convert.FromBase64String(BodyBase64) : Encoding.UTF8.GetBytes(Body ?? ""),
-            BodyKind = BodyKind.Data,
             MessageId = MessageId ?? Guid.NewGuid().ToString("N"),
             CorrelationId = CorrelationId,
             SessionId = SessionId,

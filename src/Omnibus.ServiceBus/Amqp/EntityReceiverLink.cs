@@ -291,7 +291,7 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
             {
                 for (int rest = i; rest < messages.Count; rest++)
                 {
-                    _ = AbandonQuietlyAsync(messages[rest].LockToken);
+                    _ = AbandonQuietlyAsync(messages[rest].Delivery.LockToken);
                 }
                 return;
             }
@@ -313,8 +313,8 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
             MessageMapper.Encode(message, ref payload);
             long average = Interlocked.Read(ref _averageSize);
             Interlocked.Exchange(ref _averageSize, average + ((payload.WrittenSpan.Length - average) / 8));
-            DeliveryTag tag = settled ? SequenceTag(message.SequenceNumber) : DeliveryTag.FromLockToken(message.LockToken);
-            sent = SendDelivery(tag, payload.WrittenSpan, settled, message.LockToken);
+            DeliveryTag tag = settled ? SequenceTag(message.SequenceNumber) : DeliveryTag.FromLockToken(message.Delivery.LockToken);
+            sent = SendDelivery(tag, payload.WrittenSpan, settled, message.Delivery.LockToken);
         }
         finally
         {
@@ -324,7 +324,7 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
         {
             // This side detached the link (an error) while the batch was out: give the lock back
             // at once rather than leave the message locked for nobody until the lock expires.
-            _ = AbandonQuietlyAsync(message.LockToken);
+            _ = AbandonQuietlyAsync(message.Delivery.LockToken);
         }
     }
 

@@ -101,7 +101,7 @@ internal sealed partial class ManagementHandler
             var entry = new AmqpMap { { "message", MessageMapper.Encode(message) } };
             if (mode == ReceiveMode.PeekLock)
             {
-                entry.Add("lock-token", message.LockToken);
+                entry.Add("lock-token", message.Delivery.LockToken);
             }
             list.Add(entry);
         }

@@ -24,11 +24,11 @@ internal static partial class MessageMapper
             { SequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
             { EnqueuedTimeKey, AmqpTimestamp.FromDateTimeOffset(message.EnqueuedTime) },
             { EnqueueSequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
-            { MessageStateKey, (int)message.State },
+            { MessageStateKey, (int)message.Delivery.State },
         };
-        if (message.LockedUntil != default)
+        if (message.Delivery.LockedUntil != default)
         {
-            annotations.Add(LockedUntilKey, AmqpTimestamp.FromDateTimeOffset(message.LockedUntil));
+            annotations.Add(LockedUntilKey, AmqpTimestamp.FromDateTimeOffset(message.Delivery.LockedUntil));
         }
         if (message.ScheduledEnqueueTime is { } scheduled)
         {
@@ -47,44 +47,38 @@ internal static partial class MessageMapper
             annotations.Add(DeadLetterSourceKey, deadLetterSource);
         }
 
-        IDictionary<string, object?>? stored = message.HasAnnotations ? message.Annotations : null;
-        if (stored is not null)
+        foreach (KeyValuePair<string, object?> pair in AmqpNativeFields.Annotations(message))
         {
-            foreach (KeyValuePair<string, object?> pair in stored)
-            {
-                if (!pair.Key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
-                {
-                    annotations.Add(AmqpSymbol.FromString(pair.Key), AmqpValueConverter.ToAmqp(pair.Value));
-                }
-            }
+            annotations.Add(AmqpSymbol.FromString(pair.Key), AmqpValueConverter.ToAmqp(pair.Value));
         }
 
         var result = new AmqpMessage
         {
             Header = new MessageHeader
             {
-                Durable = Stored<bool>(stored, DurableKey),
-                Priority = Stored<byte>(stored, PriorityKey),
-                FirstAcquirer = Stored<bool>(stored, FirstAcquirerKey),
+                Durable = message.Durable ?? AmqpNativeFields.Get<bool>(message, DurableKey),
+                Priority = message.Priority ?? AmqpNativeFields.Get<byte>(message, PriorityKey),
+                FirstAcquirer = AmqpNativeFields.Get<bool>(message, FirstAcquirerKey),
                 Ttl = message.TimeToLive is { } ttl && ttl.TotalMilliseconds is > 0 and < uint.MaxValue ? (uint)ttl.TotalMilliseconds : null,
-                DeliveryCount = (uint)Math.Max(0, message.DeliveryCount),
+                DeliveryCount = (uint)Math.Max(0, message.Delivery.DeliveryCount),
             },
             MessageAnnotations = annotations,
             Properties = new MessageProperties
             {
-                MessageId = StoredId(stored, MessageIdKey) ?? message.MessageId,
-                CorrelationId = StoredId(stored, CorrelationIdKey) ?? message.CorrelationId,
+                MessageId = StoredId(message, MessageIdKey) ?? message.MessageId,
+                CorrelationId = StoredId(message, CorrelationIdKey) ?? message.CorrelationId,
                 To = message.To,
                 Subject = message.Subject,
                 ReplyTo = message.ReplyTo,
                 ContentType = message.ContentType is { } contentType ? AmqpSymbol.FromString(contentType) : null,
                 GroupId = message.SessionId,
                 ReplyToGroupId = message.ReplyToSessionId,
-                UserId = stored is not null && stored.TryGetValue(UserIdKey, out object? userId) && userId is byte[] bytes ? bytes : null,
-                ContentEncoding = stored is not null && stored.TryGetValue(ContentEncodingKey, out object? encoding) && encoding is string e ? AmqpSymbol.FromString(e) : null,
-                AbsoluteExpiryTime = Stored<long>(stored, AbsoluteExpiryKey) is long expiry ? new AmqpTimestamp(expiry) : ExpiryOf(message),
-                CreationTime = Stored<long>(stored, CreationTimeKey) is long creation ? new AmqpTimestamp(creation) : null,
-                GroupSequence = Stored<uint>(stored, GroupSequenceKey),
+                UserId = message.UserId ?? (AmqpNativeFields.TryGet(message, UserIdKey, out object? userId) && userId is byte[] bytes ? bytes : null),
+                ContentEncoding = (message.ContentEncoding ?? (AmqpNativeFields.TryGet(message, ContentEncodingKey, out object? encoding) ? encoding as string : null)) is { } e ? AmqpSymbol.FromString(e) : null,
+                AbsoluteExpiryTime = AmqpNativeFields.Get<long>(message, AbsoluteExpiryKey) is long expiry ? new AmqpTimestamp(expiry) : ExpiryOf(message),
+                CreationTime = message.ProducerTimestamp is { } produced ? AmqpTimestamp.FromDateTimeOffset(produced)
+                    : AmqpNativeFields.Get<long>(message, CreationTimeKey) is long creation ? new AmqpTimestamp(creation) : null,
+                GroupSequence = AmqpNativeFields.Get<uint>(message, GroupSequenceKey),
             },
         };
         if (message.HasApplicationProperties)
@@ -96,11 +90,9 @@ internal static partial class MessageMapper
             }
             result.ApplicationProperties = properties;
         }
-        result.Body = message.BodyKind switch
-        {
-            BodyKind.AmqpValue or BodyKind.AmqpSequence => AmqpMessage.Decode(message.Body).Body,
-            _ => new DataBody(message.Body),
-        };
+        result.Body = AmqpNativeFields.BodyKind(message) is BodyKindValue or BodyKindSequence
+            ? AmqpMessage.Decode(message.Body).Body
+            : new DataBody(message.Body);
         return result;
     }
 
@@ -113,12 +105,8 @@ internal static partial class MessageMapper
     private static AmqpTimestamp? ExpiryOf(BrokerMessage message) =>
         message.ExpiresAt == DateTimeOffset.MaxValue ? null : AmqpTimestamp.FromDateTimeOffset(message.ExpiresAt);
 
-    private static T? Stored<T>(IDictionary<string, object?>? stored, string key)
-        where T : struct =>
-        stored is not null && stored.TryGetValue(key, out object? value) && value is T typed ? typed : null;
-
-    private static object? StoredId(IDictionary<string, object?>? stored, string key) =>
-        stored is not null && stored.TryGetValue(key, out object? value) ? value switch
+    private static object? StoredId(BrokerMessage message, string key) =>
+        AmqpNativeFields.TryGet(message, key, out object? value) ? value switch
         {
             byte[] b => new ReadOnlyMemory<byte>(b),
             _ => value,

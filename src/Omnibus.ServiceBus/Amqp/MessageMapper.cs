@@ -5,13 +5,15 @@ using Omnibus.Core.Messages;
 namespace Omnibus.ServiceBus.Amqp;
 
 /// <summary>
-/// BrokerMessage ⇄ AMQP message, the mapping written down in docs/service-bus-mapping.md.
-/// AMQP fields the core model has no slot for are kept in <see cref="BrokerMessage.Annotations"/>
-/// under reserved <c>amqp:</c> keys and restored on the way out, so nothing a sender set is lost.
+/// BrokerMessage ⇄ AMQP message, the mapping written down in docs/service-bus-mapping.md. AMQP
+/// properties with a canonical slot (docs/core.md) go there; the rest are kept in
+/// <see cref="BrokerMessage.NativeFields"/> under <c>amqp:</c> names and restored on the way out,
+/// so nothing a sender set is lost. Records of the first stored format keep these under
+/// <see cref="V1NativeFields"/> names, which <see cref="AmqpNativeFields"/> reads too.
 /// </summary>
 internal static partial class MessageMapper
 {
-    // Reserved annotation keys (the "amqp:" prefix is reserved by the AMQP spec, so no client annotation collides).
+    // Native field names (the "amqp:" prefix is reserved by the AMQP spec, so no client annotation collides).
     internal const string MessageIdKey = "amqp:message-id";
     internal const string CorrelationIdKey = "amqp:correlation-id";
     internal const string UserIdKey = "amqp:user-id";
@@ -24,7 +26,17 @@ internal static partial class MessageMapper
     internal const string FirstAcquirerKey = "amqp:first-acquirer";
     internal const string ReservedPrefix = "amqp:";
 
+    /// <summary>Prefix of a message annotation kept verbatim (the rest of the name is its key).</summary>
+    internal const string AnnotationPrefix = "amqp:annotation:";
+
+    /// <summary>How the body bytes are AMQP-encoded sections: <see cref="BodyKindValue"/> or <see cref="BodyKindSequence"/>; absent for data.</summary>
+    internal const string BodyKindKey = "amqp:body-kind";
+    internal const byte BodyKindValue = 1;
+    internal const byte BodyKindSequence = 2;
+
     private const ulong AmqpValueCode = 0x77;
+    private const long MinUnixMilliseconds = -62_135_596_800_000;
+    private const long MaxUnixMilliseconds = 253_402_300_799_999;
 
     /// <summary>An incoming AMQP message as the core's message.</summary>
     public static BrokerMessage ToBroker(AmqpMessage message)
@@ -36,17 +48,11 @@ internal static partial class MessageMapper
             {
                 result.TimeToLive = TimeSpan.FromMilliseconds(ttl);
             }
-            if (header.Durable is bool durable)
-            {
-                result.Annotations[DurableKey] = durable;
-            }
-            if (header.Priority is byte priority)
-            {
-                result.Annotations[PriorityKey] = priority;
-            }
+            result.Durable = header.Durable;
+            result.Priority = header.Priority;
             if (header.FirstAcquirer is bool firstAcquirer)
             {
-                result.Annotations[FirstAcquirerKey] = firstAcquirer;
+                result.NativeFields[FirstAcquirerKey] = firstAcquirer;
             }
         }
         if (message.MessageAnnotations is { } annotations)
@@ -104,7 +110,7 @@ internal static partial class MessageMapper
                 default:
                     if (!key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
                     {
-                        result.Annotations[key] = AmqpValueConverter.ToCore(pair.Value, key);
+                        result.NativeFields[AnnotationPrefix + key] = AmqpValueConverter.ToCore(pair.Value, key);
                     }
                     break;
             }
@@ -121,25 +127,26 @@ internal static partial class MessageMapper
         result.ContentType = properties.ContentType?.ToString();
         result.SessionId = properties.GroupId;
         result.ReplyToSessionId = properties.ReplyToGroupId;
-        if (properties.UserId is { } userId)
-        {
-            result.Annotations[UserIdKey] = userId.ToArray();
-        }
-        if (properties.ContentEncoding is { } encoding)
-        {
-            result.Annotations[ContentEncodingKey] = encoding.ToString();
-        }
+        result.UserId = properties.UserId?.ToArray();
+        result.ContentEncoding = properties.ContentEncoding?.ToString();
         if (properties.AbsoluteExpiryTime is { } expiry)
         {
-            result.Annotations[AbsoluteExpiryKey] = expiry.UnixMilliseconds;
+            result.NativeFields[AbsoluteExpiryKey] = expiry.UnixMilliseconds;
         }
         if (properties.CreationTime is { } creation)
         {
-            result.Annotations[CreationTimeKey] = creation.UnixMilliseconds;
+            if (creation.UnixMilliseconds is >= MinUnixMilliseconds and <= MaxUnixMilliseconds)
+            {
+                result.ProducerTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(creation.UnixMilliseconds);
+            }
+            else
+            {
+                result.NativeFields[CreationTimeKey] = creation.UnixMilliseconds; // outside DateTimeOffset's range: kept exact
+            }
         }
         if (properties.GroupSequence is uint groupSequence)
         {
-            result.Annotations[GroupSequenceKey] = groupSequence;
+            result.NativeFields[GroupSequenceKey] = groupSequence;
         }
     }
 
@@ -153,13 +160,13 @@ internal static partial class MessageMapper
             case string s:
                 return s;
             case Guid g:
-                result.Annotations[key] = g;
+                result.NativeFields[key] = g;
                 return g.ToString();
             case ulong u:
-                result.Annotations[key] = u;
+                result.NativeFields[key] = u;
                 return u.ToString(System.Globalization.CultureInfo.InvariantCulture);
             case ReadOnlyMemory<byte> b:
-                result.Annotations[key] = b.ToArray();
+                result.NativeFields[key] = b.ToArray();
                 return Convert.ToHexString(b.Span);
             default:
                 return id.ToString();
@@ -171,11 +178,9 @@ internal static partial class MessageMapper
         switch (body)
         {
             case null:
-                result.BodyKind = BodyKind.Data;
                 result.Body = ReadOnlyMemory<byte>.Empty;
                 break;
             case DataBody data when data.Sections.Count == 1:
-                result.BodyKind = BodyKind.Data;
                 result.Body = data.Sections[0];
                 break;
             case DataBody data:
@@ -192,15 +197,14 @@ internal static partial class MessageMapper
                     section.CopyTo(joined.AsMemory(offset));
                     offset += section.Length;
                 }
-                result.BodyKind = BodyKind.Data;
                 result.Body = joined;
                 break;
             case ValueBody value:
-                result.BodyKind = BodyKind.AmqpValue;
+                result.NativeFields[BodyKindKey] = BodyKindValue;
                 result.Body = EncodeSection(AmqpValueCode, value.Value);
                 break;
             case SequenceBody sequence:
-                result.BodyKind = BodyKind.AmqpSequence;
+                result.NativeFields[BodyKindKey] = BodyKindSequence;
                 result.Body = EncodeSequences(sequence);
                 break;
         }

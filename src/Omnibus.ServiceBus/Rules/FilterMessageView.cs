@@ -27,11 +27,11 @@ internal sealed class FilterMessageView(BrokerMessage message) : IMutableFilterM
     public long EnqueuedSequenceNumber => Message.SequenceNumber;
     public DateTime EnqueuedTimeUtc => Message.EnqueuedTime.UtcDateTime;
     public DateTime ExpiresAtUtc => Message.ExpiresAt == DateTimeOffset.MaxValue ? DateTime.MaxValue : Message.ExpiresAt.UtcDateTime;
-    public DateTime LockedUntilUtc => Message.LockedUntil.UtcDateTime;
-    public Guid LockToken => Message.LockToken;
-    public int DeliveryCount => Message.DeliveryCount;
+    public DateTime LockedUntilUtc => Message.Delivery.LockedUntil.UtcDateTime;
+    public Guid LockToken => Message.Delivery.LockToken;
+    public int DeliveryCount => Message.Delivery.DeliveryCount;
     public long Size => Message.Size;
-    public int State => (int)Message.State;
+    public int State => (int)Message.Delivery.State;
 
     public DateTime ScheduledEnqueueTimeUtc
     {
@@ -55,7 +55,7 @@ internal sealed class FilterMessageView(BrokerMessage message) : IMutableFilterM
         {
             return false;
         }
-        IDictionary<string, object?> properties = Message.ApplicationProperties;
+        MessageHeaders properties = Message.ApplicationProperties;
         if (properties.TryGetValue(name, out value))
         {
             return true;
@@ -81,12 +81,12 @@ internal sealed class FilterMessageView(BrokerMessage message) : IMutableFilterM
         {
             return null;
         }
-        IDictionary<string, object?> properties = Message.ApplicationProperties;
+        MessageHeaders properties = Message.ApplicationProperties;
         if (properties.ContainsKey(name))
         {
             return name;
         }
-        foreach (string key in properties.Keys)
+        foreach (string key in properties.Names)
         {
             if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
             {

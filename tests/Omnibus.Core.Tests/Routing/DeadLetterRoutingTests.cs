@@ -29,7 +29,7 @@ public sealed class DeadLetterRoutingTests : RoutingFixture
         Assert.Equal("job.created", dead.ApplicationProperties[DeadLetterHeaders.RoutingKey]);
         Assert.Equal(1L, dead.ApplicationProperties[DeadLetterHeaders.Count]);
         Assert.Equal(Harness.Clock.GetUtcNow(), dead.ApplicationProperties[DeadLetterHeaders.Time]);
-        Assert.Equal("dlx", dead.Annotations[RoutingAnnotations.Exchange]);
+        Assert.Equal("dlx", dead.NativeFields[RoutingAnnotations.Exchange]);
         Assert.Null(dead.TimeToLive);
         Assert.Equal("work", dead.DeadLetterSource);
     }

@@ -160,7 +160,7 @@ public sealed class ExchangeTypeRoutingTests : RoutingFixture
         await Publish("x", "a.b");
 
         var m = Assert.Single(await Harness.Receive("q"));
-        Assert.Equal("x", m.Annotations[RoutingAnnotations.Exchange]);
-        Assert.Equal("a.b", m.Annotations[RoutingAnnotations.RoutingKey]);
+        Assert.Equal("x", m.NativeFields[RoutingAnnotations.Exchange]);
+        Assert.Equal("a.b", m.NativeFields[RoutingAnnotations.RoutingKey]);
     }
 }
