@@ -98,6 +98,7 @@ public sealed partial class Receivable
             await Task.WhenAll(writes).ConfigureAwait(false);
         }
         Counters.AddCompleted(completed);
+        WakeGroupWaiters(completed);
         return errors;
     }
 
@@ -159,6 +160,7 @@ public sealed partial class Receivable
         }
         await p.Store.ApplyAsync(StateChange.Defer(entry.Sequence)).ConfigureAwait(false);
         Counters.AddDeferred();
+        WakeGroupWaiters(1);
     }
 
     /// <summary>Ends a valid lock, moving the message to <paramref name="next"/> with its property changes.</summary>
@@ -215,7 +217,7 @@ public sealed partial class Receivable
                 int before = e.DeliveryCount;
                 if (mode == ReceiveMode.PeekLock)
                 {
-                    Lock(p, e, now, s);
+                    Lock(p, e, now, s, Settings.LockDuration.Ticks);
                 }
                 else
                 {
@@ -278,6 +280,7 @@ public sealed partial class Receivable
         }
         await p.Store.ApplyAsync(StateChange.DeadLetter(entry.Sequence)).ConfigureAwait(false);
         Counters.AddDeadLettered();
+        WakeGroupWaiters(1);
     }
 
     /// <summary>Cancels scheduled messages by sequence number; returns how many were still scheduled here.</summary>
