@@ -23,6 +23,10 @@ public sealed partial class Receivable
         {
             return false;
         }
+        if (holder.SettlePending)
+        {
+            return true;
+        }
         // An expired lock still holds the group until the sweep hands the message back: otherwise
         // the next message could overtake it.
         if (holder.State is EntryState.Locked or EntryState.Leaving
@@ -96,6 +100,37 @@ public sealed partial class Receivable
             }
         }
         return taken;
+    }
+
+    /// <summary>
+    /// Marks a grouped message being settled (caller holds the lock, before it leaves the index) so
+    /// its group stays held until the settlement is durable: otherwise a crash could bring the head
+    /// back after its successor was already processed.
+    /// </summary>
+    private void HoldGroupUntilDurable(Entry entry, ref List<Entry>? settling)
+    {
+        if (Settings.MessageGroups && !Settings.RequiresSession && entry.SessionId is not null)
+        {
+            entry.SettlePending = true;
+            (settling ??= []).Add(entry);
+        }
+    }
+
+    /// <summary>Frees the groups of settlements now durable and wakes receivers waiting for their next messages.</summary>
+    private void ReleaseGroups(List<Entry>? settling)
+    {
+        if (settling is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            foreach (Entry e in settling)
+            {
+                e.SettlePending = false;
+            }
+        }
+        WakeWaiters(settling.Count);
     }
 
     /// <summary>A settlement may have freed a group whose next message someone is waiting for.</summary>

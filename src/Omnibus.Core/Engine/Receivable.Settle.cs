@@ -69,6 +69,7 @@ public sealed partial class Receivable
         ArgumentNullException.ThrowIfNull(lockTokens);
         var errors = new MessagingException?[lockTokens.Count];
         var changes = new Dictionary<ReceivablePartition, List<StateChange>>();
+        List<Entry>? settling = null;
         int completed = 0;
         lock (_gate)
         {
@@ -78,6 +79,7 @@ public sealed partial class Receivable
                 try
                 {
                     (ReceivablePartition p, Entry entry) = TakeLocked(lockTokens[i], now);
+                    HoldGroupUntilDurable(entry, ref settling);
                     RemoveEntry(p, entry);
                     if (!changes.TryGetValue(p, out List<StateChange>? list))
                     {
@@ -96,9 +98,13 @@ public sealed partial class Receivable
         if (durableBeforeReturn)
         {
             await Task.WhenAll(writes).ConfigureAwait(false);
+            ReleaseGroups(settling);
+        }
+        else if (settling is not null)
+        {
+            _ = Task.WhenAll(writes).ContinueWith(_ => ReleaseGroups(settling), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         Counters.AddCompleted(completed);
-        WakeGroupWaiters(completed);
         return errors;
     }
 
@@ -271,16 +277,18 @@ public sealed partial class Receivable
         m.ScheduledEnqueueTime = null;
         m.TimeToLive = null; // a dead letter does not expire
         await DeadLetterSink!([m]).ConfigureAwait(false);
+        List<Entry>? settling = null;
         lock (_gate)
         {
             if (p.Entries.ContainsKey(entry.Sequence))
             {
+                HoldGroupUntilDurable(entry, ref settling);
                 RemoveEntry(p, entry);
             }
         }
         await p.Store.ApplyAsync(StateChange.DeadLetter(entry.Sequence)).ConfigureAwait(false);
         Counters.AddDeadLettered();
-        WakeGroupWaiters(1);
+        ReleaseGroups(settling);
     }
 
     /// <summary>Cancels scheduled messages by sequence number; returns how many were still scheduled here.</summary>
