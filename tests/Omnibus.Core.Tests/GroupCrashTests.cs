@@ -12,6 +12,7 @@ namespace Omnibus.Core.Tests;
 /// receivers, repeatedly, and counts: every acknowledged send is there or was completed, and each
 /// group was completed in the order it was sent, across every restart.
 /// </summary>
+[Collection(CrashCollection.Name)]
 public class GroupCrashTests(ITestOutputHelper output)
 {
     [Fact]
