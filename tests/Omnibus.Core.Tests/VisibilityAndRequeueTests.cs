@@ -191,7 +191,7 @@ public sealed class VisibilityAndRequeueTests : IDisposable
         _h.Broker.CreateTopic(new TopicDescription { Name = "t" });
         _h.Broker.CreateSubscription(new SubscriptionDescription { TopicName = "t", Name = "s" });
         await _h.Send("t", "a");
-        Receivable s = _h.Broker.GetReceivable("t/Subscriptions/s");
+        Receivable s = _h.Broker.GetReceivable("t", "s");
         BrokerMessage m = Assert.Single(await s.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));
         var refused = await Assert.ThrowsAsync<MessagingException>(() => s.RequeueAsync(m.LockToken, RequeuePosition.Tail));
         Assert.Equal(MessagingErrorCode.InvalidOperation, refused.Code);
