@@ -20,6 +20,12 @@ if (args[0] == "transactions")
     await Omnibus.Core.CrashHelper.TransactionChild.RunAsync(args[1]);
     return;
 }
+// With "groups" first: the grouped-queue workload of GroupChild.
+if (args[0] == "groups")
+{
+    await Omnibus.Core.CrashHelper.GroupChild.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
 string dir = args[0];
 string round = args[1];
 using Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dir, SegmentSize = 256 * 1024 });

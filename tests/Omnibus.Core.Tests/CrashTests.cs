@@ -12,6 +12,7 @@ namespace Omnibus.Core.Tests;
 /// acknowledged send is still there (or was acknowledged as completed), no acknowledged completion
 /// comes back, and session order holds.
 /// </summary>
+[Collection(CrashCollection.Name)]
 public class CrashTests(ITestOutputHelper output)
 {
     [Fact]

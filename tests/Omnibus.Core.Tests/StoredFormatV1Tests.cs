@@ -70,7 +70,7 @@ public sealed class StoredFormatV1Tests : IDisposable
     public async Task A_v1_dead_letter_queue_keeps_the_reason_and_source()
     {
         using Broker broker = Open();
-        BrokerMessage dead = Assert.Single(await broker.GetReceivable("orders/$DeadLetterQueue").ReceiveAsync(10, TimeSpan.Zero, ReceiveMode.PeekLock));
+        BrokerMessage dead = Assert.Single(await broker.GetReceivable("orders").DeadLetter.ReceiveAsync(10, TimeSpan.Zero, ReceiveMode.PeekLock));
 
         Assert.Equal(("m3", "dead", "orders"), (dead.MessageId, Text(dead), dead.DeadLetterSource));
         Assert.Equal("Bad", dead.ApplicationProperties["DeadLetterReason"]);
@@ -95,8 +95,8 @@ public sealed class StoredFormatV1Tests : IDisposable
     public async Task A_v1_topic_keeps_what_each_subscription_was_routed()
     {
         using Broker broker = Open();
-        IReadOnlyList<BrokerMessage> all = await broker.GetReceivable("events/Subscriptions/all").ReceiveAsync(10, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete);
-        IReadOnlyList<BrokerMessage> red = await broker.GetReceivable("events/Subscriptions/red").ReceiveAsync(10, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete);
+        IReadOnlyList<BrokerMessage> all = await broker.GetReceivable("events", "all").ReceiveAsync(10, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete);
+        IReadOnlyList<BrokerMessage> red = await broker.GetReceivable("events", "red").ReceiveAsync(10, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete);
 
         Assert.Equal(["e1", "e2"], all.Select(m => m.MessageId));
         Assert.Equal("red", all[0].ApplicationProperties["color"]);

@@ -13,6 +13,7 @@ namespace Omnibus.Core.Tests;
 /// either wholly applied (gone from "in", once in "out") or not at all (still in "in", not in "out"),
 /// and every acknowledged one is applied.
 /// </summary>
+[Collection(CrashCollection.Name)]
 public class TransactionCrashTests(ITestOutputHelper output)
 {
     private const int Inputs = 30_000; // as TransactionChild.Inputs

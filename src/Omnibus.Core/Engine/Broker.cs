@@ -156,7 +156,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             ISubscriptionRules rules = Options.RuleCompiler.Compile(s.Rules);
             dlq = new Receivable(EntityNames.DeadLetterPath(path), Path.Combine(dir, "dlq", "recv"), 0, dlqLog, DeadLetterSettings, Options, null);
-            receivable = new Receivable(path, Path.Combine(dir, "recv"), d.RouteId, topic.Log, SettingsOf(d), Options, initialFloors);
+            receivable = new Receivable(path, Path.Combine(dir, "recv"), d.RouteId, topic.Log, SettingsOf(d), Options, initialFloors) { SharesLog = true };
             var entity = new SubscriptionEntity(s, dir, receivable, dlqLog, dlq, rules);
             receivable.DeadLetterQueue = dlq;
             receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(entity.Description.ForwardDeadLetteredMessagesTo, dlqLog, dlq, msgs);
@@ -180,6 +180,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         MaxDeliveryCount = q.MaxDeliveryCount,
         DeadLetteringOnMessageExpiration = q.DeadLetteringOnMessageExpiration,
         RequiresSession = q.RequiresSession,
+        MessageGroups = q.MessageGroups,
         Status = q.Status,
     };
 
@@ -189,6 +190,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         MaxDeliveryCount = s.MaxDeliveryCount,
         DeadLetteringOnMessageExpiration = s.DeadLetteringOnMessageExpiration,
         RequiresSession = s.RequiresSession,
+        MessageGroups = s.MessageGroups,
         Status = s.Status,
     };
 

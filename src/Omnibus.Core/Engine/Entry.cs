@@ -36,6 +36,9 @@ internal sealed class Entry
 
     /// <summary>The session lock the entry was delivered under, for settlement checks.</summary>
     public Guid SessionLockToken;
+
+    /// <summary>Removed from the index but its settlement not yet durable: its group stays held until it is.</summary>
+    public bool SettlePending;
 }
 
 /// <summary>A receiver's lock on one session of a session-enabled queue or subscription.</summary>

@@ -16,17 +16,17 @@ public sealed partial class Receivable
         {
             throw new MessagingException(MessagingErrorCode.InvalidOperation, $"'{Path}' requires sessions: accept a session to receive from it.");
         }
-        return ReceiveCoreAsync(null, maxMessages, maxWait, mode, cancellationToken);
+        return ReceiveCoreAsync(null, maxMessages, maxWait, mode, null, cancellationToken);
     }
 
     /// <summary>Receives from a session this receiver holds the lock of.</summary>
     public Task<IReadOnlyList<BrokerMessage>> ReceiveAsync(SessionLock session, int maxMessages, TimeSpan maxWait, ReceiveMode mode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return ReceiveCoreAsync(session, maxMessages, maxWait, mode, cancellationToken);
+        return ReceiveCoreAsync(session, maxMessages, maxWait, mode, null, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<BrokerMessage>> ReceiveCoreAsync(SessionLock? session, int maxMessages, TimeSpan maxWait, ReceiveMode mode, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BrokerMessage>> ReceiveCoreAsync(SessionLock? session, int maxMessages, TimeSpan maxWait, ReceiveMode mode, TimeSpan? visibility, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         CheckReceivable();
@@ -40,7 +40,10 @@ public sealed partial class Receivable
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                taken = Take(session, maxMessages, mode);
+                long lockTicks = (visibility ?? Settings.LockDuration).Ticks;
+                taken = Settings.MessageGroups && !Settings.RequiresSession
+                    ? TakeGrouped(maxMessages, mode, lockTicks)
+                    : Take(session, maxMessages, mode, lockTicks);
                 if (taken.Count == 0)
                 {
                     lock (_waiters)
@@ -107,7 +110,7 @@ public sealed partial class Receivable
     }
 
     /// <summary>Takes available messages under the lock: locks them (peek-lock) or removes them (receive-and-delete).</summary>
-    private List<(Entry, ReceivablePartition, int)> Take(SessionLock? session, int max, ReceiveMode mode)
+    private List<(Entry, ReceivablePartition, int)> Take(SessionLock? session, int max, ReceiveMode mode, long lockTicks)
     {
         var taken = new List<(Entry, ReceivablePartition, int)>();
         long now = NowTicks;
@@ -144,7 +147,7 @@ public sealed partial class Receivable
             int before = entry.DeliveryCount;
             if (mode == ReceiveMode.PeekLock)
             {
-                Lock(p, entry, now, sessionInfo);
+                Lock(p, entry, now, sessionInfo, lockTicks);
             }
             else
             {
@@ -159,11 +162,11 @@ public sealed partial class Receivable
         return taken;
     }
 
-    private void Lock(ReceivablePartition p, Entry entry, long now, SessionInfo? session)
+    private void Lock(ReceivablePartition p, Entry entry, long now, SessionInfo? session, long lockTicks)
     {
         entry.State = EntryState.Locked;
         entry.LockToken = UniqueIds.NewGuid();
-        entry.LockedUntilTicks = now + Settings.LockDuration.Ticks;
+        entry.LockedUntilTicks = now + lockTicks;
         entry.LockedAtTicks = now;
         entry.SessionLockToken = session?.LockToken ?? Guid.Empty;
         entry.DeliveryCount++;

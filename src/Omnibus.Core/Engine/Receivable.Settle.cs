@@ -69,6 +69,7 @@ public sealed partial class Receivable
         ArgumentNullException.ThrowIfNull(lockTokens);
         var errors = new MessagingException?[lockTokens.Count];
         var changes = new Dictionary<ReceivablePartition, List<StateChange>>();
+        List<Entry>? settling = null;
         int completed = 0;
         lock (_gate)
         {
@@ -78,6 +79,7 @@ public sealed partial class Receivable
                 try
                 {
                     (ReceivablePartition p, Entry entry) = TakeLocked(lockTokens[i], now);
+                    HoldGroupUntilDurable(entry, ref settling);
                     RemoveEntry(p, entry);
                     if (!changes.TryGetValue(p, out List<StateChange>? list))
                     {
@@ -96,6 +98,11 @@ public sealed partial class Receivable
         if (durableBeforeReturn)
         {
             await Task.WhenAll(writes).ConfigureAwait(false);
+            ReleaseGroups(settling);
+        }
+        else if (settling is not null)
+        {
+            _ = Task.WhenAll(writes).ContinueWith(_ => ReleaseGroups(settling), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         Counters.AddCompleted(completed);
         return errors;
@@ -159,6 +166,7 @@ public sealed partial class Receivable
         }
         await p.Store.ApplyAsync(StateChange.Defer(entry.Sequence)).ConfigureAwait(false);
         Counters.AddDeferred();
+        WakeGroupWaiters(1);
     }
 
     /// <summary>Ends a valid lock, moving the message to <paramref name="next"/> with its property changes.</summary>
@@ -215,7 +223,7 @@ public sealed partial class Receivable
                 int before = e.DeliveryCount;
                 if (mode == ReceiveMode.PeekLock)
                 {
-                    Lock(p, e, now, s);
+                    Lock(p, e, now, s, Settings.LockDuration.Ticks);
                 }
                 else
                 {
@@ -269,15 +277,18 @@ public sealed partial class Receivable
         m.ScheduledEnqueueTime = null;
         m.TimeToLive = null; // a dead letter does not expire
         await DeadLetterSink!([m]).ConfigureAwait(false);
+        List<Entry>? settling = null;
         lock (_gate)
         {
             if (p.Entries.ContainsKey(entry.Sequence))
             {
+                HoldGroupUntilDurable(entry, ref settling);
                 RemoveEntry(p, entry);
             }
         }
         await p.Store.ApplyAsync(StateChange.DeadLetter(entry.Sequence)).ConfigureAwait(false);
         Counters.AddDeadLettered();
+        ReleaseGroups(settling);
     }
 
     /// <summary>Cancels scheduled messages by sequence number; returns how many were still scheduled here.</summary>

@@ -161,10 +161,12 @@ public sealed partial class Receivable
             case SettlementKind.Complete:
                 await p.Store.ApplyAsync(StateChange.Complete(entry.Sequence)).ConfigureAwait(false);
                 Counters.AddCompleted(1);
+                WakeGroupWaiters(1);
                 break;
             case SettlementKind.Defer:
                 await p.Store.ApplyAsync(StateChange.Defer(entry.Sequence)).ConfigureAwait(false);
                 Counters.AddDeferred();
+                WakeGroupWaiters(1);
                 break;
             case SettlementKind.Abandon:
                 Counters.AddAbandoned();

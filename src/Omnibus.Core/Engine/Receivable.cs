@@ -76,6 +76,9 @@ public sealed partial class Receivable : IDisposable
 
     internal ReceivableSettings Settings { get; set; }
 
+    /// <summary>Whether other receivables read the same log (a topic's subscriptions do): then nothing may be appended to it for this one alone.</summary>
+    internal bool SharesLog { get; init; }
+
     /// <summary>Where dead-lettered messages go (the DLQ's log, or a forward target). Null for a DLQ itself.</summary>
     internal Func<IReadOnlyList<BrokerMessage>, Task>? DeadLetterSink { get; set; }
 

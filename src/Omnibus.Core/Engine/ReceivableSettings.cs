@@ -7,5 +7,8 @@ internal sealed record ReceivableSettings
     public int MaxDeliveryCount { get; init; } = 10;
     public bool DeadLetteringOnMessageExpiration { get; init; }
     public bool RequiresSession { get; init; }
+
+    /// <summary>Messages sharing a group id (their session id) go out one at a time, in order, without a session accept; ignored when <see cref="RequiresSession"/>.</summary>
+    public bool MessageGroups { get; init; }
     public Entities.EntityStatus Status { get; init; } = Entities.EntityStatus.Active;
 }

@@ -27,6 +27,14 @@ public sealed record QueueDescription
     public bool RequiresDuplicateDetection { get; init; }
     public TimeSpan DuplicateDetectionHistoryTimeWindow { get; init; } = TimeSpan.FromMinutes(10);
     public bool RequiresSession { get; init; }
+
+    /// <summary>
+    /// Grouped delivery without a session accept: messages with the same group id (the session id
+    /// field) are delivered one at a time in order, the next only once the one in hand is settled
+    /// or its lock expired; different groups go to competing receivers in parallel. Ignored when
+    /// <see cref="RequiresSession"/> is set.
+    /// </summary>
+    public bool MessageGroups { get; init; }
     public string? ForwardTo { get; init; }
     public string? ForwardDeadLetteredMessagesTo { get; init; }
     public int PartitionCount { get; init; } = 1;
@@ -70,6 +78,14 @@ public sealed record SubscriptionDescription
     public bool DeadLetteringOnMessageExpiration { get; init; }
     public bool DeadLetteringOnFilterEvaluationExceptions { get; init; } = true;
     public bool RequiresSession { get; init; }
+
+    /// <summary>
+    /// Grouped delivery without a session accept: messages with the same group id (the session id
+    /// field) are delivered one at a time in order, the next only once the one in hand is settled
+    /// or its lock expired; different groups go to competing receivers in parallel. Ignored when
+    /// <see cref="RequiresSession"/> is set.
+    /// </summary>
+    public bool MessageGroups { get; init; }
     public string? ForwardTo { get; init; }
     public string? ForwardDeadLetteredMessagesTo { get; init; }
     public EntityStatus Status { get; init; } = EntityStatus.Active;
