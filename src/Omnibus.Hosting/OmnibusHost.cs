@@ -34,26 +34,18 @@ public sealed class OmnibusHost : IAsyncDisposable
     }
 
     /// <summary>A builder whose <see cref="OmnibusHostBuilder.Configuration"/> reads <paramref name="args"/>, the environment and appsettings.json under <paramref name="contentRoot"/>.</summary>
-    public static OmnibusHostBuilder CreateBuilder(string[]? args = null, string? contentRoot = null) => new(args ?? [], contentRoot);
+    public static OmnibusHostBuilder CreateBuilder(string[]? args = null, string? contentRoot = null) => new(args ?? [], contentRoot, processConfiguration: true);
 
-    /// <summary>Builds and starts a host with the options <paramref name="configure"/> sets.</summary>
-    public static async Task<OmnibusHost> StartAsync(Action<OmnibusHostOptions>? configure = null, CancellationToken cancellationToken = default)
+    /// <summary>A builder that reads no configuration at all (no appsettings.json, environment or arguments): for a broker embedded in another process, such as a test's.</summary>
+    public static OmnibusHostBuilder CreateIsolatedBuilder() => new([], null, processConfiguration: false);
+
+    /// <summary>Builds (with <see cref="CreateIsolatedBuilder"/>) and starts a host with the options <paramref name="configure"/> sets.</summary>
+    public static Task<OmnibusHost> StartAsync(Action<OmnibusHostOptions>? configure = null, CancellationToken cancellationToken = default)
     {
-        OmnibusHostBuilder builder = CreateBuilder();
+        OmnibusHostBuilder builder = CreateIsolatedBuilder();
         configure?.Invoke(builder.Options);
-        OmnibusHost host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            return host;
-        }
-        catch
-        {
-            await host.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return builder.StartAsync(cancellationToken);
     }
-
     /// <summary>The broker behind every front-end.</summary>
     public Broker Broker { get; }
 
@@ -63,10 +55,10 @@ public sealed class OmnibusHost : IAsyncDisposable
     /// <summary>The host's services (the broker, the front-ends' services, logging).</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Whether <see cref="StartAsync"/> has bound the listeners.</summary>
+    /// <summary>Whether <see cref="StartAsync(CancellationToken)"/> has bound the listeners.</summary>
     public bool IsStarted { get; private set; }
 
-    /// <summary>The bound AMQP 1.0 endpoint; null when AMQP is disabled. Its port is the real one after <see cref="StartAsync"/>.</summary>
+    /// <summary>The bound AMQP 1.0 endpoint; null when AMQP is disabled. Its port is the real one after <see cref="StartAsync(CancellationToken)"/>.</summary>
     public IPEndPoint? AmqpEndpoint => _endpoints.Amqp?.IPEndPoint;
 
     /// <summary>The bound management HTTP endpoint; null when HTTP is disabled.</summary>

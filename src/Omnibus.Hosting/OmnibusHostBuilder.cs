@@ -29,9 +29,15 @@ public sealed class OmnibusHostBuilder
     private readonly WebApplicationBuilder _web;
     private readonly Stopwatch _started = Stopwatch.StartNew();
 
-    internal OmnibusHostBuilder(string[] args, string? contentRoot)
+    internal OmnibusHostBuilder(string[] args, string? contentRoot, bool processConfiguration)
     {
         _web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+        if (!processConfiguration)
+        {
+            // An embedded broker (a test's) must not pick up the process's appsettings.json, Kestrel
+            // endpoints or environment: everything comes from the options set in code.
+            _web.Configuration.Sources.Clear();
+        }
     }
 
     /// <summary>The options the host is built with.</summary>
@@ -45,7 +51,7 @@ public sealed class OmnibusHostBuilder
 
     /// <summary>
     /// Opens the data directory, provisions the entities file and prepares the listeners (bound by
-    /// <see cref="OmnibusHost.StartAsync"/>). Bad options throw <see cref="ArgumentException"/>; an unusable
+    /// <see cref="OmnibusHost.StartAsync(CancellationToken)"/>). Bad options throw <see cref="ArgumentException"/>; an unusable
     /// directory or entities file throws <see cref="OmnibusStartupException"/>.
     /// </summary>
     public OmnibusHost Build()
@@ -72,6 +78,22 @@ public sealed class OmnibusHostBuilder
         catch
         {
             broker.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds the host and binds its listeners; a host that fails to start is disposed.</summary>
+    public async Task<OmnibusHost> StartAsync(CancellationToken cancellationToken = default)
+    {
+        OmnibusHost host = Build();
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
