@@ -137,9 +137,29 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
             await _host.StopAsync().ConfigureAwait(false);
             _host = null;
         }
-        if (_ownsDirectory && !_options.KeepDataDirectory && Directory.Exists(DataDirectory))
+        if (_ownsDirectory && !_options.KeepDataDirectory)
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            await DeleteDirectoryAsync(DataDirectory).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Deletes the directory, retrying briefly while a file is still held; a directory that stays is left for the OS's temp cleanup rather than failing the test.</summary>
+    private static async Task DeleteDirectoryAsync(string directory)
+    {
+        for (int attempt = 0; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                return;
+            }
         }
     }
 }
