@@ -112,6 +112,8 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
             o.SharedAccessKeys[k.Key] = k.Value;
         }
         o.ShutdownTimeout = TimeSpan.FromSeconds(1);
+        // Kestrel's default socket scheduling: the broker shares the process with the test's own clients.
+        o.InlineIo = false;
         o.Amqp.Configure = _options.Amqp;
         o.Http.Enabled = _options.EnableHttp;
         o.Http.RequireAuthorization = _options.RequireHttpAuthorization;

@@ -42,6 +42,8 @@ public sealed class BrokerHost : IAsyncDisposable
             o.Amqp = configure;
             o.TimeProvider = clock ?? TimeProvider.System;
             o.Authorization = authorization;
+            // Kestrel's default socket scheduling, as these tests have always run.
+            o.Host = h => h.InlineIo = false;
         });
         return new BrokerHost(broker);
     }
