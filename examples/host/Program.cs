@@ -1,11 +1,7 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Omnibus.Amqp.Listener;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
-using Omnibus.ServiceBus;
-using Omnibus.ServiceBus.Rules;
+using Omnibus.Hosting;
 
 // Usage: Omnibus.ExamplesHost <data-directory> [port]   (port 0 or absent: a free one)
 //        Omnibus.ExamplesHost verify-interop <connection string>
@@ -18,23 +14,20 @@ if (args.Length == 2 && args[0] == "verify-interop")
 string dataDirectory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "omnibus-examples-" + Guid.NewGuid().ToString("N"));
 int requestedPort = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
-Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dataDirectory, RuleCompiler = ServiceBusRuleCompiler.Instance });
-CreateExampleEntities(broker);
-
-WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+// The same public hosting API as the omnibus executable and the tests: AMQP only, on loopback.
+OmnibusHostBuilder builder = OmnibusHost.CreateIsolatedBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddSingleton(broker);
-builder.Services.AddOmnibusServiceBus();
-builder.Services.AddOmnibusAmqp();
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, requestedPort, listen => listen.UseOmnibusAmqp()));
-WebApplication app = builder.Build();
-await app.StartAsync();
-string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-int port = new Uri(address).Port;
+builder.Options.DataDirectory = dataDirectory;
+builder.Options.Http.Enabled = false;
+builder.Options.Amqp.Host = IPAddress.Loopback;
+builder.Options.Amqp.Port = requestedPort;
+await using OmnibusHost host = builder.Build();
+CreateExampleEntities(host.Broker);
+await host.StartAsync();
+int port = host.AmqpEndpoint!.Port;
 await Interop.SendFromDotNetAsync(Interop.ConnectionString(port));
 Console.WriteLine("LISTENING " + port);
-await app.WaitForShutdownAsync();
-await broker.DisposeAsync();
+await host.RunUntilStoppedAsync();
 return 0;
 
 static void CreateExampleEntities(Broker broker)

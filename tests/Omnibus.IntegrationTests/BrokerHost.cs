@@ -1,72 +1,51 @@
-using System.Net;
 using Azure.Messaging.ServiceBus;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Omnibus.Amqp.Listener;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
 using Omnibus.Core.Security;
-using Omnibus.ServiceBus;
-using Omnibus.ServiceBus.Rules;
+using Omnibus.Storage;
+using Omnibus.Testing;
 
 namespace Omnibus.IntegrationTests;
 
 /// <summary>
-/// An in-process broker for tests: a temporary data directory, a <see cref="Broker"/>, and
-/// Kestrel serving AMQP on 127.0.0.1 at a free port. Gives the emulator-style connection string.
+/// An in-process broker for tests, started through the public <see cref="OmnibusTestBroker"/>: a temporary
+/// data directory and AMQP on 127.0.0.1 at a free port. Gives the emulator-style connection string.
 /// </summary>
 public sealed class BrokerHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly OmnibusTestBroker _broker;
     private int _nextName;
 
-    private BrokerHost(WebApplication app, Broker broker, string dataDirectory, int port)
-    {
-        _app = app;
-        Broker = broker;
-        DataDirectory = dataDirectory;
-        Port = port;
-    }
+    private BrokerHost(OmnibusTestBroker broker) => _broker = broker;
 
-    public Broker Broker { get; }
+    public Broker Broker => _broker.Broker;
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _broker.DataDirectory;
 
-    public int Port { get; }
+    public int Port => _broker.AmqpPort;
 
-    public string ConnectionString => ConnectionStringWith("SAS_KEY_VALUE");
+    public string ConnectionString => _broker.ServiceBusConnectionString;
 
-    public string ConnectionStringWith(string key) =>
-        $"Endpoint=sb://127.0.0.1:{Port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey={key};UseDevelopmentEmulator=true;";
+    public string ConnectionStringWith(string key) => _broker.Host.ServiceBusConnectionStringWith("RootManageSharedAccessKey", key);
 
     /// <param name="configure">Listener options.</param>
     /// <param name="clock">The broker's clock (locks, TTL, schedules, token expiry); the system clock when null.</param>
     /// <param name="authorization">The broker's authorization hook; allow-all when null.</param>
     public static async Task<BrokerHost> StartAsync(Action<AmqpListenerOptions>? configure = null, TimeProvider? clock = null, IAuthorizationHook? authorization = null)
     {
-        string dataDirectory = Path.Combine(Path.GetTempPath(), "omnibus-it-" + Guid.NewGuid().ToString("N"));
-        Broker broker = Broker.Open(new BrokerOptions
+        OmnibusTestBroker broker = await OmnibusTestBroker.StartAsync(o =>
         {
-            DataDirectory = dataDirectory,
-            TimeProvider = clock ?? TimeProvider.System,
-            RuleCompiler = ServiceBusRuleCompiler.Instance,
-            Authorization = authorization ?? AllowAllAuthorization.Instance,
+            // As these tests have always run: fsync on, AMQP only.
+            o.Durability = DurabilityPolicy.Always;
+            o.EnableHttp = false;
+            o.Amqp = configure;
+            o.TimeProvider = clock ?? TimeProvider.System;
+            o.Authorization = authorization;
+            // Kestrel's default socket scheduling, as these tests have always run.
+            o.Host = h => h.InlineIo = false;
         });
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(broker);
-        builder.Services.AddOmnibusServiceBus();
-        builder.Services.AddOmnibusAmqp(configure);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseOmnibusAmqp()));
-        WebApplication app = builder.Build();
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        int port = new Uri(address).Port;
-        return new BrokerHost(app, broker, dataDirectory, port);
+        return new BrokerHost(broker);
     }
 
     /// <summary>A fresh name per call, so tests sharing a host never share an entity.</summary>
@@ -85,19 +64,7 @@ public sealed class BrokerHost : IAsyncDisposable
             RetryOptions = new ServiceBusRetryOptions { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(100), TryTimeout = TimeSpan.FromSeconds(20) },
         });
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await Broker.DisposeAsync();
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _broker.DisposeAsync();
 }
 
 /// <summary>One broker host shared by the tests of a class.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Omnibus.Hosting;
 using Omnibus.Storage;
 
 namespace Omnibus.Server.Configuration;
@@ -30,6 +31,45 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         }
         errors = all;
         return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections);
+    }
+
+    /// <summary>Sets the host's options from these settings; the host adds nothing of its own but defaults.</summary>
+    public void ApplyTo(OmnibusHostOptions options)
+    {
+        options.DataDirectory = Storage.DataDirectory;
+        options.Durability = Storage.Durability;
+        options.SegmentSize = Storage.SegmentSizeBytes;
+        options.SweepInterval = Storage.SweepInterval;
+        options.EntitiesFile = Entities.ConfigFile;
+        options.ShutdownTimeout = Shutdown.Timeout;
+        options.InlineIo = Amqp.InlineIo;
+        options.SharedAccessKeys.Clear();
+        foreach (KeyValuePair<string, string> k in Auth.SharedAccessKeys)
+        {
+            options.SharedAccessKeys[k.Key] = k.Value;
+        }
+        options.Http.Host = Http.Host;
+        options.Http.Port = Http.Port;
+        options.Http.RequireAuthorization = Http.RequireAuthorization;
+        options.Connections.MaxConnections = Connections.MaxConnections;
+        options.Connections.MaxConnectionsPerAddress = Connections.MaxConnectionsPerAddress;
+        options.Connections.MaxUnauthenticated = Connections.MaxUnauthenticated;
+        options.Connections.AuthenticationTimeout = Connections.AuthenticationTimeout;
+        options.Connections.SessionsBeforeAuthentication = Connections.SessionsBeforeAuthentication;
+        options.Connections.LinksPerSessionBeforeAuthentication = Connections.LinksPerSessionBeforeAuthentication;
+        options.Connections.Sessions = Connections.Sessions;
+        options.Connections.LinksPerSession = Connections.LinksPerSession;
+        options.Connections.RaiseFileHandleLimit = true;
+        options.Amqp.Enabled = Amqp.Enabled;
+        options.Amqp.Host = Amqp.Host;
+        options.Amqp.Port = Amqp.Port;
+        AmqpSettings amqp = Amqp;
+        options.Amqp.Configure = o =>
+        {
+            o.MaxFrameSize = (uint)amqp.MaxFrameSize;
+            o.MaxMessageSize = (ulong)amqp.MaxMessageSizeKiB * 1024;
+            o.IdleTimeout = amqp.IdleTimeout;
+        };
     }
 
     internal static SettingsReader Reader(IConfiguration configuration, string area) => new(configuration, $"{Section}:{area}");

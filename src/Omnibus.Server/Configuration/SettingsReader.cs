@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Xml;
 using Microsoft.Extensions.Configuration;
 
 namespace Omnibus.Server.Configuration;
@@ -81,22 +80,7 @@ internal sealed class SettingsReader(IConfiguration configuration, string sectio
         return fallback;
     }
 
-    public static bool TryDuration(string raw, out TimeSpan value)
-    {
-        if (TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out value))
-        {
-            return true;
-        }
-        try
-        {
-            value = XmlConvert.ToTimeSpan(raw);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+    public static bool TryDuration(string raw, out TimeSpan value) => global::Omnibus.Hosting.DurationText.TryParse(raw, out value);
 
     public void Fail(string name, string message) => Errors.Add($"{Key(name)}: {message}");
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Omnibus.Server.Hosting;
+namespace Omnibus.Hosting.Listeners;
 
 /// <summary>
 /// Wraps a connection's transport to count the bytes that cross it, for the network-bytes metric.

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Omnibus.Management.Metrics;
 
-namespace Omnibus.Server.Hosting;
+namespace Omnibus.Hosting.Listeners;
 
 /// <summary>Kestrel connection middleware that counts open and accepted connections, and the bytes they carry, per listener for /metrics.</summary>
 internal static class ConnectionCounting

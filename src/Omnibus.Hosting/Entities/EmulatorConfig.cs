@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using Omnibus.Core.Entities;
 
-namespace Omnibus.Server.Configuration;
+namespace Omnibus.Hosting.Entities;
 
 /// <summary>One subscription of an emulator config with its rules.</summary>
-internal sealed record ConfiguredSubscription(SubscriptionDescription Subscription, IReadOnlyList<RuleDescription> Rules);
+public sealed record ConfiguredSubscription(SubscriptionDescription Subscription, IReadOnlyList<RuleDescription> Rules);
 
 /// <summary>One topic of an emulator config with its subscriptions.</summary>
-internal sealed record ConfiguredTopic(TopicDescription Topic, IReadOnlyList<ConfiguredSubscription> Subscriptions);
+public sealed record ConfiguredTopic(TopicDescription Topic, IReadOnlyList<ConfiguredSubscription> Subscriptions);
 
 /// <summary>
 /// Reads the Service Bus emulator's <c>Config.json</c> unchanged:
@@ -16,7 +16,7 @@ internal sealed record ConfiguredTopic(TopicDescription Topic, IReadOnlyList<Con
 /// object of Service Bus names and ISO 8601 durations. Omnibus is one namespace, so the queues and topics
 /// of every namespace listed are created in it. Unknown properties are ignored, as the emulator does.
 /// </summary>
-internal sealed class EmulatorConfig
+public sealed class EmulatorConfig
 {
     public List<QueueDescription> Queues { get; } = [];
     public List<ConfiguredTopic> Topics { get; } = [];
@@ -199,7 +199,7 @@ internal sealed class EmulatorConfig
             : null;
 
         public TimeSpan? Duration(string name) => Value(name) is { } v
-            ? v.ValueKind == JsonValueKind.String && SettingsReader.TryDuration(v.GetString()!, out TimeSpan t) ? t : throw Bad(name, "an ISO 8601 duration such as PT1H")
+            ? v.ValueKind == JsonValueKind.String && DurationText.TryParse(v.GetString()!, out TimeSpan t) ? t : throw Bad(name, "an ISO 8601 duration such as PT1H")
             : null;
 
         private FormatException Bad(string name, string expected) => new($"{where}: {name} must be {expected}.");

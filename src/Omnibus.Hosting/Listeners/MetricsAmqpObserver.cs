@@ -1,7 +1,7 @@
 using Omnibus.Amqp.Listener;
 using Omnibus.Management.Metrics;
 
-namespace Omnibus.Server.Hosting;
+namespace Omnibus.Hosting.Listeners;
 
 /// <summary>Feeds the AMQP listener's link counts and sent errors into /metrics.</summary>
 internal sealed class MetricsAmqpObserver(BrokerMetrics metrics) : IAmqpListenerObserver

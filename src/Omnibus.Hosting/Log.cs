@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Omnibus.Server.Hosting;
+namespace Omnibus.Hosting;
 
 /// <summary>The server's log events (stable ids: 1xx start-up, 2xx shutdown, 3xx entities).</summary>
 internal static partial class Log

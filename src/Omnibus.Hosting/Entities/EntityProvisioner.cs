@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
-using Omnibus.Server.Configuration;
 
-namespace Omnibus.Server.Hosting;
+
+namespace Omnibus.Hosting.Entities;
 
 /// <summary>
 /// Makes the broker hold the entities of an emulator config: missing ones are created, existing ones get the

@@ -1,31 +1,17 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Omnibus.Amqp.Listener;
-using Omnibus.Server.Configuration;
 using Omnibus.Transport;
 
-namespace Omnibus.Server.Hosting;
+namespace Omnibus.Hosting.Listeners;
 
 /// <summary>The only place the host touches the AMQP front-end: its services and its Kestrel endpoint.</summary>
 internal static class AmqpWiring
 {
-    /// <summary>Whether this build carries the AMQP listener (kept so the host reads the same with or without it).</summary>
-    public static bool Available => true;
-
-    public static void AddServices(IServiceCollection services, OmnibusSettings settings)
+    public static void AddServices(IServiceCollection services, AmqpEndpointOptions amqp)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (!settings.Amqp.Enabled)
-        {
-            return;
-        }
         services.AddSingleton<IAmqpListenerObserver, MetricsAmqpObserver>();
-        services.AddOmnibusAmqp(o =>
-        {
-            o.MaxFrameSize = (uint)settings.Amqp.MaxFrameSize;
-            o.MaxMessageSize = (ulong)settings.Amqp.MaxMessageSizeKiB * 1024;
-            o.IdleTimeout = settings.Amqp.IdleTimeout;
-        });
+        services.AddOmnibusAmqp(amqp.Configure);
     }
 
     /// <summary>

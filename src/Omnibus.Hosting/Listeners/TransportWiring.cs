@@ -2,12 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Omnibus.Management.Metrics;
-using Omnibus.Server.Configuration;
 using Omnibus.Transport;
 using Omnibus.Transport.Admission;
 using Omnibus.Transport.Limits;
 
-namespace Omnibus.Server.Hosting;
+namespace Omnibus.Hosting.Listeners;
 
 /// <summary>
 /// The only place the host sets up the shared transport: the file-handle limit, the connection
@@ -16,13 +15,12 @@ namespace Omnibus.Server.Hosting;
 /// </summary>
 internal static partial class TransportWiring
 {
-    public static void AddServices(IServiceCollection services, OmnibusSettings settings)
+    public static void AddServices(IServiceCollection services, ConnectionLimitOptions c)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        ConnectionSettings c = settings.Connections;
+        ArgumentNullException.ThrowIfNull(c);
         // A socket is a file handle: take all the process may have, then keep the caps below it.
         (ulong Soft, ulong Hard)? before = FileHandleLimit.Current();
-        ulong? limit = FileHandleLimit.RaiseSoftToHard();
+        ulong? limit = c.RaiseFileHandleLimit ? FileHandleLimit.RaiseSoftToHard() : before?.Soft;
         var gate = new ConnectionGateOptions
         {
             MaxConnections = c.MaxConnections,
@@ -43,7 +41,7 @@ internal static partial class TransportWiring
             Authenticated = new ResourceTier(c.Sessions, c.LinksPerSession),
         });
         services.AddSingleton<IConnectionGateObserver, MetricsGateObserver>();
-        services.AddHostedService(sp => new StartupReport(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Omnibus.Server"), before, limit, lowered, gate));
+        services.AddHostedService(sp => new StartupReport(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Omnibus.Hosting"), before, limit, lowered, gate));
     }
 
     /// <summary>Feeds the gate's refusals into /metrics.</summary>

@@ -1,0 +1,148 @@
+using System.Net;
+using Omnibus.Amqp.Listener;
+using Omnibus.Core.Security;
+using Omnibus.Storage;
+
+namespace Omnibus.Hosting;
+
+/// <summary>
+/// Everything a host needs: where data lives, how durable it is, the listeners of each front-end, the keys
+/// they accept, the entities to provision and the clock. Defaults are those of the <c>omnibus</c>
+/// executable (docs/server.md); <see cref="Validate"/> runs when the host is built.
+/// </summary>
+public sealed class OmnibusHostOptions
+{
+    /// <summary>The key name of the default shared access key, as the Service Bus emulator has it.</summary>
+    public const string DefaultKeyName = "RootManageSharedAccessKey";
+
+    /// <summary>The default shared access key's value, as the Service Bus emulator has it.</summary>
+    public const string DefaultKey = "SAS_KEY_VALUE";
+
+    /// <summary>The data directory; created when missing.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>When an append is confirmed: after fsync (<c>always</c>), on an interval, or never synced (<c>none</c>).</summary>
+    public DurabilityPolicy Durability { get; set; } = DurabilityPolicy.Always;
+
+    /// <summary>The size at which a partition log starts a new segment file.</summary>
+    public long SegmentSize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How often expired locks, TTLs and schedules are swept.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The broker's clock (locks, TTL, schedules, token expiry).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Decides every call's access; allow-all when null.</summary>
+    public IAuthorizationHook? Authorization { get; set; }
+
+    /// <summary>Shared access keys (name to key) accepted on every listener; the emulator's default key when empty.</summary>
+    public IDictionary<string, string> SharedAccessKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>A Service Bus emulator <c>Config.json</c> whose entities are created or updated when the host is built.</summary>
+    public string? EntitiesFile { get; set; }
+
+    /// <summary>The management HTTP listener: the Service Bus administration (ATOM) API, /api, /health, /metrics.</summary>
+    public HttpEndpointOptions Http { get; } = new();
+
+    /// <summary>The AMQP 1.0 listener (Azure Service Bus clients).</summary>
+    public AmqpEndpointOptions Amqp { get; } = new();
+
+    /// <summary>Caps the shared transport applies to every protocol listener.</summary>
+    public ConnectionLimitOptions Connections { get; } = new();
+
+    /// <summary>How long in-flight work may take when the host stops before it stops anyway.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether socket continuations run on the socket thread instead of being queued: more messages a second
+    /// for the AMQP read loop, at the price of a synchronously computing HTTP request delaying other sockets.
+    /// </summary>
+    public bool InlineIo { get; set; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("DataDirectory must be set.", nameof(DataDirectory));
+        }
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        Http.Validate("Http");
+        Amqp.Validate("Amqp");
+        if (Http.Enabled && Amqp.Enabled && Http.Port != 0 && Http.Port == Amqp.Port)
+        {
+            throw new ArgumentException($"Http.Port and Amqp.Port are both {Http.Port}: they must differ.", nameof(Amqp));
+        }
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "ShutdownTimeout must not be negative.");
+        }
+        foreach (KeyValuePair<string, string> k in SharedAccessKeys)
+        {
+            if (string.IsNullOrEmpty(k.Key) || string.IsNullOrEmpty(k.Value))
+            {
+                throw new ArgumentException("A shared access key needs a name and a value.", nameof(SharedAccessKeys));
+            }
+        }
+    }
+}
+
+/// <summary>One listener: whether it runs, the address it binds and its port (0: a free port the OS picks).</summary>
+public abstract class EndpointOptions(int defaultPort)
+{
+    /// <summary>Whether this listener is served.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The address to bind; <see cref="IPAddress.Any"/> listens on IPv6 and IPv4 both.</summary>
+    public IPAddress Host { get; set; } = IPAddress.Any;
+
+    /// <summary>The port; 0 binds a free port, which <see cref="OmnibusHost"/> reports once started.</summary>
+    public int Port { get; set; } = defaultPort;
+
+    internal void Validate(string name)
+    {
+        ArgumentNullException.ThrowIfNull(Host, name + ".Host");
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(name + ".Port", Port, $"{name}.Port must be from 0 (a free port) to 65535.");
+        }
+    }
+}
+
+/// <summary>The management HTTP listener.</summary>
+public sealed class HttpEndpointOptions() : EndpointOptions(5300)
+{
+    /// <summary>Whether the administration API and /api ask for a shared access signature.</summary>
+    public bool RequireAuthorization { get; set; } = true;
+}
+
+/// <summary>The AMQP 1.0 listener.</summary>
+public sealed class AmqpEndpointOptions() : EndpointOptions(5672)
+{
+    /// <summary>Frame size, message size, idle timeout and the other engine settings (validated when the host is built).</summary>
+    public Action<AmqpListenerOptions>? Configure { get; set; }
+}
+
+/// <summary>
+/// Connection caps of the shared transport (every protocol listener): open connections in total, per
+/// source address and not yet authenticated, the time a connection has to authenticate, and sessions /
+/// links per connection before and after authentication. Defaults in docs/server.md.
+/// </summary>
+public sealed class ConnectionLimitOptions
+{
+    public int MaxConnections { get; set; } = 10_000;
+    public int MaxConnectionsPerAddress { get; set; } = 1_000;
+    public int MaxUnauthenticated { get; set; } = 1_000;
+    public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    public int SessionsBeforeAuthentication { get; set; } = 64;
+    public int LinksPerSessionBeforeAuthentication { get; set; } = 4;
+    public int Sessions { get; set; } = 1024;
+    public int LinksPerSession { get; set; } = 1024;
+
+    /// <summary>
+    /// Raise the process's soft file-handle limit to the hard one at start and keep the caps below it.
+    /// The server executable does; an in-process test broker leaves its host process alone by default.
+    /// </summary>
+    public bool RaiseFileHandleLimit { get; set; }
+}
