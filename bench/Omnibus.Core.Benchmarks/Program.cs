@@ -11,6 +11,12 @@ using Omnibus.ServiceBus.Rules;
 //   memory:     broker memory with N queued 1 KiB messages (bodies stay on disk), after sending
 //               and after a restart that rebuilds the index from disk.
 // Usage: [--seconds 5] [--messages 1000000] [--dir PATH]
+//        routing [BenchmarkDotNet arguments, e.g. --job short]: topic matching with many bindings (BenchmarkDotNet)
+if (args is ["routing", ..])
+{
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<Omnibus.Core.Benchmarks.TopicMatchingBenchmarks>(null, args[1..]);
+    return 0;
+}
 string Opt(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 double seconds = double.Parse(Opt("--seconds", "5"), CultureInfo.InvariantCulture);
 int queued = int.Parse(Opt("--messages", "1000000"), CultureInfo.InvariantCulture);
@@ -56,7 +62,7 @@ async Task<(long Sent, long Completed, double Elapsed)> Run(Broker broker, strin
     })).ToArray();
     Task[] consumers = receivePaths.SelectMany(path => Enumerable.Range(0, receivePaths.Length == 1 ? 4 : 1).Select(_ => Task.Run(async () =>
     {
-        Receivable r = broker.GetReceivable(path);
+        Receivable r = broker.GetReceivableByStoredPath(path);
         while (DateTime.UtcNow < stop.AddSeconds(1))
         {
             IReadOnlyList<BrokerMessage> batch = await r.ReceiveAsync(32, TimeSpan.FromMilliseconds(100), ReceiveMode.PeekLock);

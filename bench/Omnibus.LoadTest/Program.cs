@@ -4,7 +4,7 @@ using Omnibus.LoadTest;
 // End-to-end AMQP 1.0 load: the same client workload against Omnibus and RabbitMQ (AMQP 1.0
 // plugin) in one run, printing msg/s, p50/p99 latency and the ratio. bench/run-amqp-bench.sh
 // starts both brokers and calls this.
-// Options: --omnibus host:port  --omnibus-queue NAME  --rabbitmq host:port  --seconds N  --size BYTES  --rate N (paced rows)
+// Options: --omnibus host:port  --omnibus-queue NAME  --baseline host:port (an Omnibus of another build)  --rabbitmq host:port  --seconds N  --size BYTES  --rate N (paced rows)
 //          --clients lite,sdk  --modes saturate,paced (rows to run; all by default)  --warmup SECONDS (unrecorded, default 3)
 string Opt(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 TimeSpan duration = TimeSpan.FromSeconds(double.Parse(Opt("--seconds", "10"), CultureInfo.InvariantCulture));
@@ -15,6 +15,12 @@ if (Opt("--omnibus", "") is { Length: > 0 } omnibus)
 {
     string[] hp = omnibus.Split(':');
     targets.Add(new BrokerTarget("omnibus", hp[0], int.Parse(hp[1], CultureInfo.InvariantCulture), Opt("--omnibus-queue", "bench"),
+        "RootManageSharedAccessKey", "SAS_KEY_VALUE", NeedsCbs: true, KeyName: "RootManageSharedAccessKey", Key: "SAS_KEY_VALUE"));
+}
+if (Opt("--baseline", "") is { Length: > 0 } baseline)
+{
+    string[] hp = baseline.Split(':');
+    targets.Add(new BrokerTarget("baseline", hp[0], int.Parse(hp[1], CultureInfo.InvariantCulture), Opt("--omnibus-queue", "bench"),
         "RootManageSharedAccessKey", "SAS_KEY_VALUE", NeedsCbs: true, KeyName: "RootManageSharedAccessKey", Key: "SAS_KEY_VALUE"));
 }
 if (Opt("--rabbitmq", "") is { Length: > 0 } rabbit)
@@ -53,13 +59,26 @@ foreach (int? paced in new int?[] { null, rate }.Where(p => modes.Contains(p is 
         }
     }
 }
-Console.WriteLine();
-Console.WriteLine("ratio Omnibus / RabbitMQ (throughput; same client, same workload):");
-foreach (IGrouping<(string, string), RunResult> g in results.GroupBy(r => (r.Client, r.Mode)))
-{
-    RunResult? o = g.FirstOrDefault(r => r.Broker == "omnibus");
-    RunResult? q = g.FirstOrDefault(r => r.Broker == "rabbitmq");
-    string ratio = o is { Error: null } && q is { Error: null, MessagesPerSecond: > 0 } ? $"{o.MessagesPerSecond / q.MessagesPerSecond:F2}x" : "n/a (a side failed or was not run)";
-    Console.WriteLine($"  {g.Key.Item1,-10} {g.Key.Item2,-10} {ratio}");
-}
+PrintRatios(results, "rabbitmq", "RabbitMQ");
+PrintRatios(results, "baseline", "the baseline build");
 return 0;
+
+// Throughput and p50 latency of this build against another target, for every client and mode both ran.
+static void PrintRatios(List<RunResult> results, string other, string label)
+{
+    if (!results.Any(r => r.Broker == other))
+    {
+        return;
+    }
+    Console.WriteLine();
+    Console.WriteLine($"ratio Omnibus / {label} (throughput; p50 latency; same client, same workload):");
+    foreach (IGrouping<(string, string), RunResult> g in results.GroupBy(r => (r.Client, r.Mode)))
+    {
+        RunResult? o = g.FirstOrDefault(r => r.Broker == "omnibus");
+        RunResult? q = g.FirstOrDefault(r => r.Broker == other);
+        string ratio = o is { Error: null } && q is { Error: null, MessagesPerSecond: > 0 }
+            ? $"{o.MessagesPerSecond / q.MessagesPerSecond:F2}x throughput, {(q.P50 > 0 ? o.P50 / q.P50 : double.NaN):F2}x p50"
+            : "n/a (a side failed or was not run)";
+        Console.WriteLine($"  {g.Key.Item1,-10} {g.Key.Item2,-10} {ratio}");
+    }
+}

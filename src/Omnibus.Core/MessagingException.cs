@@ -44,6 +44,12 @@ public enum MessagingErrorCode
 
     /// <summary>The caller may not do this (the authorization hook refused it).</summary>
     Unauthorized,
+
+    /// <summary>The entity exists in a form the request contradicts (redeclared with another type or flags, deleted "if unused" while in use).</summary>
+    PreconditionFailed,
+
+    /// <summary>A stream offset lies before the earliest stored offset or after the next one to be written.</summary>
+    OffsetOutOfRange,
 }
 
 /// <summary>A typed failure of a messaging operation.</summary>

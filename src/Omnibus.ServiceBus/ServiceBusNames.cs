@@ -1,4 +1,5 @@
 using Omnibus.Core.Engine;
+using Omnibus.Core.Security;
 
 namespace Omnibus.ServiceBus;
 
@@ -29,5 +30,21 @@ internal static class ServiceBusNames
         string topic = broker.ResolveNameIgnoringCase(path[..marker]);
         string subscription = broker.ResolveSubscriptionNameIgnoringCase(topic, path[(marker + SubscriptionsMarker.Length)..]);
         return EntityNames.SubscriptionPath(topic, subscription) + suffix;
+    }
+
+    /// <summary>The receivable a resolved Service Bus path names (<c>q</c>, <c>t/Subscriptions/s</c>, either with <c>/$DeadLetterQueue</c>).</summary>
+    public static Receivable GetReceivable(Broker broker, string resolvedPath, CallerIdentity? caller)
+    {
+        string path = resolvedPath.Trim('/');
+        bool deadLetter = path.EndsWith(DeadLetterMarker, StringComparison.OrdinalIgnoreCase);
+        if (deadLetter)
+        {
+            path = path[..^DeadLetterMarker.Length];
+        }
+        int marker = path.IndexOf(SubscriptionsMarker, StringComparison.OrdinalIgnoreCase);
+        Receivable receivable = marker > 0
+            ? broker.GetReceivable(path[..marker], path[(marker + SubscriptionsMarker.Length)..], caller)
+            : broker.GetReceivable(path, caller);
+        return deadLetter ? receivable.DeadLetter : receivable;
     }
 }

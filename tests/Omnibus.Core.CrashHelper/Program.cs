@@ -8,7 +8,13 @@ using Omnibus.Core.Messages;
 // if missing, then from several tasks sends messages and prints "SENT <entity> <body>" once each
 // send is acknowledged, and receives + completes printing "DONE <entity> <body>" once each completion
 // is acknowledged (after "GOT <entity> <body>" when it is received). Runs until killed.
-// With "transactions" first: the transaction workload of TransactionChild.
+// With "transactions" first: the transaction workload of TransactionChild; with "streams" first
+// (then data dir and round): the stream workload of StreamChild.
+if (args[0] == "streams")
+{
+    await Omnibus.Core.CrashHelper.StreamChild.RunAsync(args[1], args[2]);
+    return;
+}
 if (args[0] == "transactions")
 {
     await Omnibus.Core.CrashHelper.TransactionChild.RunAsync(args[1]);
@@ -52,9 +58,8 @@ foreach (string entity in new[] { "q", "t", "sq" })
         }));
     }
 }
-foreach (string path in new[] { "q", "t/Subscriptions/s" })
+foreach ((string path, Receivable r) in new[] { ("q", broker.GetReceivable("q")), ("t/Subscriptions/s", broker.GetReceivable("t", "s")) })
 {
-    Receivable r = broker.GetReceivable(path);
     tasks.Add(Task.Run(async () =>
     {
         while (true)

@@ -14,7 +14,7 @@ public class BadInputTests
         Assert.Equal(MessagingErrorCode.EntityNotFound, send.Code);
         Assert.Contains("'nope' could not be found", send.Message, StringComparison.Ordinal);
         Assert.Equal(MessagingErrorCode.EntityNotFound, Assert.Throws<MessagingException>(() => h.Broker.GetReceivable("nope")).Code);
-        Assert.Equal(MessagingErrorCode.EntityNotFound, Assert.Throws<MessagingException>(() => h.Broker.GetReceivable("t/Subscriptions/s")).Code);
+        Assert.Equal(MessagingErrorCode.EntityNotFound, Assert.Throws<MessagingException>(() => h.Broker.GetReceivable("t", "s")).Code);
         Assert.Equal(MessagingErrorCode.EntityNotFound, Assert.Throws<MessagingException>(() => h.Broker.DeleteQueue("nope")).Code);
     }
 

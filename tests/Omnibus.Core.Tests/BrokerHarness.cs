@@ -69,5 +69,5 @@ public sealed class BrokerHarness : IDisposable
         (await Broker.SendAsync(path, [Message(body, id, session, properties)]))[0];
 
     public async Task<IReadOnlyList<BrokerMessage>> Receive(string path, int max = 10, ReceiveMode mode = ReceiveMode.PeekLock) =>
-        await Broker.GetReceivable(path).ReceiveAsync(max, TimeSpan.Zero, mode);
+        await Broker.GetReceivableByStoredPath(path).ReceiveAsync(max, TimeSpan.Zero, mode);
 }

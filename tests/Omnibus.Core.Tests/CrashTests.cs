@@ -46,7 +46,7 @@ public class CrashTests(ITestOutputHelper output)
             using Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dir, SegmentSize = 256 * 1024 });
             foreach ((string sendPath, string receivePath) in new[] { ("q", "q"), ("t", "t/Subscriptions/s") })
             {
-                var remaining = (await broker.GetReceivable(receivePath).ReceiveAsync(1_000_000, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete))
+                var remaining = (await broker.GetReceivableByStoredPath(receivePath).ReceiveAsync(1_000_000, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete))
                     .Select(m => Encoding.UTF8.GetString(m.Body.Span)).ToList();
                 Assert.Equal(remaining.Count, remaining.Distinct().Count());
                 // Gone without an acknowledged completion is allowed only for a completion that was in flight at the kill.

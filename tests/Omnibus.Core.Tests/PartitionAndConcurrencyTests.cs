@@ -48,7 +48,7 @@ public class PartitionAndConcurrencyTests
         {
             string receivePath = path == "work" ? "work" : "events/Subscriptions/s";
             var seen = new ConcurrentDictionary<string, int>();
-            Receivable r = h.Broker.GetReceivable(receivePath);
+            Receivable r = h.Broker.GetReceivableByStoredPath(receivePath);
             using var done = new CancellationTokenSource();
             Task[] consumerTasks = Enumerable.Range(0, consumers).Select(_ => Task.Run(async () =>
             {
@@ -87,7 +87,7 @@ public class PartitionAndConcurrencyTests
             await Task.WhenAll(consumerTasks);
             Assert.Equal(producers * perProducer, seen.Count);
             Assert.All(seen, kv => Assert.Equal(1, kv.Value));
-            Assert.Equal(0, h.Broker.GetReceivable(receivePath).GetRuntimeInfo(default, default).ActiveMessageCount);
+            Assert.Equal(0, h.Broker.GetReceivableByStoredPath(receivePath).GetRuntimeInfo(default, default).ActiveMessageCount);
         }
     }
 

@@ -123,7 +123,7 @@ public class TopicTests
         Assert.Equal("m", BrokerHarness.Text(Assert.Single(await h.Receive("sink"))));
         Assert.Empty(await h.Receive("t/Subscriptions/fwd"));
         BrokerMessage m = Assert.Single(await h.Receive("t/Subscriptions/work"));
-        await h.Broker.GetReceivable("t/Subscriptions/work").AbandonAsync(m.LockToken);
+        await h.Broker.GetReceivable("t", "work").AbandonAsync(m.LockToken);
         BrokerMessage dead = Assert.Single(await h.Receive("t/Subscriptions/work/$DeadLetterQueue"));
         Assert.Equal("t/Subscriptions/work", dead.DeadLetterSource);
     }
@@ -155,7 +155,7 @@ public class TopicTests
         int SegmentCount() => Directory.GetFiles(Path.Combine(logDir, "log", "p0"), "*.seg").Length;
         int before = SegmentCount();
         Assert.True(before > 2);
-        Receivable a = h.Broker.GetReceivable("t/Subscriptions/a");
+        Receivable a = h.Broker.GetReceivable("t", "a");
         for (int i = 0; i < 200; i++)
         {
             BrokerMessage m = Assert.Single(await a.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));

@@ -51,10 +51,10 @@ public class TransactionTests
             Assert.Equal(["abandon", "defer"], peeked.Select(BrokerHarness.Text));
             Assert.Equal(1, peeked[0].ApplicationProperties["tries"]);
             Assert.Equal(MessageState.Deferred, peeked[1].State);
-            BrokerMessage dead = Assert.Single(h.Broker.GetReceivable("in/$DeadLetterQueue").Peek(0, 10));
+            BrokerMessage dead = Assert.Single(h.Broker.GetReceivable("in").DeadLetter.Peek(0, 10));
             Assert.Equal(("dead-letter", "bad", "very bad"), (BrokerHarness.Text(dead), dead.ApplicationProperties[Receivable.DeadLetterReasonProperty], dead.ApplicationProperties[Receivable.DeadLetterDescriptionProperty]));
             Assert.Equal(["o1", "o2"], h.Broker.GetReceivable("out").Peek(0, 10).Select(BrokerHarness.Text).Order());
-            Assert.Equal(["t1"], h.Broker.GetReceivable("t/Subscriptions/s").Peek(0, 10).Select(BrokerHarness.Text));
+            Assert.Equal(["t1"], h.Broker.GetReceivable("t", "s").Peek(0, 10).Select(BrokerHarness.Text));
             Assert.Equal(0, h.Broker.RecoveredTransactions);
             h.Restart();
         }
@@ -127,7 +127,7 @@ public class TransactionTests
             "too large" => Send("small", new string('x', 2000)),
             "bad property" => new TransactionSettlement(input, got[1].LockToken, SettlementKind.Abandon, new Dictionary<string, object?> { ["p"] = new object() }),
             "same lock twice" => Complete(input, got[0]),
-            _ => new TransactionSettlement(h.Broker.GetReceivable("in/$DeadLetterQueue"), got[1].LockToken, SettlementKind.DeadLetter),
+            _ => new TransactionSettlement(h.Broker.GetReceivable("in").DeadLetter, got[1].LockToken, SettlementKind.DeadLetter),
         };
 
         var e = await Assert.ThrowsAsync<MessagingException>(() => h.Broker.CommitTransactionAsync([Complete(input, got[0]), Send("out", "o"), failing]));

@@ -88,7 +88,7 @@ public sealed class LinkDetachTests(BrokerHostFixture fixture) : IClassFixture<B
             HashSet<uint> answered = await AnsweredBeforeAsync(client, DescriptorCodes.Detach);
             Assert.Equal([.. ids.Order()], answered.Order());
         }
-        Assert.Equal(20, Host.Broker.GetReceivable(queue + "/$DeadLetterQueue").Peek(0, 100).Count);
+        Assert.Equal(20, Host.Broker.GetReceivable(queue).DeadLetter.Peek(0, 100).Count);
     }
 
     [Fact]

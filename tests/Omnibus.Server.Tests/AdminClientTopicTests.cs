@@ -85,7 +85,7 @@ public sealed class AdminClientTopicTests(TestServer server) : IClassFixture<Tes
         await _admin.CreateSubscriptionAsync("rt-topic", "all");
         await _admin.CreateSubscriptionAsync(new CreateSubscriptionOptions("rt-topic", "none"), new CreateRuleOptions("never", new FalseRuleFilter()));
         await server.Broker.SendAsync("rt-topic", [AdminClientQueueTests.Message("1"), AdminClientQueueTests.Message("2")]);
-        Receivable all = server.Broker.GetReceivable("rt-topic/Subscriptions/all");
+        Receivable all = server.Broker.GetReceivable("rt-topic", "all");
         var locked = await all.ReceiveAsync(1, TimeSpan.FromSeconds(5), ReceiveMode.PeekLock);
         await all.DeadLetterAsync(locked[0].LockToken, "why", "because");
 

@@ -73,12 +73,12 @@ public sealed class CliTests(TestServer server) : IClassFixture<TestServer>
         Receivable r = server.Broker.GetReceivable("cli-msgs");
         var locked = await r.ReceiveAsync(1, TimeSpan.FromSeconds(5), ReceiveMode.PeekLock);
         await r.DeadLetterAsync(locked[0].LockToken, "bad", "test");
-        Assert.Single(server.Broker.GetReceivable("cli-msgs/$DeadLetterQueue").Peek(0, 10));
+        Assert.Single(server.Broker.GetReceivable("cli-msgs").DeadLetter.Peek(0, 10));
 
         (code, output, _) = await RunAsync("dlq", "resubmit", "cli-msgs");
         Assert.Equal(0, code);
         Assert.Contains("Resubmitted 1 message(s) to cli-msgs", output, StringComparison.Ordinal);
-        Assert.Empty(server.Broker.GetReceivable("cli-msgs/$DeadLetterQueue").Peek(0, 10));
+        Assert.Empty(server.Broker.GetReceivable("cli-msgs").DeadLetter.Peek(0, 10));
         var back = server.Broker.GetReceivable("cli-msgs").Peek(0, 10);
         Assert.Equal(3, back.Count);
         Assert.All(back, m => Assert.False(m.ApplicationProperties.ContainsKey("DeadLetterReason")));

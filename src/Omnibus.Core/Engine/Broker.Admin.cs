@@ -163,6 +163,7 @@ public sealed partial class Broker
             q = FindQueue(name);
             _queues.Remove(name);
             SaveCatalog(new EntityChange(EntityKind.Queue, name, EntityChangeKind.Deleted));
+            RemoveBindingsTo(name);
         }
         q.Dispose();
         Directory.Delete(q.Directory, recursive: true);

@@ -303,7 +303,7 @@ public sealed partial class Broker
                 }
                 break;
             case IntentSettlement s:
-                Receivable receivable = GetReceivable(s.ReceivablePath);
+                Receivable receivable = GetReceivableByStoredPath(s.ReceivablePath);
                 await receivable.RecoverSettlementAsync(s.Partition, s.Sequence, s.Kind, s.Properties, s.Reason, s.Description).ConfigureAwait(false);
                 break;
         }

@@ -36,13 +36,17 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             {
                 _topics[t.Topic.Name] = OpenTopic(t);
             }
+            OpenRouting();
             _transactionLog = new TransactionLog(Path.Combine(DataDirectory, "transactions"), options);
             RecoverTransactions();
+            OpenStreamsIfPresent();
         }
         catch
         {
             DisposeEntities();
             _transactionLog?.Dispose();
+            _router?.Dispose();
+            _streams?.Dispose();
             throw;
         }
         _sweepTimer = Clock.CreateTimer(_ => _ = SweepSafelyAsync(), null, options.SweepInterval, options.SweepInterval);
@@ -210,33 +214,58 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Finds a receivable: <c>queue</c>, <c>topic/Subscriptions/sub</c>, or either followed by <c>/$DeadLetterQueue</c>.</summary>
-    public Receivable GetReceivable(string entityPath, CallerIdentity? caller = null)
+    /// <summary>The receivable of queue <paramref name="queue"/> (its dead-letter queue is <see cref="Receivable.DeadLetter"/>).</summary>
+    public Receivable GetReceivable(string queue, CallerIdentity? caller = null)
     {
-        ArgumentNullException.ThrowIfNull(entityPath);
-        Authorize(caller, EntityRight.Listen, entityPath);
-        string path = entityPath.Trim('/');
-        bool deadLetter = false;
-        if (path.EndsWith("/" + EntityNames.DeadLetterSuffix, StringComparison.OrdinalIgnoreCase))
-        {
-            deadLetter = true;
-            path = path[..^(EntityNames.DeadLetterSuffix.Length + 1)];
-        }
+        ArgumentNullException.ThrowIfNull(queue);
+        Authorize(caller, EntityRight.Listen, queue);
         lock (_catalogLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_queues.TryGetValue(path, out QueueEntity? q))
+            if (_queues.TryGetValue(queue, out QueueEntity? q))
             {
-                return deadLetter ? q.DeadLetter : q.Receivable;
-            }
-            int marker = path.IndexOf("/" + EntityNames.SubscriptionsSegment + "/", StringComparison.OrdinalIgnoreCase);
-            if (marker > 0 && _topics.TryGetValue(path[..marker], out TopicEntity? t)
-                && t.Subscriptions.TryGetValue(path[(marker + EntityNames.SubscriptionsSegment.Length + 2)..], out SubscriptionEntity? s))
-            {
-                return deadLetter ? s.DeadLetter : s.Receivable;
+                return q.Receivable;
             }
         }
-        throw MessagingException.NotFound(entityPath);
+        throw MessagingException.NotFound(queue);
+    }
+
+    /// <summary>The receivable of subscription <paramref name="subscription"/> of <paramref name="topic"/>.</summary>
+    public Receivable GetReceivable(string topic, string subscription, CallerIdentity? caller = null)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(subscription);
+        string path = EntityNames.SubscriptionPath(topic, subscription);
+        Authorize(caller, EntityRight.Listen, path);
+        lock (_catalogLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_topics.TryGetValue(topic, out TopicEntity? t) && t.Subscriptions.TryGetValue(subscription, out SubscriptionEntity? s))
+            {
+                return s.Receivable;
+            }
+        }
+        throw MessagingException.NotFound(path);
+    }
+
+    /// <summary>
+    /// Finds a receivable by its <see cref="Receivable.Path"/>, the form the transaction log stores
+    /// (a queue, <c>topic/Subscriptions/sub</c>, either with <c>/$DeadLetterQueue</c>; logs written
+    /// before this form was internal hold it too, so it cannot change).
+    /// </summary>
+    internal Receivable GetReceivableByStoredPath(string storedPath)
+    {
+        string path = storedPath;
+        bool deadLetter = path.EndsWith("/" + EntityNames.DeadLetterSuffix, StringComparison.OrdinalIgnoreCase);
+        if (deadLetter)
+        {
+            path = path[..^(EntityNames.DeadLetterSuffix.Length + 1)];
+        }
+        int marker = path.IndexOf("/" + EntityNames.SubscriptionsSegment + "/", StringComparison.OrdinalIgnoreCase);
+        Receivable r = marker > 0
+            ? GetReceivable(path[..marker], path[(marker + EntityNames.SubscriptionsSegment.Length + 2)..])
+            : GetReceivable(path);
+        return deadLetter ? r.DeadLetter : r;
     }
 
     /// <summary>Asks the authorization hook; a null caller is the broker itself (recovery, sweeps, the entities file).</summary>
@@ -356,6 +385,8 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             DisposeEntities();
             _transactionLog?.Dispose();
+            _router?.Dispose();
+            _streams?.Dispose();
         }
         _sweepGate.Release();
     }

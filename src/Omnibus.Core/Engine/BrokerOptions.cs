@@ -34,6 +34,12 @@ public sealed record BrokerOptions
     /// </summary>
     public IRuleCompiler RuleCompiler { get; init; } = TrueFalseRuleCompiler.Instance;
 
+    /// <summary>
+    /// Exchange types besides the built-in direct, fanout, topic, headers and rules (SNS filter
+    /// policies, say). Default none.
+    /// </summary>
+    public IReadOnlyList<Routing.IExchangeType> ExchangeTypes { get; init; } = [];
+
     /// <summary>Decides what each caller may do on each entity; the default allows everything.</summary>
     public IAuthorizationHook Authorization { get; init; } = AllowAllAuthorization.Instance;
 

@@ -64,7 +64,11 @@ public sealed partial class Receivable : IDisposable
         }
     }
 
-    /// <summary>The entity path (e.g. <c>orders</c>, <c>events/Subscriptions/audit</c>, <c>orders/$DeadLetterQueue</c>).</summary>
+    /// <summary>
+    /// The receivable's display path in the core's own notation (<c>orders</c>, <c>events/Subscriptions/audit</c>,
+    /// <c>orders/$DeadLetterQueue</c>); stored in transaction logs and as a dead-lettered message's source.
+    /// Front-ends look receivables up by entity names (<see cref="Broker.GetReceivable(string, CallerIdentity?)"/>), never by parsing this.
+    /// </summary>
     public string Path { get; }
 
     /// <summary>Route id of a subscription inside its topic (0 for queues).</summary>
@@ -75,8 +79,12 @@ public sealed partial class Receivable : IDisposable
     /// <summary>Where dead-lettered messages go (the DLQ's log, or a forward target). Null for a DLQ itself.</summary>
     internal Func<IReadOnlyList<BrokerMessage>, Task>? DeadLetterSink { get; set; }
 
-    /// <summary>Counts of the dead-letter queue, for runtime properties.</summary>
+    /// <summary>The dead-letter queue (also read for runtime counts). Null for a dead-letter queue itself.</summary>
     internal Receivable? DeadLetterQueue { get; set; }
+
+    /// <summary>This entity's dead-letter queue.</summary>
+    /// <exception cref="InvalidOperationException">This is itself a dead-letter queue.</exception>
+    public Receivable DeadLetter => DeadLetterQueue ?? throw new InvalidOperationException($"'{Path}' is a dead-letter queue and has none of its own.");
 
     /// <summary>Running totals.</summary>
     public EntityCounters Counters { get; } = new();

@@ -16,14 +16,9 @@ internal static class DeadLetterResubmit
 
     public static async Task<ResubmitResult> RunAsync(Broker broker, string entity, int max, CallerIdentity caller)
     {
-        string path = entity.Trim('/');
-        if (path.EndsWith("/" + EntityNames.DeadLetterSuffix, StringComparison.OrdinalIgnoreCase))
-        {
-            path = path[..^(EntityNames.DeadLetterSuffix.Length + 1)];
-        }
-        int marker = path.IndexOf("/" + EntityNames.SubscriptionsSegment + "/", StringComparison.OrdinalIgnoreCase);
-        string target = marker > 0 ? path[..marker] : path;
-        Receivable dlq = broker.GetReceivable(EntityNames.DeadLetterPath(path), caller);
+        AdminEntityPath path = AdminEntityPath.Parse(entity);
+        string target = path.SendTarget;
+        Receivable dlq = path.Find(broker, caller, deadLetter: true);
         int moved = 0;
         while (moved < max)
         {

@@ -13,6 +13,7 @@ public static class ErrorStatus
         MessagingErrorCode.InvalidArgument or MessagingErrorCode.InvalidOperation => 400,
         MessagingErrorCode.Timeout => 408,
         MessagingErrorCode.Unauthorized => 401,
+        MessagingErrorCode.PreconditionFailed => 412,
         _ => 500,
     };
 }

@@ -21,7 +21,7 @@ internal static class MessageApi
 
         api.MapPost("/messages/receive", async (Broker b, HttpContext http, ReceiveRequest req, CancellationToken ct) =>
         {
-            Receivable r = b.GetReceivable(req.Entity, HttpCaller.Of(http));
+            Receivable r = AdminEntityPath.Parse(req.Entity).Find(b, HttpCaller.Of(http));
             int max = Math.Clamp(req.MaxMessages, 1, MaxBatch);
             TimeSpan wait = TimeSpan.FromSeconds(Math.Clamp(req.WaitSeconds, 0, 60));
             IReadOnlyList<BrokerMessage> got;
@@ -37,7 +37,7 @@ internal static class MessageApi
         });
 
         api.MapGet("/messages/peek", (Broker b, HttpContext http, string entity, int? max, long? from) =>
-            b.GetReceivable(entity, HttpCaller.Of(http)).Peek(from ?? 0, Math.Clamp(max ?? 10, 1, MaxBatch)).Select(MessageDto.From));
+            AdminEntityPath.Parse(entity).Find(b, HttpCaller.Of(http)).Peek(from ?? 0, Math.Clamp(max ?? 10, 1, MaxBatch)).Select(MessageDto.From));
 
         api.MapPost("/dlq/resubmit", async (Broker b, HttpContext http, ResubmitRequest req) => await DeadLetterResubmit.RunAsync(b, req.Entity, req.MaxMessages, HttpCaller.Of(http)).ConfigureAwait(false));
     }

@@ -21,6 +21,7 @@ internal static class ErrorMapper
         MessagingErrorCode.InvalidArgument => ErrorConditions.ArgumentError,
         MessagingErrorCode.Timeout => ErrorConditions.Timeout,
         MessagingErrorCode.Unauthorized => ErrorConditions.UnauthorizedAccess,
+        MessagingErrorCode.PreconditionFailed => ErrorConditions.PreconditionFailed,
         _ => ErrorConditions.NotAllowed,
     };
 
@@ -36,6 +37,7 @@ internal static class ErrorMapper
         MessagingErrorCode.EntityDisabled => 400,
         MessagingErrorCode.Timeout => 408,
         MessagingErrorCode.Unauthorized => 401,
+        MessagingErrorCode.PreconditionFailed => 412,
         _ => 400,
     };
 }

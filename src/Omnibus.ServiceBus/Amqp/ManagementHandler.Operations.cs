@@ -33,7 +33,7 @@ internal sealed partial class ManagementHandler
         };
     }
 
-    private Receivable Receivable => connection.Broker.GetReceivable(entityPath, connection.Authorization.Caller);
+    private Receivable Receivable => ServiceBusNames.GetReceivable(connection.Broker, entityPath, connection.Authorization.Caller);
 
     private static (int, AmqpMap) Ok(AmqpMap body) => (200, body);
 

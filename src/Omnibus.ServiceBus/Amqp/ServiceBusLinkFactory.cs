@@ -48,7 +48,7 @@ internal static class ServiceBusLinkFactory
         {
             throw NotFound(source);
         }
-        return new EntityReceiverLink(session, attach, source, connection.Broker.GetReceivable(source, connection.Authorization.Caller));
+        return new EntityReceiverLink(session, attach, source, ServiceBusNames.GetReceivable(connection.Broker, source, connection.Authorization.Caller));
     }
 
     private static void RequireAuthorization(AmqpConnection connection)

@@ -1,0 +1,187 @@
+using Omnibus.Core.Messages;
+using Omnibus.Core.Routing;
+using Omnibus.Core.Security;
+
+namespace Omnibus.Core.Engine;
+
+/// <summary>Publishing through exchanges, and dead-lettering to an exchange or queue.</summary>
+public sealed partial class Broker
+{
+    /// <summary>Publishes one message through an exchange; see <see cref="PublishAsync(string, string, IReadOnlyList{BrokerMessage}, CallerIdentity?)"/>.</summary>
+    public async Task<PublishResult> PublishAsync(string exchange, string routingKey, BrokerMessage message, CallerIdentity? caller = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        IReadOnlyList<PublishResult> results = await PublishAsync(exchange, routingKey, [message], caller).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Publishes messages through an exchange (the default exchange <c>""</c> routes to the queue the
+    /// routing key names). Each message is routed on its own (headers and rules look at each one) and
+    /// appended to every queue it reaches, once per queue however many paths lead there; the messages
+    /// bound for one queue are one atomic append. Completes when every append is durable, with one
+    /// result per message: whether any queue took it, and which. The caller needs
+    /// <see cref="EntityRight.Send"/> on the exchange (on the queue, for the default exchange).
+    /// An unknown exchange is <see cref="MessagingErrorCode.EntityNotFound"/>; an internal one
+    /// <see cref="MessagingErrorCode.InvalidOperation"/>. A queue that refuses its messages (quota,
+    /// size, disabled) fails the call, while other queues may have stored theirs: a publish reaching
+    /// several queues is not atomic across them (the publisher retries: at least once).
+    /// </summary>
+    public Task<IReadOnlyList<PublishResult>> PublishAsync(string exchange, string routingKey, IReadOnlyList<BrokerMessage> messages, CallerIdentity? caller = null)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        ArgumentNullException.ThrowIfNull(routingKey);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (exchange.Length == 0)
+        {
+            Authorize(caller, EntityRight.Send, routingKey);
+        }
+        else
+        {
+            Authorize(caller, EntityRight.Send, exchange);
+            if (GetExchange(exchange).Internal)
+            {
+                throw new MessagingException(MessagingErrorCode.InvalidOperation, $"The exchange '{exchange}' is internal: it takes messages only from other exchanges.");
+            }
+        }
+        return RouteAndStoreAsync(exchange, _ => routingKey, messages);
+    }
+
+    /// <summary>
+    /// Dead-letters messages to <paramref name="target"/>: each copy gets the reason in its headers
+    /// (<see cref="DeadLetterHeaders"/>: reason, source, the exchange and routing key it had, time,
+    /// a count raised each time, the first reason and source kept), loses its time to live, and is
+    /// published to the target exchange (with the target's routing key, else its own) or appended to
+    /// the target queue. The originals are not changed; settling them is the caller's next step. A
+    /// message the target exchange routes nowhere is dropped (the result says so), as RabbitMQ does.
+    /// </summary>
+    public Task<IReadOnlyList<PublishResult>> DeadLetterAsync(IReadOnlyList<BrokerMessage> messages, DeadLetterTarget target, DeadLetterReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(reason);
+        DateTimeOffset now = Clock.GetUtcNow();
+        var copies = messages.Select(m => MarkDeadLettered(m, reason, now)).ToList();
+        if (target.Queue is { } queue)
+        {
+            return RouteAndStoreAsync(DefaultExchange, _ => queue, copies);
+        }
+        string exchange = target.Exchange!;
+        if (exchange.Length > 0)
+        {
+            GetExchange(exchange);
+        }
+        return RouteAndStoreAsync(exchange, m => target.RoutingKey ?? RoutingKeyOf(m), copies);
+    }
+
+    private static string RoutingKeyOf(BrokerMessage m) =>
+        m.HasAnnotations && m.Annotations.TryGetValue(RoutingAnnotations.RoutingKey, out object? key) && key is string s ? s : "";
+
+    private static BrokerMessage MarkDeadLettered(BrokerMessage original, DeadLetterReason reason, DateTimeOffset now)
+    {
+        BrokerMessage m = original.Clone();
+        IDictionary<string, object?> h = m.ApplicationProperties;
+        h[DeadLetterHeaders.Reason] = reason.Reason;
+        if (reason.Description is { } description)
+        {
+            h[DeadLetterHeaders.Description] = description;
+        }
+        else
+        {
+            h.Remove(DeadLetterHeaders.Description);
+        }
+        h[DeadLetterHeaders.Source] = reason.Source;
+        h[DeadLetterHeaders.Time] = now;
+        h[DeadLetterHeaders.Exchange] = m.HasAnnotations && m.Annotations.TryGetValue(RoutingAnnotations.Exchange, out object? x) ? x as string : null;
+        h[DeadLetterHeaders.RoutingKey] = RoutingKeyOf(m);
+        h[DeadLetterHeaders.Count] = (h.TryGetValue(DeadLetterHeaders.Count, out object? count) && count is long c ? c : 0L) + 1;
+        h.TryAdd(DeadLetterHeaders.FirstReason, reason.Reason);
+        h.TryAdd(DeadLetterHeaders.FirstSource, reason.Source);
+        m.DeadLetterSource = reason.Source;
+        m.TimeToLive = null;
+        m.ScheduledEnqueueTime = null;
+        return m;
+    }
+
+    /// <summary>
+    /// Routes each message, then appends to each queue reached the messages bound for it (one batch per
+    /// queue, all started before any is awaited so they share the group commit). Each stored copy notes
+    /// the exchange and routing key it was published with (<see cref="RoutingAnnotations"/>; a dead
+    /// letter's earlier ones are in its dead-letter headers by then).
+    /// </summary>
+    private async Task<IReadOnlyList<PublishResult>> RouteAndStoreAsync(string exchange, Func<BrokerMessage, string> routingKeyOf, IReadOnlyList<BrokerMessage> messages)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var routes = new RouteResult[messages.Count];
+        var perQueue = new Dictionary<string, List<BrokerMessage>>(StringComparer.Ordinal);
+        for (int i = 0; i < messages.Count; i++)
+        {
+            BrokerMessage message = messages[i];
+            string routingKey = routingKeyOf(message);
+            routes[i] = exchange.Length == 0 ? RouteByQueueName(routingKey) : _router.Route(exchange, routingKey, message);
+            foreach (string queue in routes[i].Queues)
+            {
+                Add(queue, Stamped(message.Clone(), routingKey));
+            }
+            foreach ((string queue, BrokerMessage copy) in routes[i].Copies)
+            {
+                Add(queue, Stamped(copy, routingKey));
+            }
+        }
+        var queues = perQueue.Keys.ToArray();
+        var sends = queues.Select(q => SendAsync(q, perQueue[q], 0)).ToArray();
+        var vanished = new HashSet<string>(StringComparer.Ordinal);
+        Exception? failure = null;
+        for (int i = 0; i < sends.Length; i++)
+        {
+            try
+            {
+                await sends[i].ConfigureAwait(false);
+            }
+            catch (MessagingException e) when (e.Code == MessagingErrorCode.EntityNotFound)
+            {
+                // Deleted between routing and storing: as if its binding had gone first.
+                vanished.Add(queues[i]);
+            }
+            catch (Exception e) when (e is MessagingException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                failure ??= e;
+            }
+        }
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+        var results = new PublishResult[messages.Count];
+        for (int i = 0; i < messages.Count; i++)
+        {
+            var reached = routes[i].Queues.Concat(routes[i].Copies.Select(c => c.Queue)).Where(q => !vanished.Contains(q)).Distinct(StringComparer.Ordinal).ToList();
+            results[i] = new PublishResult(reached.Count > 0, reached);
+        }
+        return results;
+
+        void Add(string queue, BrokerMessage m)
+        {
+            if (!perQueue.TryGetValue(queue, out List<BrokerMessage>? list))
+            {
+                perQueue[queue] = list = [];
+            }
+            list.Add(m);
+        }
+
+        BrokerMessage Stamped(BrokerMessage m, string routingKey)
+        {
+            m.Annotations[RoutingAnnotations.Exchange] = exchange;
+            m.Annotations[RoutingAnnotations.RoutingKey] = routingKey;
+            return m;
+        }
+    }
+
+    private RouteResult RouteByQueueName(string routingKey)
+    {
+        lock (_catalogLock)
+        {
+            return _queues.ContainsKey(routingKey) ? new RouteResult([routingKey], []) : new RouteResult([], []);
+        }
+    }
+}
