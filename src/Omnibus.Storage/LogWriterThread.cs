@@ -56,25 +56,43 @@ internal sealed class LogWriterThread
         _thread.Join();
     }
 
-    private void Run()
+    /// <summary>Drops a closed log's pending wake-ups, so the thread holds no reference to it.</summary>
+    public void Forget(PartitionLog log)
     {
-        while (true)
+        lock (_lock)
         {
-            PartitionLog? log = Next();
-            if (log is null)
+            while (_timed.Remove(log, out _, out _))
             {
-                return;
-            }
-            long? due = log.RunWriterPass();
-            if (due is long at)
-            {
-                lock (_lock)
-                {
-                    // A stale entry only costs a pass that finds nothing due yet.
-                    _timed.Enqueue(log, at);
-                }
             }
         }
+    }
+
+    private void Run()
+    {
+        while (RunOne())
+        {
+        }
+    }
+
+    // Separate so that no stack slot of the loop keeps the last log alive while the thread waits.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool RunOne()
+    {
+        PartitionLog? log = Next();
+        if (log is null)
+        {
+            return false;
+        }
+        long? due = log.RunWriterPass();
+        if (due is long at)
+        {
+            lock (_lock)
+            {
+                // A stale entry only costs a pass that finds nothing due yet.
+                _timed.Enqueue(log, at);
+            }
+        }
+        return true;
     }
 
     private PartitionLog? Next()

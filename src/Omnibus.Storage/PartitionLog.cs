@@ -365,6 +365,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             _writer.Schedule(this);
             _writerStopped.Wait();
         }
+        _writer.Forget(this);
         _preallocator?.WaitForPreparation();
         lock (_segmentsLock)
         {
