@@ -31,10 +31,11 @@ public sealed class LogWriterPool : IDisposable
     }
 
     /// <summary>
-    /// Writer threads of the shared pool: one per processor, at least 2 (so one slow disk write
-    /// does not hold every log) and at most 16 (fsyncs of one disk gain little beyond that).
+    /// Writer threads of the shared pool: four per processor, at least 4 and at most 32. A writer
+    /// spends most of its time waiting for fdatasync, not on the CPU, so flushes of different
+    /// logs need more threads than cores to overlap.
     /// </summary>
-    public static int DefaultThreadCount => Math.Clamp(Environment.ProcessorCount, 2, 16);
+    public static int DefaultThreadCount => Math.Clamp(Environment.ProcessorCount * 4, 4, 32);
 
     /// <summary>The process-wide pool every log uses unless its options name another.</summary>
     public static LogWriterPool Shared => SharedPool.Value;
