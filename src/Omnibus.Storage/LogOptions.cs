@@ -37,6 +37,9 @@ public sealed record LogOptions
     /// </summary>
     public long RecentRecordsCacheBytes { get; init; }
 
+    /// <summary>Writer threads that write and flush the log. Default null: <see cref="LogWriterPool.Shared"/>.</summary>
+    public LogWriterPool? WriterPool { get; init; }
+
     /// <summary>Source of record timestamps and retention age.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -21,49 +21,66 @@ public sealed partial class PartitionLog
     /// <summary>Number of write batches written, for benchmarks and metrics.</summary>
     public long WriteCount { get; private set; }
 
+    /// <summary>Under the writer thread's lock: the log waits in its ready queue.</summary>
+    internal bool QueuedOnWriter { get; set; }
+
+    private volatile bool _writerDone;
+
     /// <summary>
-    /// The single writer: takes everything appended since its last pass, writes it with one
-    /// positional write per segment, flushes once (policy permitting), then acknowledges all of it.
+    /// One writer pass, on the log's pool thread: takes everything appended since the last pass,
+    /// writes it with one positional write per segment, flushes once (policy permitting), then
+    /// acknowledges all of it. Returns the <see cref="Stopwatch"/> timestamp at which the log
+    /// wants another pass (lazy records or an interval flush due), or null when it needs none
+    /// until an append schedules it. One batch per pass, so a busy log does not starve the other
+    /// logs of its thread: an append that arrives during the pass has scheduled the next one.
     /// </summary>
-    private void WriterLoop()
+    internal long? RunWriterPass()
     {
+        if (_writerDone)
+        {
+            return null;
+        }
+        bool wrote = false;
         while (true)
         {
             WriteBatch batch;
             bool closing;
             lock (_appendLock)
             {
-                while ((_pending.IsEmpty || !_pendingUrgent) && !_closing)
+                closing = _closing;
+                if (!closing && (_pending.IsEmpty || !_pendingUrgent))
                 {
+                    long now = Stopwatch.GetTimestamp();
                     if (!_pending.IsEmpty)
                     {
                         // Only lazy records: wait for an urgent append to carry them, not longer than the delay.
-                        TimeSpan lazyDue = LazyWriteDelay - Stopwatch.GetElapsedTime(_lazySince);
-                        if (lazyDue <= TimeSpan.Zero)
+                        long lazyDue = _lazySince + (long)(LazyWriteDelay.TotalSeconds * Stopwatch.Frequency);
+                        if (now < lazyDue || wrote)
                         {
-                            break;
+                            return Math.Max(lazyDue, now);
                         }
-                        Monitor.Wait(_appendLock, lazyDue);
                     }
-                    else if (Options.Durability.Mode == DurabilityMode.Interval && _dirty)
+                    else if (Options.Durability.Mode == DurabilityMode.Interval && _dirty && _fault is null)
                     {
-                        TimeSpan due = Options.Durability.Interval - Stopwatch.GetElapsedTime(_lastSyncTimestamp);
-                        if (due <= TimeSpan.Zero)
+                        long syncDue = _lastSyncTimestamp + (long)(Options.Durability.Interval.TotalSeconds * Stopwatch.Frequency);
+                        if (now < syncDue || wrote)
                         {
-                            break;
+                            return Math.Max(syncDue, now);
                         }
-                        Monitor.Wait(_appendLock, due);
                     }
                     else
                     {
-                        Monitor.Wait(_appendLock);
+                        return null;
                     }
+                }
+                else if (wrote && !closing)
+                {
+                    return null; // the urgent append that arrived during this pass scheduled the next one
                 }
                 batch = _pending;
                 _pending = _spare;
                 _spare = batch;
                 _pendingUrgent = false;
-                closing = _closing;
             }
 
             if (!batch.IsEmpty)
@@ -75,6 +92,7 @@ public sealed partial class PartitionLog
                 TrySync();
             }
             batch.Clear();
+            wrote = true;
 
             if (closing)
             {
@@ -89,7 +107,9 @@ public sealed partial class PartitionLog
                 {
                     TrySync();
                 }
-                return;
+                _writerDone = true;
+                _writerStopped.Set();
+                return null;
             }
         }
     }
@@ -270,6 +290,7 @@ public sealed partial class PartitionLog
     {
         FileSync.DataSync(active.Handle);
         FlushCount++;
+        _writer.CountFlush();
         _lastSyncTimestamp = Stopwatch.GetTimestamp();
         _dirty = false;
     }

@@ -6,7 +6,7 @@ namespace Omnibus.Storage;
 /// <summary>
 /// An append-only partition log: dense 64-bit sequence numbers starting at 0, stored in segment
 /// files named by their first sequence number, each record length-prefixed and CRC-32C checked.
-/// Appends are group-committed by one writer thread; reads never need the log in memory.
+/// Appends are group-committed by one writer thread of a shared <see cref="LogWriterPool"/>; reads never need the log in memory.
 /// On-disk format: docs/storage.md.
 /// </summary>
 public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
@@ -21,7 +21,8 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     private long _visibleNext;           // readers see sequences below this
     private Exception? _fault;
     private volatile bool _closing;
-    private readonly Thread _writer;
+    private readonly LogWriterThread _writer;
+    private readonly ManualResetEventSlim _writerStopped = new();
 
     private readonly FileStream _directoryLock;
     private readonly SegmentPreallocator? _preallocator;
@@ -50,8 +51,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             _preallocator?.PrepareInBackground();
         }
         _recent = options.RecentRecordsCacheBytes > 0 ? new RecentRecords(options.RecentRecordsCacheBytes, RecentRecordsCapacity) : null;
-        _writer = new Thread(WriterLoop) { IsBackground = true, Name = "omnibus-log-writer" };
-        _writer.Start();
+        _writer = (options.WriterPool ?? LogWriterPool.Shared).Assign();
     }
 
     /// <summary>The log's directory.</summary>
@@ -198,12 +198,12 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             if (urgent && !_pendingUrgent)
             {
                 _pendingUrgent = true;
-                Monitor.Pulse(_appendLock);
+                _writer.Schedule(this);
             }
             else if (wasEmpty)
             {
                 _lazySince = Stopwatch.GetTimestamp();
-                Monitor.Pulse(_appendLock); // the writer starts timing the lazy records
+                _writer.Schedule(this); // the writer starts timing the lazy records
             }
         }
         return completion.Task;
@@ -352,9 +352,20 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
                 return;
             }
             _closing = true;
-            Monitor.Pulse(_appendLock);
         }
-        _writer.Join();
+        if (_writer.IsCurrentThread)
+        {
+            // Disposed from code running on the writer thread: it cannot wait for itself.
+            while (RunWriterPass() is not null)
+            {
+            }
+        }
+        else
+        {
+            _writer.Schedule(this);
+            _writerStopped.Wait();
+        }
+        _writer.Forget(this);
         _preallocator?.WaitForPreparation();
         lock (_segmentsLock)
         {
@@ -365,6 +376,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             }
         }
         _directoryLock.Dispose();
+        _writerStopped.Dispose();
     }
 
     /// <inheritdoc/>

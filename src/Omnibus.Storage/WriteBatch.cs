@@ -9,7 +9,11 @@ namespace Omnibus.Storage;
 /// </summary>
 internal sealed class WriteBatch
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+    // Small at first and doubled on demand: thousands of idle logs each hold two batches, and a
+    // busy log reaches its working size within a few appends.
+    private const int InitialBufferSize = 4 * 1024;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
 
     /// <summary>Serialized records, in sequence order.</summary>
     public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, Length);
@@ -65,7 +69,7 @@ internal sealed class WriteBatch
         if (_buffer.Length > 4 * 1024 * 1024)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         }
     }
 }

@@ -13,6 +13,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int HttpPort { get; private init; }
 
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get
