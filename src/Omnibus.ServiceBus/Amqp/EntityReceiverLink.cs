@@ -164,6 +164,13 @@ internal sealed partial class EntityReceiverLink : OutgoingLink, IDisposable
             bool drain = Draining;
             if (credit == 0)
             {
+                if (drain)
+                {
+                    // Deliveries used up the credit of a drain: the spec (part 2, 2.6.7) still asks
+                    // for the flow state, and the SDK's drain (on receiver close) waits for it.
+                    CompleteDrain();
+                    continue;
+                }
                 await _wake.WaitAsync(stop).ConfigureAwait(false);
                 continue;
             }
