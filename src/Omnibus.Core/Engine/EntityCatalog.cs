@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Omnibus.Core.Entities;
-using Omnibus.Storage.Io;
 
 namespace Omnibus.Core.Engine;
 
@@ -45,41 +44,9 @@ internal static class EntityCatalog
         Converters = { new JsonStringEnumConverter(), new PropertyValueConverter() },
     };
 
-    public static CatalogDocument Load(string dataDirectory)
-    {
-        string path = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(path))
-        {
-            return new CatalogDocument();
-        }
-        try
-        {
-            CatalogDocument doc = JsonSerializer.Deserialize<CatalogDocument>(File.ReadAllText(path), Json)
-                ?? throw new InvalidDataException("empty document");
-            if (doc.Version > 1)
-            {
-                throw new InvalidDataException($"catalog version {doc.Version} is newer than this Omnibus understands (1)");
-            }
-            return doc;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException or NotSupportedException)
-        {
-            throw new Storage.StorageFormatException($"'{path}' cannot be read: {ex.Message}. Nothing was changed.", ex) { FilePath = path };
-        }
-    }
+    public static CatalogDocument Load(string dataDirectory) => DurableJsonFile.Load<CatalogDocument>(dataDirectory, FileName, Json, d => d.Version);
 
-    public static void Save(string dataDirectory, CatalogDocument doc)
-    {
-        string path = Path.Combine(dataDirectory, FileName);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, doc, Json);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.SyncDirectory(dataDirectory);
-    }
+    public static void Save(string dataDirectory, CatalogDocument doc) => DurableJsonFile.Save(dataDirectory, FileName, doc, Json);
 
     /// <summary>Keeps correlation-filter property values typed across a save and load (string, long, double, bool, null).</summary>
     private sealed class PropertyValueConverter : JsonConverter<object?>

@@ -305,7 +305,7 @@ public sealed partial class Receivable : IDisposable
         }
     }
 
-    /// <summary>Current counts (Service Bus runtime properties).</summary>
+    /// <summary>Current counts: active, scheduled, deferred, locked and dead-lettered messages, sizes and times.</summary>
     public EntityRuntimeInfo GetRuntimeInfo(DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
         long active = 0, scheduled = 0, deferred = 0, locked = 0, size = 0;

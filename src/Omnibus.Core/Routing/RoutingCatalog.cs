@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Omnibus.Storage.Io;
+using Omnibus.Core.Engine;
 
 namespace Omnibus.Core.Routing;
 
@@ -26,41 +26,9 @@ internal static class RoutingCatalog
         Converters = { new JsonStringEnumConverter(), new TypedValueJsonConverter() },
     };
 
-    public static RoutingDocument Load(string dataDirectory)
-    {
-        string path = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(path))
-        {
-            return new RoutingDocument();
-        }
-        try
-        {
-            RoutingDocument doc = JsonSerializer.Deserialize<RoutingDocument>(File.ReadAllText(path), Json)
-                ?? throw new InvalidDataException("empty document");
-            if (doc.Version > 1)
-            {
-                throw new InvalidDataException($"routing catalog version {doc.Version} is newer than this Omnibus understands (1)");
-            }
-            return doc;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException or NotSupportedException or FormatException)
-        {
-            throw new Storage.StorageFormatException($"'{path}' cannot be read: {ex.Message}. Nothing was changed.", ex) { FilePath = path };
-        }
-    }
+    public static RoutingDocument Load(string dataDirectory) => DurableJsonFile.Load<RoutingDocument>(dataDirectory, FileName, Json, d => d.Version);
 
-    public static void Save(string dataDirectory, RoutingDocument doc)
-    {
-        string path = Path.Combine(dataDirectory, FileName);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, doc, Json);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.SyncDirectory(dataDirectory);
-    }
+    public static void Save(string dataDirectory, RoutingDocument doc) => DurableJsonFile.Save(dataDirectory, FileName, doc, Json);
 }
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Omnibus.Storage.Io;
+using Omnibus.Core.Engine;
 
 namespace Omnibus.Core.Streams;
 
@@ -24,38 +24,7 @@ internal static class StreamCatalog
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
-    public static StreamCatalogDocument Load(string directory)
-    {
-        string path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
-        {
-            return new StreamCatalogDocument();
-        }
-        try
-        {
-            StreamCatalogDocument doc = JsonSerializer.Deserialize<StreamCatalogDocument>(File.ReadAllText(path), Json) ?? throw new InvalidDataException("empty document");
-            if (doc.Version > 1)
-            {
-                throw new InvalidDataException($"version {doc.Version} is newer than this Omnibus understands (1)");
-            }
-            return doc;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException or NotSupportedException)
-        {
-            throw new Storage.StorageFormatException($"'{path}' cannot be read: {ex.Message}. Nothing was changed.", ex) { FilePath = path };
-        }
-    }
+    public static StreamCatalogDocument Load(string directory) => DurableJsonFile.Load<StreamCatalogDocument>(directory, FileName, Json, d => d.Version);
 
-    public static void Save(string directory, StreamCatalogDocument doc)
-    {
-        string path = Path.Combine(directory, FileName);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, doc, Json);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.SyncDirectory(directory);
-    }
+    public static void Save(string directory, StreamCatalogDocument doc) => DurableJsonFile.Save(directory, FileName, doc, Json);
 }
