@@ -109,6 +109,8 @@ public sealed partial class Broker
         Check(q.MaxMessageSizeInKilobytes is >= 1 and <= 102400, "MaxMessageSizeInKilobytes must be between 1 and 102400.");
         Check(q.DuplicateDetectionHistoryTimeWindow >= TimeSpan.FromSeconds(20) && q.DuplicateDetectionHistoryTimeWindow <= TimeSpan.FromDays(7),
             $"DuplicateDetectionHistoryTimeWindow {q.DuplicateDetectionHistoryTimeWindow} must be between 00:00:20 and 7.00:00:00.");
+        Check(q.MaxPriority is null or (>= 0 and <= byte.MaxValue), $"MaxPriority {q.MaxPriority} must be between 0 and 255.");
+        Check(!(q.RequiresSession && q.MaxPriority > 0), "MaxPriority cannot be combined with RequiresSession: a session's messages go out in their order.");
     }
 
     // ---------------- queues ----------------
@@ -144,6 +146,7 @@ public sealed partial class Broker
             QueueEntity q = FindQueue(description.Name);
             Check(description.PartitionCount == q.Description.PartitionCount, "PartitionCount cannot be changed after the queue is created.");
             Check(description.RequiresSession == q.Description.RequiresSession, "RequiresSession cannot be changed after the queue is created.");
+            Check((description.MaxPriority ?? 0) == (q.Description.MaxPriority ?? 0), "MaxPriority cannot be changed after the queue is created.");
             QueueDescription updated = description with { Name = q.Description.Name, CreatedAt = q.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
             q.Description = updated;
             q.Receivable.Settings = SettingsOf(updated);

@@ -181,6 +181,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         DeadLetteringOnMessageExpiration = q.DeadLetteringOnMessageExpiration,
         RequiresSession = q.RequiresSession,
         MessageGroups = q.MessageGroups,
+        MaxPriority = (byte)(q.MaxPriority ?? 0),
         Status = q.Status,
     };
 

@@ -26,6 +26,9 @@ internal sealed class Entry
     public int Size;
     public string? SessionId;
     public EntryState State;
+
+    /// <summary>The priority receives order by: the message's own, capped at the queue's maximum; 0 on a queue without priorities.</summary>
+    public byte Priority;
     public Guid LockToken;
     public long LockedUntilTicks;
     public long LockedAtTicks;

@@ -46,6 +46,10 @@ public sealed partial class Receivable
     /// </summary>
     private List<(Entry, ReceivablePartition, int)> TakeGrouped(int max, ReceiveMode mode, long lockTicks)
     {
+        if (Settings.MaxPriority > 0 && _partitions.Length > 1)
+        {
+            return TakeGroupedByPriority(max, mode, lockTicks);
+        }
         var taken = new List<(Entry, ReceivablePartition, int)>();
         long now = NowTicks;
         var picked = new List<Entry>();
@@ -76,30 +80,36 @@ public sealed partial class Receivable
             }
             foreach (Entry entry in picked)
             {
-                p.Available.Remove(entry.Sequence);
-                if (entry.ExpiresTicks <= now)
-                {
-                    entry.State = EntryState.Leaving;
-                    _pendingExpiries.Add((p, entry));
-                    continue;
-                }
-                int before = entry.DeliveryCount;
-                if (mode == ReceiveMode.PeekLock)
-                {
-                    Lock(p, entry, now, null, lockTicks);
-                    if (entry.SessionId is { } group)
-                    {
-                        _groupHolders[group] = entry;
-                    }
-                }
-                else
-                {
-                    RemoveEntry(p, entry);
-                }
-                taken.Add((entry, p, before));
+                TakePicked(p, entry, mode, now, lockTicks, taken);
             }
         }
         return taken;
+    }
+
+    /// <summary>Takes one message a grouped walk picked: locks it and makes it its group's holder, or removes it. Caller holds the lock.</summary>
+    private void TakePicked(ReceivablePartition p, Entry entry, ReceiveMode mode, long now, long lockTicks, List<(Entry, ReceivablePartition, int)> taken)
+    {
+        p.Available.Remove(entry);
+        if (entry.ExpiresTicks <= now)
+        {
+            entry.State = EntryState.Leaving;
+            _pendingExpiries.Add((p, entry));
+            return;
+        }
+        int before = entry.DeliveryCount;
+        if (mode == ReceiveMode.PeekLock)
+        {
+            Lock(p, entry, now, null, lockTicks);
+            if (entry.SessionId is { } group)
+            {
+                _groupHolders[group] = entry;
+            }
+        }
+        else
+        {
+            RemoveEntry(p, entry);
+        }
+        taken.Add((entry, p, before));
     }
 
     /// <summary>

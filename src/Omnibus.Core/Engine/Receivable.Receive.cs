@@ -120,23 +120,44 @@ public sealed partial class Receivable
             sessionInfo = CheckSessionLock(session, now);
         }
         int partitions = _partitions.Length;
+        bool byPriority = sessionInfo is null && partitions > 1 && Settings.MaxPriority > 0;
         int emptyRounds = 0;
         while (taken.Count < max && emptyRounds < partitions)
         {
-            ReceivablePartition p = sessionInfo is not null ? _partitions[sessionInfo.Partition] : _partitions[(_nextPartition++ & int.MaxValue) % partitions];
-            SortedSet<long> available = sessionInfo?.Available ?? p.Available;
-            if (available.Count == 0)
+            ReceivablePartition p;
+            long seq;
+            if (sessionInfo is not null)
             {
-                if (sessionInfo is not null)
+                p = _partitions[sessionInfo.Partition];
+                if (sessionInfo.Available.Count == 0)
                 {
                     break;
                 }
-                emptyRounds++;
-                continue;
+                seq = sessionInfo.Available.Min;
+                sessionInfo.Available.Remove(seq);
+            }
+            else
+            {
+                if (byPriority)
+                {
+                    if (PartitionWithHighestPriority() is not { } highest)
+                    {
+                        break;
+                    }
+                    p = highest;
+                }
+                else
+                {
+                    p = _partitions[(_nextPartition++ & int.MaxValue) % partitions];
+                }
+                if (p.Available.Count == 0)
+                {
+                    emptyRounds++;
+                    continue;
+                }
+                seq = p.Available.TakeFirst();
             }
             emptyRounds = 0;
-            long seq = available.Min;
-            available.Remove(seq);
             Entry entry = p.Entries[seq];
             if (entry.ExpiresTicks <= now)
             {

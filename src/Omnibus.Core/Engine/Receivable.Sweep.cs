@@ -110,7 +110,7 @@ public sealed partial class Receivable
         }
         else
         {
-            p.Available.Remove(e.Sequence);
+            p.Available.Remove(e);
         }
     }
 

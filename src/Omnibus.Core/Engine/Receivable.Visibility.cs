@@ -124,6 +124,7 @@ public sealed partial class Receivable
                 ExpiresTicks = header.ExpiresTicks,
                 Size = record.Length,
                 SessionId = header.SessionId,
+                Priority = original.Priority,
                 DeliveryCount = original.DeliveryCount,
                 State = EntryState.Available,
             });

@@ -127,6 +127,7 @@ public sealed partial class Receivable : IDisposable
                 ScheduledTicks = header.ScheduledTicks,
                 Size = record.Body.Length,
                 SessionId = header.SessionId,
+                Priority = PriorityOf(header.Priority),
                 DeliveryCount = state.DeliveryCount(seq),
                 State = state.IsDeferred(seq) ? EntryState.Deferred : header.ScheduledTicks > now ? EntryState.Scheduled : EntryState.Available,
             };
@@ -170,9 +171,15 @@ public sealed partial class Receivable : IDisposable
         }
         else
         {
-            p.Available.Add(entry.Sequence);
+            p.Available.Add(entry);
         }
     }
+
+    /// <summary>
+    /// The priority a message is ordered by here: its own (missing counts as 0), capped at the
+    /// queue's maximum as RabbitMQ does; always 0 without priorities, so the index keeps sequence order.
+    /// </summary>
+    private byte PriorityOf(byte? priority) => Math.Min(priority ?? 0, Settings.MaxPriority);
 
     private void RemoveEntry(ReceivablePartition p, Entry entry)
     {
@@ -190,7 +197,7 @@ public sealed partial class Receivable : IDisposable
             }
             else
             {
-                p.Available.Remove(entry.Sequence);
+                p.Available.Remove(entry);
             }
         }
         entry.State = EntryState.Leaving;
@@ -220,6 +227,7 @@ public sealed partial class Receivable : IDisposable
                     ScheduledTicks = scheduled,
                     Size = size,
                     SessionId = m.SessionId,
+                    Priority = PriorityOf(m.Priority),
                     State = scheduled > now ? EntryState.Scheduled : EntryState.Available,
                 };
                 AddEntry(p, entry);

@@ -26,8 +26,8 @@ internal sealed class ReceivablePartition : IDisposable
 
     public Dictionary<long, Entry> Entries { get; } = [];
 
-    /// <summary>Available messages without a session, in sequence order.</summary>
-    public SortedSet<long> Available { get; } = [];
+    /// <summary>Available messages without a session, in receive order (priority, then sequence).</summary>
+    public AvailableMessages Available { get; } = new();
 
     /// <summary>Scheduled messages by due time.</summary>
     public PriorityQueue<long, long> Scheduled { get; } = new();

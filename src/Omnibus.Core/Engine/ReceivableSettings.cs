@@ -10,5 +10,8 @@ internal sealed record ReceivableSettings
 
     /// <summary>Messages sharing a group id (their session id) go out one at a time, in order, without a session accept; ignored when <see cref="RequiresSession"/>.</summary>
     public bool MessageGroups { get; init; }
+
+    /// <summary>The highest message priority receives order by (0: none, sequence order only); fixed when the entity is created.</summary>
+    public byte MaxPriority { get; init; }
     public Entities.EntityStatus Status { get; init; } = Entities.EntityStatus.Active;
 }

@@ -35,6 +35,15 @@ public sealed record QueueDescription
     /// <see cref="RequiresSession"/> is set.
     /// </summary>
     public bool MessageGroups { get; init; }
+
+    /// <summary>
+    /// The highest message priority this queue orders by (RabbitMQ's <c>x-max-priority</c>): null or
+    /// 0 for none (sequence order), at most 255. Receives take the highest-priority available
+    /// message first, in sequence order within a priority; a message's priority is its canonical
+    /// <c>priority</c>, missing counting as 0 and higher values as this maximum. Fixed once the
+    /// queue is created; not combined with <see cref="RequiresSession"/>.
+    /// </summary>
+    public int? MaxPriority { get; init; }
     public string? ForwardTo { get; init; }
     public string? ForwardDeadLetteredMessagesTo { get; init; }
     public int PartitionCount { get; init; } = 1;

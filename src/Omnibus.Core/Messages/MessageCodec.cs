@@ -188,10 +188,12 @@ internal static partial class MessageCodec
         long enqueued = (long)r.ReadFixed(8);
         string? messageId = null, sessionId = null, partitionKey = null;
         long ttl = 0, scheduled = 0;
+        byte? priority = null;
         while (NextField(ref r, out Field field, out ReadOnlySpan<byte> value))
         {
             switch (field)
             {
+                case Field.Priority: priority = value.Length == 1 ? value[0] : throw Corrupt(field); break;
                 case Field.MessageId: messageId = Text(value); break;
                 case Field.SessionId: sessionId = Text(value); break;
                 case Field.PartitionKey: partitionKey = Text(value); break;
@@ -200,7 +202,7 @@ internal static partial class MessageCodec
             }
         }
         int bodyLength = checked((int)r.ReadVarint());
-        return new StoredMessageHeader(all, routes, enqueued, messageId, sessionId, partitionKey, ttl, scheduled, bodyLength);
+        return new StoredMessageHeader(all, routes, enqueued, messageId, sessionId, partitionKey, ttl, scheduled, bodyLength, priority);
     }
 
     /// <summary>The transaction a stored message was sent in (field 16), or <see cref="Guid.Empty"/>.</summary>

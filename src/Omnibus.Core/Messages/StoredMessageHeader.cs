@@ -13,7 +13,8 @@ internal readonly record struct StoredMessageHeader(
     string? PartitionKey,
     long TimeToLiveTicks,
     long ScheduledTicks,
-    int BodyLength)
+    int BodyLength,
+    byte? Priority = null)
 {
     public bool IsRoutedTo(int subscriptionId) => RoutesAll || (Routes is not null && Array.IndexOf(Routes, subscriptionId) >= 0);
 

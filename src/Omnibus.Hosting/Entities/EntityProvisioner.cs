@@ -17,7 +17,7 @@ internal sealed class EntityProvisioner(Broker broker, ILogger logger)
         foreach (QueueDescription q in config.Queues)
         {
             bool exists = broker.ListQueues().Any(x => Same(x.Name, q.Name));
-            _ = exists ? broker.UpdateQueue(q with { PartitionCount = broker.GetQueue(q.Name).PartitionCount }) : broker.CreateQueue(q);
+            _ = exists ? UpdateQueue(q, broker.GetQueue(q.Name)) : broker.CreateQueue(q);
             Log.EntityProvisioned(logger, "queue", q.Name, exists ? "updated" : "created");
         }
         foreach (ConfiguredTopic t in config.Topics)
@@ -53,6 +53,10 @@ internal sealed class EntityProvisioner(Broker broker, ILogger logger)
             Log.EntityProvisioned(logger, "rule", $"{path}/Rules/{r.Name}", "created");
         }
     }
+
+    /// <summary>The file's settings, keeping what cannot change after creation and what the emulator's format cannot say (priorities).</summary>
+    private QueueDescription UpdateQueue(QueueDescription q, QueueDescription current) =>
+        broker.UpdateQueue(q with { PartitionCount = current.PartitionCount, MaxPriority = current.MaxPriority });
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }
