@@ -39,6 +39,24 @@ public sealed class CliTests(TestServer server) : IClassFixture<TestServer>
     }
 
     [Fact]
+    public async Task A_queue_with_priorities_is_created_through_the_json_api_and_a_bad_maximum_is_refused()
+    {
+        (int code, _, _) = await RunAsync("queue", "create", "cli-prio", "--max-priority", "9");
+        Assert.Equal(0, code);
+        Assert.Equal(9, server.Broker.GetQueue("cli-prio").MaxPriority);
+        (_, string output, _) = await RunAsync("queue", "show", "cli-prio", "--json");
+        using (JsonDocument doc = JsonDocument.Parse(output))
+        {
+            Assert.Equal(9, doc.RootElement.GetProperty("description").GetProperty("maxPriority").GetInt32());
+        }
+
+        (code, _, _) = await RunAsync("queue", "create", "cli-prio-bad", "--max-priority", "256");
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain(server.Broker.ListQueues(), q => q.Name == "cli-prio-bad");
+        Assert.Equal(0, (await RunAsync("queue", "delete", "cli-prio")).Code);
+    }
+
+    [Fact]
     public async Task Topics_and_filtered_subscriptions_are_managed()
     {
         Assert.Equal(0, (await RunAsync("topic", "create", "cli-t")).Code);

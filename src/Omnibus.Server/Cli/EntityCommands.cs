@@ -19,8 +19,9 @@ internal static class EntityCommands
         var partitions = new Option<int?>("--partitions") { Description = "Partition count (1-32)." };
         var forward = new Option<string?>("--forward-to") { Description = "Forward every message to this queue or topic." };
         var dlOnExpiry = new Option<bool>("--dead-letter-on-expiration") { Description = "Dead-letter expired messages." };
+        var maxPriority = new Option<int?>("--max-priority") { Description = "Highest message priority received first (1-255; none by default)." };
 
-        var create = new Command("create", "Create a queue.") { name, lockDuration, maxDelivery, ttl, sessions, dedup, partitions, forward, dlOnExpiry };
+        var create = new Command("create", "Create a queue.") { name, lockDuration, maxDelivery, ttl, sessions, dedup, partitions, forward, dlOnExpiry, maxPriority };
         create.SetAction(CliContext.Verb(ctx, async (p, c) =>
         {
             var body = new Dictionary<string, object?> { ["name"] = p.GetValue(name) };
@@ -32,6 +33,7 @@ internal static class EntityCommands
             Put(body, "partitionCount", p.GetValue(partitions));
             Put(body, "forwardTo", p.GetValue(forward));
             Put(body, "deadLetteringOnMessageExpiration", p.GetValue(dlOnExpiry) ? true : null);
+            Put(body, "maxPriority", p.GetValue(maxPriority));
             JsonElement created = await c.PutAsync($"api/queues/{Uri.EscapeDataString(p.GetValue(name)!)}", body).ConfigureAwait(false);
             ctx.Print(p, created, e => ctx.Output.WriteLine($"Created queue {Table.Field(e, "name")}."));
         }));
