@@ -6,7 +6,8 @@ using Omnibus.Core.Messages;
 using Omnibus.ServiceBus.Rules;
 
 // In-process core benchmark (no network), issue 3:
-//   throughput: send + receive + complete of 1 KiB durable messages on one queue, and on a topic
+//   throughput: send + receive + complete of 1 KiB durable messages on one queue (also one with
+//               priorities 0-9), and on a topic
 //               with 10 filtered subscriptions (5 SQL, 5 correlation; each message matches one).
 //   memory:     broker memory with N queued 1 KiB messages (bodies stay on disk), after sending
 //               and after a restart that rebuilds the index from disk.
@@ -29,6 +30,7 @@ try
     if (!args.Contains("--memory-only") && !args.Contains("--restart-only"))
     {
         await QueueThroughput();
+        await PriorityQueueThroughput();
         await TopicThroughput();
     }
     if (queued > 0)
@@ -82,6 +84,14 @@ async Task QueueThroughput()
     broker.CreateQueue(new QueueDescription { Name = "q" });
     (long sent, long completed, double elapsed) = await Run(broker, "q", ["q"], _ => new BrokerMessage { Body = body });
     Console.WriteLine($"queue: 16 senders, 4 receivers (32 per receive): sent {sent / elapsed,9:N0} msg/s, received+completed {completed / elapsed,9:N0} msg/s");
+}
+
+async Task PriorityQueueThroughput()
+{
+    using Broker broker = OpenBroker("priority");
+    broker.CreateQueue(new QueueDescription { Name = "q", MaxPriority = 9 });
+    (long sent, long completed, double elapsed) = await Run(broker, "q", ["q"], i => new BrokerMessage { Body = body, Priority = (byte)(i % 10) });
+    Console.WriteLine($"queue with priorities 0-9: 16 senders, 4 receivers (32 per receive): sent {sent / elapsed,9:N0} msg/s, received+completed {completed / elapsed,9:N0} msg/s");
 }
 
 async Task TopicThroughput()
