@@ -110,6 +110,17 @@ public sealed class PriorityTests : IDisposable
     }
 
     [Fact]
+    public async Task Messages_published_through_the_default_exchange_in_one_batch_are_received_by_priority()
+    {
+        BrokerMessage[] batch = [Message("low"), Message("high"), Message("none")];
+        batch[0].Priority = 1;
+        batch[1].Priority = 7;
+        await _h.Broker.PublishAsync(Broker.DefaultExchange, "q", batch);
+
+        Assert.Equal(["high", "low", "none"], (await Receive(Q)).Select(Text));
+    }
+
+    [Fact]
     public async Task After_a_restart_the_same_order_holds()
     {
         await Send("low-1", 1);
