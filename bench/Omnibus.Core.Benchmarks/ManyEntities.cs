@@ -53,10 +53,11 @@ internal static class ManyEntities
 
     private static void Report(string stage, TimeSpan elapsed)
     {
+        long managed = GC.GetTotalMemory(forceFullCollection: true);
         using Process self = Process.GetCurrentProcess();
         int handles = Directory.GetFiles("/proc/self/fd").Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{stage,-44} threads {self.Threads.Count,4}  fds {handles,6}  segment handles {FileHandleCache.Shared.OpenCount,6}  rss {self.WorkingSet64 / (1024 * 1024),5} MiB  {elapsed.TotalSeconds,7:F2} s"));
+            $"{stage,-40} threads {self.Threads.Count,4}  fds {handles,6}  segment handles {FileHandleCache.Shared.OpenCount,6}  rss {self.WorkingSet64 / (1024 * 1024),5} MiB  managed {managed / (1024 * 1024),5} MiB  {elapsed.TotalSeconds,7:F2} s"));
     }
 
     private static string? Option(string[] args, string name)

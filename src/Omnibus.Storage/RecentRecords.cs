@@ -8,6 +8,9 @@ namespace Omnibus.Storage;
 /// GC generation and die there, which cost several full collections a second under load. Bounded
 /// in records and in bytes; the oldest entries go first. Only records below the log's visible end
 /// are ever asked for, so a record cached at append time is never served before it is durable.
+/// The ring is allocated uninitialized, so only the pages records were written to become resident;
+/// the entry table starts small and doubles up to its capacity as records stay cached, so a log
+/// that received a few records costs a few hundred bytes, not the full table.
 /// </summary>
 internal sealed class RecentRecords(long budgetBytes, int capacity)
 {
@@ -29,7 +32,7 @@ internal sealed class RecentRecords(long budgetBytes, int capacity)
                 return;
             }
             _ring ??= GC.AllocateUninitializedArray<byte>(_budget, pinned: true);
-            _entries ??= new (int, int, long)[capacity];
+            _entries ??= new (int, int, long)[Math.Min(InitialEntries, capacity)];
             if (sequence != _next)
             {
                 ResetLocked(sequence); // a gap: start afresh
@@ -51,8 +54,13 @@ internal sealed class RecentRecords(long budgetBytes, int capacity)
             {
                 (int oldOffset, int oldLength, _) = _entries[Slot(_first)];
                 bool overlaps = oldOffset < offset + body.Length && offset < oldOffset + oldLength;
-                if (!overlaps && _next - _first < capacity)
+                if (!overlaps && _next - _first < _entries.Length)
                 {
+                    break;
+                }
+                if (!overlaps && _entries.Length < capacity)
+                {
+                    Grow();
                     break;
                 }
                 _first++;
@@ -84,5 +92,18 @@ internal sealed class RecentRecords(long budgetBytes, int capacity)
         _head = 0;
     }
 
-    private int Slot(long sequence) => (int)(sequence % capacity);
+    private const int InitialEntries = 16;
+
+    private int Slot(long sequence) => (int)(sequence % _entries!.Length);
+
+    private void Grow()
+    {
+        (int, int, long)[] old = _entries!;
+        var grown = new (int, int, long)[Math.Min(old.Length * 2, capacity)];
+        for (long sequence = _first; sequence < _next; sequence++)
+        {
+            grown[sequence % grown.Length] = old[sequence % old.Length];
+        }
+        _entries = grown;
+    }
 }
