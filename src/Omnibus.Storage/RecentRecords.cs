@@ -8,9 +8,9 @@ namespace Omnibus.Storage;
 /// GC generation and die there, which cost several full collections a second under load. Bounded
 /// in records and in bytes; the oldest entries go first. Only records below the log's visible end
 /// are ever asked for, so a record cached at append time is never served before it is durable.
-/// The ring is allocated uninitialized, so only the pages records were written to become resident;
-/// the entry table starts small and doubles up to its capacity as records stay cached, so a log
-/// that received a few records costs a few hundred bytes, not the full table.
+/// The ring starts at 64 KiB and doubles up to the budget before it first wraps, and the entry table
+/// starts at 16 entries and doubles up to its capacity, so a log that received a few records costs
+/// a few kilobytes, not the full budget (thousands of idle entities each have such a cache).
 /// </summary>
 internal sealed class RecentRecords(long budgetBytes, int capacity)
 {
@@ -31,14 +31,22 @@ internal sealed class RecentRecords(long budgetBytes, int capacity)
                 ResetLocked(sequence + 1); // larger than the whole budget: served from the file
                 return;
             }
-            _ring ??= GC.AllocateUninitializedArray<byte>(_budget, pinned: true);
+            _ring ??= GC.AllocateUninitializedArray<byte>(Math.Min(InitialRingBytes, _budget), pinned: true);
             _entries ??= new (int, int, long)[Math.Min(InitialEntries, capacity)];
             if (sequence != _next)
             {
                 ResetLocked(sequence); // a gap: start afresh
             }
             int offset = _head;
-            if (_head + body.Length > _budget)
+            if (_head + body.Length > _ring.Length && _ring.Length < _budget)
+            {
+                // Not yet wrapped (the ring grows instead while below the budget): every cached record
+                // lies below the head, so they keep their offsets in the larger ring.
+                byte[] grown = GC.AllocateUninitializedArray<byte>((int)Math.Min(_budget, Math.Max(2L * _ring.Length, (long)_head + body.Length)), pinned: true);
+                _ring.AsSpan(0, _head).CopyTo(grown);
+                _ring = grown;
+            }
+            if (_head + body.Length > _ring.Length)
             {
                 // Wrap to the start. The records after the head are the previous lap's, older than
                 // the ones at the start that this record overwrites, so they go first.
@@ -93,6 +101,7 @@ internal sealed class RecentRecords(long budgetBytes, int capacity)
     }
 
     private const int InitialEntries = 16;
+    private const int InitialRingBytes = 64 * 1024;
 
     private int Slot(long sequence) => (int)(sequence % _entries!.Length);
 
