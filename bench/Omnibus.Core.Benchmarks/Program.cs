@@ -13,6 +13,19 @@ using Omnibus.ServiceBus.Rules;
 //               and after a restart that rebuilds the index from disk.
 // Usage: [--seconds 5] [--messages 1000000] [--dir PATH]
 //        routing [BenchmarkDotNet arguments, e.g. --job short]: topic matching with many bindings (BenchmarkDotNet)
+//        many [--queues 10000] [--partitions 10000] [--dir PATH]: threads, file handles, RSS and restart time with many entities
+if (args is ["many", ..])
+{
+    string manyRoot = Opt("--dir", Path.Combine(Path.GetTempPath(), "omnibus-many-" + Guid.NewGuid().ToString("N")));
+    try
+    {
+        return await Omnibus.Core.Benchmarks.ManyEntities.RunAsync(args, manyRoot);
+    }
+    finally
+    {
+        Directory.Delete(manyRoot, recursive: true);
+    }
+}
 if (args is ["routing", ..])
 {
     BenchmarkDotNet.Running.BenchmarkRunner.Run<Omnibus.Core.Benchmarks.TopicMatchingBenchmarks>(null, args[1..]);

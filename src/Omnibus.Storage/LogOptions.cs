@@ -40,6 +40,12 @@ public sealed record LogOptions
     /// <summary>Writer threads that write and flush the log. Default null: <see cref="LogWriterPool.Shared"/>.</summary>
     public LogWriterPool? WriterPool { get; init; }
 
+    /// <summary>
+    /// Closes segment file handles the log is not using (idle, or over a budget shared with other
+    /// logs) and reopens them on use. Default null: <see cref="FileHandleCache.Shared"/>.
+    /// </summary>
+    public FileHandleCache? FileHandles { get; init; }
+
     /// <summary>Source of record timestamps and retention age.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

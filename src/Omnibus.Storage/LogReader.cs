@@ -107,7 +107,11 @@ public sealed class LogReader : IDisposable
             {
                 // The damaged record may lie between the index entry and the one wanted: find the
                 // next intact record and go on from there if it is not past the wanted one.
-                long intact = SegmentScanner.FindIntactRecordAfter(segment.Handle, _position, limit, segment.BaseSequence);
+                long intact;
+                using (HandleLease file = segment.UseHandle())
+                {
+                    intact = SegmentScanner.FindIntactRecordAfter(file.Handle, _position, limit, segment.BaseSequence);
+                }
                 if (intact > _position && intact < limit && PeekSequence(segment, intact, limit) is long found && found <= NextSequence)
                 {
                     _position = intact;
@@ -164,7 +168,12 @@ public sealed class LogReader : IDisposable
         {
             return false;
         }
-        return SegmentScanner.EnsureBuffered(segment.Handle, ref _buffer, ref _bufferStart, ref _bufferLength, position, count, limit);
+        if (position >= _bufferStart && position + count <= _bufferStart + _bufferLength)
+        {
+            return true; // already buffered: no file access, so no handle needed
+        }
+        using HandleLease file = segment.UseHandle();
+        return SegmentScanner.EnsureBuffered(file.Handle, ref _buffer, ref _bufferStart, ref _bufferLength, position, count, limit);
     }
 
     private static StorageCorruptionException Damaged(Segment segment, long position, string what) =>

@@ -60,8 +60,8 @@ internal static class LogRecovery
         $"Segment '{previous.Path}' ends before sequence {previous.NextSequence} but the next segment starts at {nextBase}; records are missing.")
     { FilePath = previous.Path, Position = previous.Length };
 
-    /// <summary>Checks or creates the marker, then takes the directory's exclusive lock (held until the log closes).</summary>
-    public static FileStream PrepareDirectory(string directory)
+    /// <summary>Checks or creates the marker, then takes the directory's exclusive lock (held until the log closes; see <see cref="DirectoryLock"/>).</summary>
+    public static IDisposable PrepareDirectory(string directory)
     {
         if (File.Exists(directory))
         {
@@ -78,18 +78,8 @@ internal static class LogRecovery
             CreateMarkerInEmptyDirectory(directory);
         }
         LogMarker.Verify(directory);
-        string lockPath = Path.Combine(directory, LockFileName);
-        try
-        {
-            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException ex)
-        {
-            throw new StorageException($"The log '{directory}' is already open (by this or another process); '{lockPath}' is locked.", ex) { FilePath = lockPath };
-        }
+        return DirectoryLock.ForLog(directory);
     }
-
-    public const string LockFileName = "omnibus.lock";
 
     private static void CreateMarkerInEmptyDirectory(string directory)
     {

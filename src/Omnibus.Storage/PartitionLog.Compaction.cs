@@ -69,6 +69,7 @@ public sealed partial class PartitionLog
     private static void ForEachRecord(Segment segment, RecordVisitor visit)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        using HandleLease file = segment.UseHandle();
         try
         {
             long bufferStart = 0;
@@ -77,14 +78,14 @@ public sealed partial class PartitionLog
             long limit = segment.VisibleLength;
             while (position < limit)
             {
-                if (!SegmentScanner.EnsureBuffered(segment.Handle, ref buffer, ref bufferStart, ref bufferLength, position, RecordFormat.HeaderSize, limit))
+                if (!SegmentScanner.EnsureBuffered(file.Handle, ref buffer, ref bufferStart, ref bufferLength, position, RecordFormat.HeaderSize, limit))
                 {
                     throw Damaged(segment, position, "record header runs past the segment's end");
                 }
                 int bodyLength = RecordFormat.BodyLength(buffer.AsSpan((int)(position - bufferStart)));
                 int total = RecordFormat.HeaderSize + bodyLength;
                 if (bodyLength > RecordFormat.MaxBodyLength
-                    || !SegmentScanner.EnsureBuffered(segment.Handle, ref buffer, ref bufferStart, ref bufferLength, position, total, limit))
+                    || !SegmentScanner.EnsureBuffered(file.Handle, ref buffer, ref bufferStart, ref bufferLength, position, total, limit))
                 {
                     throw Damaged(segment, position, "record runs past the segment's end");
                 }
@@ -160,6 +161,9 @@ public sealed partial class PartitionLog
                 return false;
             }
             // A crash between the two renames leaves an index for the old length: it is rebuilt on open.
+            // Readers inside the old segment keep its (old) file open: the name now means the new one.
+            // (The compaction's own reference is held, so the old segment is never ended here.)
+            _ = old.RetireBeforeUnlink();
             File.Move(temp, old.Path, overwrite: true);
             SafeFileHandle handle = File.OpenHandle(old.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var replacement = new Segment(old.Path, old.BaseSequence, handle, index)
@@ -171,6 +175,7 @@ public sealed partial class PartitionLog
                 IsSealed = true,
             };
             replacement.Publish();
+            replacement.AttachTo(FileHandles);
             IndexFile.Write(replacement.IndexPath, index, replacement.Summary);
             FileSync.SyncDirectory(Directory);
             Segment[] swapped = (Segment[])segments.Clone();

@@ -61,9 +61,13 @@ public sealed partial class PartitionLog
         foreach (Segment segment in doomed)
         {
             // Unlink first: open readers keep their handle; the space is freed when the last one releases.
+            bool stillHeld = segment.RetireBeforeUnlink();
             File.Delete(segment.IndexPath);
             File.Delete(segment.Path);
-            segment.Release();
+            if (stillHeld)
+            {
+                segment.Release();
+            }
         }
         Io.FileSync.SyncDirectory(Directory);
         return doomed.Count;

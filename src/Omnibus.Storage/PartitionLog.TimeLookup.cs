@@ -66,13 +66,14 @@ public sealed partial class PartitionLog
         ReadOnlySpan<IndexEntry> entries = segment.Index.Entries;
         Span<byte> header = stackalloc byte[RecordFormat.HeaderSize];
         long limit = segment.VisibleLength;
+        using HandleLease file = segment.UseHandle();
         int lo = 0, hi = entries.Length - 1, found = -1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
             IndexEntry entry = entries[mid];
             if (entry.Position + RecordFormat.HeaderSize > limit
-                || RandomAccess.Read(segment.Handle, header, entry.Position) < RecordFormat.HeaderSize)
+                || RandomAccess.Read(file.Handle, header, entry.Position) < RecordFormat.HeaderSize)
             {
                 hi = mid - 1;
                 continue;

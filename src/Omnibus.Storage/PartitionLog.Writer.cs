@@ -136,7 +136,10 @@ public sealed partial class PartitionLog
                 }
                 int end = rollIndex < batch.Rolls.Count ? batch.Rolls[rollIndex].Offset : batch.Length;
                 long filePosition = active.Length;
-                RandomAccess.Write(active.Handle, batch.Bytes[offset..end], filePosition);
+                using (HandleLease file = active.UseHandle())
+                {
+                    RandomAccess.Write(file.Handle, batch.Bytes[offset..end], filePosition);
+                }
                 _dirty = true; // before any roll below: the sealed segment must be flushed too
                 for (; recordIndex < batch.Records.Count && batch.Records[recordIndex].Offset < end; recordIndex++)
                 {
@@ -278,7 +281,8 @@ public sealed partial class PartitionLog
         }
         try
         {
-            FileSync.DataSync(active.Handle);
+            using HandleLease file = active.UseHandle();
+            FileSync.DataSync(file.Handle);
         }
         finally
         {
@@ -288,7 +292,12 @@ public sealed partial class PartitionLog
 
     private void Sync(Segment active)
     {
-        FileSync.DataSync(active.Handle);
+        // fdatasync flushes the file, not the descriptor: a handle reopened after an idle close
+        // still makes everything written through the closed one durable.
+        using (HandleLease file = active.UseHandle())
+        {
+            FileSync.DataSync(file.Handle);
+        }
         FlushCount++;
         _writer.CountFlush();
         _lastSyncTimestamp = Stopwatch.GetTimestamp();
@@ -320,14 +329,18 @@ public sealed partial class PartitionLog
         }
         active.Publish();
         Volatile.Write(ref _visibleNext, active.NextSequence);
-        if (RandomAccess.GetLength(active.Handle) > active.Length)
+        using (HandleLease file = active.UseHandle())
         {
-            // Trim a preallocated segment's unused zeros: a sealed file is exactly its records.
-            RandomAccess.SetLength(active.Handle, active.Length);
+            if (RandomAccess.GetLength(file.Handle) > active.Length)
+            {
+                // Trim a preallocated segment's unused zeros: a sealed file is exactly its records.
+                RandomAccess.SetLength(file.Handle, active.Length);
+            }
         }
         IndexFile.Write(active.IndexPath, active.Index, active.Summary);
         active.IsSealed = true;
         Segment next = LogRecovery.CreateSegment(Directory, baseSequence, _preallocator);
+        next.AttachTo(FileHandles);
         _preallocator?.PrepareInBackground();
         _lastIndexedPosition = long.MinValue;
         lock (_segmentsLock)

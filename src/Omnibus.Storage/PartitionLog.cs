@@ -24,7 +24,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     private readonly LogWriterThread _writer;
     private readonly ManualResetEventSlim _writerStopped = new();
 
-    private readonly FileStream _directoryLock;
+    private readonly IDisposable _directoryLock;
     private readonly SegmentPreallocator? _preallocator;
     private readonly RecentRecords? _recent;
     private long _recentServed;
@@ -32,7 +32,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     /// <summary>Records <see cref="ReadMany"/> served from the recent-records cache instead of the file.</summary>
     public long RecentRecordsServed => Interlocked.Read(ref _recentServed);
 
-    private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery, FileStream directoryLock)
+    private PartitionLog(string directory, LogOptions options, Segment[] segments, RecoveryReport recovery, IDisposable directoryLock)
     {
         _directoryLock = directoryLock;
         Directory = directory;
@@ -52,7 +52,15 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
         }
         _recent = options.RecentRecordsCacheBytes > 0 ? new RecentRecords(options.RecentRecordsCacheBytes, RecentRecordsCapacity) : null;
         _writer = (options.WriterPool ?? LogWriterPool.Shared).Assign();
+        FileHandles = options.FileHandles ?? FileHandleCache.Shared;
+        foreach (Segment segment in segments)
+        {
+            segment.AttachTo(FileHandles);
+        }
     }
+
+    /// <summary>The cache that closes this log's unused segment handles.</summary>
+    internal FileHandleCache FileHandles { get; }
 
     /// <summary>The log's directory.</summary>
     public string Directory { get; }
@@ -98,7 +106,7 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
         options ??= new LogOptions();
         options.Validate();
         string full = Path.GetFullPath(directory);
-        FileStream directoryLock = LogRecovery.PrepareDirectory(full);
+        IDisposable directoryLock = LogRecovery.PrepareDirectory(full);
         try
         {
             (Segment[] segments, RecoveryReport report) = LogRecovery.OpenSegments(full, options);

@@ -8,6 +8,9 @@ namespace Omnibus.Storage;
 /// GC generation and die there, which cost several full collections a second under load. Bounded
 /// in records and in bytes; the oldest entries go first. Only records below the log's visible end
 /// are ever asked for, so a record cached at append time is never served before it is durable.
+/// The ring starts at 64 KiB and doubles up to the budget before it first wraps, and the entry table
+/// starts at 16 entries and doubles up to its capacity, so a log that received a few records costs
+/// a few kilobytes, not the full budget (thousands of idle entities each have such a cache).
 /// </summary>
 internal sealed class RecentRecords(long budgetBytes, int capacity)
 {
@@ -28,14 +31,22 @@ internal sealed class RecentRecords(long budgetBytes, int capacity)
                 ResetLocked(sequence + 1); // larger than the whole budget: served from the file
                 return;
             }
-            _ring ??= GC.AllocateUninitializedArray<byte>(_budget, pinned: true);
-            _entries ??= new (int, int, long)[capacity];
+            _ring ??= GC.AllocateUninitializedArray<byte>(Math.Min(InitialRingBytes, _budget), pinned: true);
+            _entries ??= new (int, int, long)[Math.Min(InitialEntries, capacity)];
             if (sequence != _next)
             {
                 ResetLocked(sequence); // a gap: start afresh
             }
             int offset = _head;
-            if (_head + body.Length > _budget)
+            if (_head + body.Length > _ring.Length && _ring.Length < _budget)
+            {
+                // Not yet wrapped (the ring grows instead while below the budget): every cached record
+                // lies below the head, so they keep their offsets in the larger ring.
+                byte[] grown = GC.AllocateUninitializedArray<byte>((int)Math.Min(_budget, Math.Max(2L * _ring.Length, (long)_head + body.Length)), pinned: true);
+                _ring.AsSpan(0, _head).CopyTo(grown);
+                _ring = grown;
+            }
+            if (_head + body.Length > _ring.Length)
             {
                 // Wrap to the start. The records after the head are the previous lap's, older than
                 // the ones at the start that this record overwrites, so they go first.
@@ -51,8 +62,13 @@ internal sealed class RecentRecords(long budgetBytes, int capacity)
             {
                 (int oldOffset, int oldLength, _) = _entries[Slot(_first)];
                 bool overlaps = oldOffset < offset + body.Length && offset < oldOffset + oldLength;
-                if (!overlaps && _next - _first < capacity)
+                if (!overlaps && _next - _first < _entries.Length)
                 {
+                    break;
+                }
+                if (!overlaps && _entries.Length < capacity)
+                {
+                    Grow();
                     break;
                 }
                 _first++;
@@ -84,5 +100,19 @@ internal sealed class RecentRecords(long budgetBytes, int capacity)
         _head = 0;
     }
 
-    private int Slot(long sequence) => (int)(sequence % capacity);
+    private const int InitialEntries = 16;
+    private const int InitialRingBytes = 64 * 1024;
+
+    private int Slot(long sequence) => (int)(sequence % _entries!.Length);
+
+    private void Grow()
+    {
+        (int, int, long)[] old = _entries!;
+        var grown = new (int, int, long)[Math.Min(old.Length * 2, capacity)];
+        for (long sequence = _first; sequence < _next; sequence++)
+        {
+            grown[sequence % grown.Length] = old[sequence % old.Length];
+        }
+        _entries = grown;
+    }
 }

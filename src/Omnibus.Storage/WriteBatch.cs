@@ -9,11 +9,13 @@ namespace Omnibus.Storage;
 /// </summary>
 internal sealed class WriteBatch
 {
-    // Small at first and doubled on demand: thousands of idle logs each hold two batches, and a
-    // busy log reaches its working size within a few appends.
+    // Thousands of idle logs each hold two batches, so a batch holds no buffer while empty: it rents
+    // one at its first record (as large as the last one it needed, so a busy log does not grow it
+    // again every pass) and gives it back when cleared.
     private const int InitialBufferSize = 4 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    private byte[] _buffer = [];
+    private int _lastSize = InitialBufferSize;
 
     /// <summary>Serialized records, in sequence order.</summary>
     public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, Length);
@@ -36,9 +38,12 @@ internal sealed class WriteBatch
     {
         if (Length + size > _buffer.Length)
         {
-            byte[] grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + size));
+            byte[] grown = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_buffer.Length * 2, _lastSize), Length + size));
             _buffer.AsSpan(0, Length).CopyTo(grown);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
             _buffer = grown;
         }
         return _buffer.AsSpan(Length, size);
@@ -65,11 +70,12 @@ internal sealed class WriteBatch
         Records.Clear();
         Rolls.Clear();
         Waiters.Clear();
-        // A batch that once grew large (a 16 MiB record) gives its buffer back rather than hold it.
-        if (_buffer.Length > 4 * 1024 * 1024)
+        if (_buffer.Length > 0)
         {
+            // A batch that once grew large (a 16 MiB record) starts small again rather than rent that much each pass.
+            _lastSize = _buffer.Length > 4 * 1024 * 1024 ? InitialBufferSize : _buffer.Length;
             ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+            _buffer = [];
         }
     }
 }

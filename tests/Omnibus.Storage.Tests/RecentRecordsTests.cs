@@ -28,6 +28,31 @@ public sealed class RecentRecordsTests
     }
 
     [Fact]
+    public async Task The_cache_grows_from_a_small_start_to_its_budget_and_then_keeps_the_newest_records()
+    {
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Path, new LogOptions { RecentRecordsCacheBytes = 1024 * 1024 });
+        var appended = new List<byte[]>();
+        for (int i = 0; i < 1500; i++)
+        {
+            byte[] body = Payload.For(i, 1000);
+            appended.Add(body);
+            await log.AppendAsync(body);
+        }
+        // 1,048 records of 1,000 bytes fit a 1 MiB ring, fewer than the 4,096 entries allowed: the
+        // newest 1,048 are served from memory although the ring and the entry table started far smaller.
+        long[] newest = Enumerable.Range(1500 - 1048, 1048).Select(i => (long)i).ToArray();
+        IReadOnlyList<StoredRecord?> got = log.ReadMany(newest);
+        for (int i = 0; i < newest.Length; i++)
+        {
+            Assert.Equal(appended[(int)newest[i]], got[i]!.Body);
+        }
+        Assert.Equal(1048, log.RecentRecordsServed);
+        Assert.Equal(appended[100], log.ReadOne(100)!.Body);
+        Assert.Equal(1048, log.RecentRecordsServed);
+    }
+
+    [Fact]
     public async Task A_body_that_is_a_slice_is_copied_and_one_larger_than_the_budget_is_not_kept()
     {
         using var dir = new TempDirectory();

@@ -110,7 +110,10 @@ public class ReviewFindingsTests
 
         // Simulate an I/O failure on the change log's next write.
         var changes = (PartitionLog)Field(store, "_changes");
-        ((Segment[])Field(changes, "_segments"))[^1].Handle.Dispose();
+        using (HandleLease file = ((Segment[])Field(changes, "_segments"))[^1].UseHandle())
+        {
+            file.Handle.Dispose();
+        }
 
         bool firstFailed = false;
         try

@@ -2,6 +2,7 @@ using Omnibus.Core.Entities;
 using Omnibus.Core.Matching;
 using Omnibus.Core.Messages;
 using Omnibus.Core.Security;
+using Omnibus.Storage;
 
 namespace Omnibus.Core.Engine;
 
@@ -18,6 +19,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
     private readonly ITimer _sweepTimer;
     private readonly SemaphoreSlim _sweepGate = new(1, 1);
     private bool _disposed;
+    private readonly DirectoryLock _dataDirectoryLock;
 
     private Broker(BrokerOptions options)
     {
@@ -25,9 +27,11 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         DataDirectory = Path.GetFullPath(options.DataDirectory);
         Clock = options.TimeProvider;
         Directory.CreateDirectory(DataDirectory);
-        CatalogDocument doc = EntityCatalog.Load(DataDirectory);
+        // One lock for the whole data directory: the logs below it then need no lock file handle each.
+        _dataDirectoryLock = DirectoryLock.Acquire(DataDirectory);
         try
         {
+            CatalogDocument doc = EntityCatalog.Load(DataDirectory);
             foreach (QueueDescription q in doc.Queues)
             {
                 _queues[q.Name] = OpenQueue(q, doc.QueueDirectories.GetValueOrDefault(q.Name) ?? EntityNames.DirectoryName(q.Name));
@@ -47,6 +51,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             _transactionLog?.Dispose();
             _router?.Dispose();
             _streams?.Dispose();
+            _dataDirectoryLock.Dispose();
             throw;
         }
         _sweepTimer = Clock.CreateTimer(_ => _ = SweepSafelyAsync(), null, options.SweepInterval, options.SweepInterval);
@@ -390,6 +395,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             _transactionLog?.Dispose();
             _router?.Dispose();
             _streams?.Dispose();
+            _dataDirectoryLock.Dispose();
         }
         _sweepGate.Release();
     }
