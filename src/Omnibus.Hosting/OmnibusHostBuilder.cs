@@ -130,6 +130,10 @@ public sealed class OmnibusHostBuilder
     {
         try
         {
+            if (options.SegmentFileHandles is { } files)
+            {
+                Storage.FileHandleCache.ConfigureShared(files.MaxOpen, files.IdleTimeout);
+            }
             return Broker.Open(new BrokerOptions
             {
                 DataDirectory = options.DataDirectory,

@@ -27,6 +27,13 @@ public sealed class OmnibusHostOptions
     /// <summary>The size at which a partition log starts a new segment file.</summary>
     public long SegmentSize { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Budget and idle timeout of the process-wide cache of open segment files
+    /// (<see cref="Storage.FileHandleCache.Shared"/>), set before the broker opens; null leaves it as
+    /// it is (several hosts in one process share it). The server sets it from its settings.
+    /// </summary>
+    public SegmentFileHandleOptions? SegmentFileHandles { get; set; }
+
     /// <summary>How often expired locks, TTLs and schedules are swept.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -18,7 +18,8 @@ public sealed class FileHandleCache : IDisposable
     /// <summary>Default time after which an unused handle is closed.</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(30);
 
-    private static readonly Lazy<FileHandleCache> SharedCache = new(() => new FileHandleCache(DefaultMaxOpen, DefaultIdleTimeout));
+    private static readonly object SharedLock = new();
+    private static FileHandleCache? _shared;
 
     private readonly ConcurrentDictionary<Segment, byte> _open = new(ReferenceEqualityComparer.Instance);
     private readonly TimeProvider _time;
@@ -50,7 +51,37 @@ public sealed class FileHandleCache : IDisposable
     }
 
     /// <summary>The cache logs use unless <see cref="LogOptions.FileHandles"/> names another.</summary>
-    public static FileHandleCache Shared => SharedCache.Value;
+    public static FileHandleCache Shared
+    {
+        get
+        {
+            lock (SharedLock)
+            {
+                return _shared ??= new FileHandleCache(DefaultMaxOpen, DefaultIdleTimeout);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets the budget and idle timeout of <see cref="Shared"/> (the host does this from its settings
+    /// at start-up). Once a log has used it, asking for the settings it has already is a no-op and
+    /// asking for others throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public static void ConfigureShared(int maxOpen, TimeSpan idleTimeout)
+    {
+        lock (SharedLock)
+        {
+            if (_shared is not null)
+            {
+                if (_shared.MaxOpen == maxOpen && _shared.IdleTimeout == idleTimeout)
+                {
+                    return;
+                }
+                throw new InvalidOperationException("The shared file handle cache is already in use with other settings; configure it before the first log opens.");
+            }
+            _shared = new FileHandleCache(maxOpen, idleTimeout);
+        }
+    }
 
     /// <summary>Open handles above which unused ones are closed.</summary>
     public int MaxOpen { get; }

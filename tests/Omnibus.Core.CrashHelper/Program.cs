@@ -20,6 +20,12 @@ if (args[0] == "transactions")
     await Omnibus.Core.CrashHelper.TransactionChild.RunAsync(args[1]);
     return;
 }
+// With "many" first: the many-queues workload of ManyQueuesChild.
+if (args[0] == "many")
+{
+    await Omnibus.Core.CrashHelper.ManyQueuesChild.RunAsync(args[1], args[2]);
+    return;
+}
 // With "groups" first: the grouped-queue workload of GroupChild.
 if (args[0] == "groups")
 {

@@ -40,6 +40,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         options.Durability = Storage.Durability;
         options.SegmentSize = Storage.SegmentSizeBytes;
         options.SweepInterval = Storage.SweepInterval;
+        options.SegmentFileHandles = new SegmentFileHandleOptions(Storage.MaxOpenSegmentFiles, Storage.SegmentFileIdleTimeout);
         options.EntitiesFile = Entities.ConfigFile;
         options.ShutdownTimeout = Shutdown.Timeout;
         options.InlineIo = Amqp.InlineIo;
@@ -95,7 +96,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
 }
 
 /// <summary><c>Omnibus:Storage</c> — where and how messages are stored.</summary>
-internal sealed record StorageSettings(string DataDirectory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval)
+internal sealed record StorageSettings(string DataDirectory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval, int MaxOpenSegmentFiles, TimeSpan SegmentFileIdleTimeout)
 {
     public static StorageSettings Load(IConfiguration c, List<string> errors)
     {
@@ -113,8 +114,10 @@ internal sealed record StorageSettings(string DataDirectory, DurabilityPolicy Du
         }
         long segmentMiB = r.Long("SegmentSizeMiB", 64, 1, 4096);
         int sweepMs = r.Int("SweepIntervalMs", 100, 1, 60_000);
+        int maxOpenFiles = r.Int("MaxOpenSegmentFiles", Storage.FileHandleCache.DefaultMaxOpen, 16, 1_000_000);
+        int idleFileSeconds = r.Int("SegmentFileIdleSeconds", (int)Storage.FileHandleCache.DefaultIdleTimeout.TotalSeconds, 1, 3600);
         errors.AddRange(r.Errors);
-        return new StorageSettings(dir, durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs));
+        return new StorageSettings(dir, durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs), maxOpenFiles, TimeSpan.FromSeconds(idleFileSeconds));
     }
 }
 
