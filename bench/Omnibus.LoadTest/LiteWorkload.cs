@@ -8,7 +8,7 @@ namespace Omnibus.LoadTest;
 /// The lean-client workload (AMQPNetLite): several sender links with a window of unsettled
 /// durable 1 KiB transfers each, one receiver link with prefetch credit accepting every message.
 /// </summary>
-internal sealed class LiteWorkload(BrokerTarget target, int size, int senders, int window, int prefetch)
+internal sealed class LiteWorkload(BrokerTarget target, int size, int senders, int window, int prefetch, string label = "amqpnetlite")
 {
     public async Task<RunResult> RunAsync(TimeSpan duration, int? ratePerSecond)
     {
@@ -90,11 +90,11 @@ internal sealed class LiteWorkload(BrokerTarget target, int size, int senders, i
             double elapsed = Math.Max(sendSeconds, watch.Elapsed.TotalSeconds - 0.5);
             await receiver.CloseAsync();
             (double p50, double p99) = latencies.Percentiles();
-            return new RunResult("amqpnetlite", target.Name, mode, (received - startReceived) / elapsed, p50, p99, received);
+            return new RunResult(label, target.Name, mode, (received - startReceived) / elapsed, p50, p99, received);
         }
         catch (Exception ex) when (ex is AmqpException or IOException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
         {
-            return new RunResult("amqpnetlite", target.Name, mode, 0, 0, 0, 0, ex.Message);
+            return new RunResult(label, target.Name, mode, 0, 0, 0, 0, ex.Message);
         }
         finally
         {

@@ -5,7 +5,7 @@ using Omnibus.LoadTest;
 // plugin) in one run, printing msg/s, p50/p99 latency and the ratio. bench/run-amqp-bench.sh
 // starts both brokers and calls this.
 // Options: --omnibus host:port  --omnibus-queue NAME  --baseline host:port (an Omnibus of another build)  --rabbitmq host:port  --seconds N  --size BYTES  --rate N (paced rows)
-//          --clients lite,sdk  --modes saturate,paced (rows to run; all by default)  --warmup SECONDS (unrecorded, default 3)
+//          --clients lite,lite1,sdk  --modes saturate,paced (rows to run; all by default)  --warmup SECONDS (unrecorded, default 3)
 string Opt(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 TimeSpan duration = TimeSpan.FromSeconds(double.Parse(Opt("--seconds", "10"), CultureInfo.InvariantCulture));
 int size = int.Parse(Opt("--size", "1024"), CultureInfo.InvariantCulture);
@@ -38,7 +38,7 @@ if (warmup > 0)
         await new LiteWorkload(target, size, senders: 4, window: 100, prefetch: 1000).RunAsync(TimeSpan.FromSeconds(warmup), null);
     }
 }
-string[] clients = Opt("--clients", "lite,sdk").Split(',');
+string[] clients = Opt("--clients", "lite,lite1,sdk").Split(',');
 string[] modes = Opt("--modes", "saturate,paced").Split(',');
 var results = new List<RunResult>();
 foreach (int? paced in new int?[] { null, rate }.Where(p => modes.Contains(p is null ? "saturate" : "paced")))
@@ -50,6 +50,13 @@ foreach (int? paced in new int?[] { null, rate }.Where(p => modes.Contains(p is 
             RunResult lite = await new LiteWorkload(target, size, senders: 4, window: 100, prefetch: 1000).RunAsync(duration, paced);
             Console.WriteLine(lite);
             results.Add(lite);
+        }
+        if (clients.Contains("lite1"))
+        {
+            // The shape most applications use: one sender link per entity with many transfers in flight.
+            RunResult one = await new LiteWorkload(target, size, senders: 1, window: 1000, prefetch: 1000, label: "lite-1link").RunAsync(duration, paced);
+            Console.WriteLine(one);
+            results.Add(one);
         }
         if (clients.Contains("sdk"))
         {
