@@ -31,7 +31,7 @@ public sealed partial class Receivable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         CheckReceivable();
         AccessedAt = _clock.GetUtcNow();
-        long deadline = maxWait == Timeout.InfiniteTimeSpan || maxWait == TimeSpan.MaxValue ? long.MaxValue : Environment.TickCount64 + (long)maxWait.TotalMilliseconds;
+        PollDeadline deadline = PollDeadline.After(maxWait, Environment.TickCount64);
         while (true)
         {
             TaskCompletionSource<bool> waiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,15 +56,15 @@ public sealed partial class Receivable
             {
                 return await Materialize(taken, mode).ConfigureAwait(false);
             }
-            long remaining = deadline == long.MaxValue ? -1 : deadline - Environment.TickCount64;
-            if (remaining is >= 0 and < 1)
+            long now = Environment.TickCount64;
+            if (deadline.HasPassed(now))
             {
                 RemoveWaiter(node!);
                 return [];
             }
             try
             {
-                await waiter.Task.WaitAsync(remaining < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(remaining), cancellationToken).ConfigureAwait(false);
+                await waiter.Task.WaitAsync(deadline.Remaining(now), cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
