@@ -8,7 +8,7 @@ namespace Omnibus.Storage;
 /// out records as slices of its buffer (no allocation per record), verifying each CRC. It sees
 /// only acknowledged records and can follow the log as it grows.
 /// </summary>
-public sealed class LogReader : IDisposable
+public sealed class LogReader : ILogReader
 {
     private const int DefaultBufferSize = 1024 * 1024;
     private readonly PartitionLog _log;

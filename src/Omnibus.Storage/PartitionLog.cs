@@ -9,7 +9,7 @@ namespace Omnibus.Storage;
 /// Appends are group-committed by one writer thread of a shared <see cref="LogWriterPool"/>; reads never need the log in memory.
 /// On-disk format: docs/storage.md.
 /// </summary>
-public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
+public sealed partial class PartitionLog : IPartitionLog
 {
     private readonly object _appendLock = new();
     private readonly object _segmentsLock = new();
@@ -142,6 +142,28 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
     public Task<long> AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> bodies, bool urgent)
     {
         ArgumentNullException.ThrowIfNull(bodies);
+        return AppendCore(bodies, null, urgent);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> AppendAtAsync(IReadOnlyList<LogRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        for (int i = 1; i < records.Count; i++)
+        {
+            if (records[i].Sequence != records[0].Sequence + i)
+            {
+                throw new ArgumentException($"Records appended at their sequence numbers must be dense: {records[i].Sequence} follows {records[i - 1].Sequence}.", nameof(records));
+            }
+        }
+        return AppendCore(records.Select(r => r.Body).ToArray(), records, urgent: true);
+    }
+
+    ILogReader IPartitionLog.OpenReader(long fromSequence) => OpenReader(fromSequence);
+
+    // Appends stamped with the log's clock (placed is null) or at the sequences and times given.
+    private Task<long> AppendCore(IReadOnlyList<ReadOnlyMemory<byte>> bodies, IReadOnlyList<LogRecord>? placed, bool urgent)
+    {
         if (bodies.Count == 0)
         {
             throw new ArgumentException("A batch needs at least one record.", nameof(bodies));
@@ -173,6 +195,10 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
             WriteBatch batch = _pending;
             bool wasEmpty = batch.IsEmpty;
             long first = _nextAssigned;
+            if (placed is not null && placed.Count > 0 && placed[0].Sequence != first)
+            {
+                throw new LogOffsetMismatchException($"Log '{Directory}' continues at sequence {first}, not {placed[0].Sequence}.") { ExpectedSequence = first };
+            }
             WriteBatch.Mark mark = batch.GetMark();
             long logicalBefore = _activeLogicalLength;
             try
@@ -188,8 +214,9 @@ public sealed partial class PartitionLog : IDisposable, IAsyncDisposable
                     ReadOnlySpan<byte> body = bodies[i].Span;
                     int size = RecordFormat.HeaderSize + body.Length;
                     uint flags = i < bodies.Count - 1 ? RecordFormat.FlagBatchContinues : 0;
-                    RecordFormat.Write(batch.Reserve(size), first + i, timestamp, flags, body);
-                    batch.Records.Add((batch.Length, first + i, timestamp));
+                    long recordTime = placed?[i].TimestampMs ?? timestamp;
+                    RecordFormat.Write(batch.Reserve(size), first + i, recordTime, flags, body);
+                    batch.Records.Add((batch.Length, first + i, recordTime));
                     batch.Commit(size);
                 }
             }

@@ -63,3 +63,22 @@ public sealed class LogFaultedException : StorageException
     /// <summary>Creates the exception.</summary>
     public LogFaultedException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// Records appended at given sequence numbers do not start where the log ends (a follower
+/// behind or ahead of its leader). Nothing was appended.
+/// </summary>
+public sealed class LogOffsetMismatchException : StorageException
+{
+    /// <summary>Creates the exception.</summary>
+    public LogOffsetMismatchException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public LogOffsetMismatchException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    public LogOffsetMismatchException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>The sequence the log would have given the first record.</summary>
+    public long ExpectedSequence { get; init; }
+}

@@ -2,14 +2,17 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Omnibus.Storage.Tests;
 
-public class CompactionAndTimeLookupTests
+/// <summary>The log contract: every test here runs against the file store and the memory store.</summary>
+public abstract class CompactionAndTimeLookupTests
 {
+    protected abstract ILogStore Store { get; }
+
     [Fact]
     public async Task Compacting_a_segment_empties_the_refused_bodies_keeps_every_sequence_and_survives_reopening()
     {
         using var dir = new TempDirectory();
         var options = new LogOptions { SegmentSize = 8 * 1024, IndexInterval = 512 };
-        var log = PartitionLog.Open(dir.Path, options);
+        var log = Store.OpenLog(dir.Path, options);
         for (int i = 0; i < 200; i++)
         {
             await log.AppendAsync(Payload.For(i));
@@ -25,16 +28,16 @@ public class CompactionAndTimeLookupTests
         Assert.Equal(0, log.CompactSegment(first.BaseSequence, r => r.Sequence % 2 == 0)); // nothing left to empty
         log.Dispose();
 
-        using PartitionLog reopened = PartitionLog.Open(dir.Path, options);
+        using IPartitionLog reopened = Store.OpenLog(dir.Path, options);
         Assert.Empty(reopened.Recovery.RebuiltIndexes);
         Assert.Equal(200, reopened.NextSequence);
         AssertCompacted(reopened, first.NextSequence);
         Assert.Equal(200, await reopened.AppendAsync(Payload.For(200)));
     }
 
-    private static void AssertCompacted(PartitionLog log, long compactedEnd)
+    private static void AssertCompacted(IPartitionLog log, long compactedEnd)
     {
-        using LogReader reader = log.OpenReader(0);
+        using ILogReader reader = log.OpenReader(0);
         for (long s = 0; s < 200; s++)
         {
             Assert.True(reader.TryRead(out LogRecord record));
@@ -53,12 +56,12 @@ public class CompactionAndTimeLookupTests
     public async Task A_reader_inside_a_segment_being_compacted_finishes_on_the_old_file()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, new LogOptions { SegmentSize = 8 * 1024 });
+        using var log = Store.OpenLog(dir.Path, new LogOptions { SegmentSize = 8 * 1024 });
         for (int i = 0; i < 200; i++)
         {
             await log.AppendAsync(Payload.For(i));
         }
-        using LogReader reader = log.OpenReader(0);
+        using ILogReader reader = log.OpenReader(0);
         Assert.True(reader.TryRead(out _));
 
         log.CompactSegment(0, _ => false);
@@ -72,7 +75,7 @@ public class CompactionAndTimeLookupTests
     public async Task Only_a_sealed_segment_can_be_compacted()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, new LogOptions { SegmentSize = 8 * 1024 });
+        using var log = Store.OpenLog(dir.Path, new LogOptions { SegmentSize = 8 * 1024 });
         await log.AppendAsync(Payload.For(0));
         Assert.Throws<ArgumentException>(() => log.CompactSegment(0, _ => false));
         Assert.Equal(Payload.For(0), log.ReadOne(0)!.Body);
@@ -85,7 +88,7 @@ public class CompactionAndTimeLookupTests
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var options = new LogOptions { SegmentSize = 16 * 1024, IndexInterval = 512, TimeProvider = clock };
         long start = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var log = PartitionLog.Open(dir.Path, options);
+        var log = Store.OpenLog(dir.Path, options);
         for (int i = 0; i < 500; i++)
         {
             await log.AppendAsync(Payload.For(i));
@@ -100,7 +103,17 @@ public class CompactionAndTimeLookupTests
         Assert.Equal(0, log.FindSequenceAtOrAfterTime(0));
         Assert.Equal(500, log.FindSequenceAtOrAfterTime(start + 5000));
         log.Dispose();
-        using PartitionLog reopened = PartitionLog.Open(dir.Path, options);
+        using IPartitionLog reopened = Store.OpenLog(dir.Path, options);
         Assert.Equal(321, reopened.FindSequenceAtOrAfterTime(start + 3205));
     }
+}
+
+public sealed class FileCompactionAndTimeLookupTests : CompactionAndTimeLookupTests
+{
+    protected override ILogStore Store => FileLogStore.Instance;
+}
+
+public sealed class MemoryCompactionAndTimeLookupTests : CompactionAndTimeLookupTests
+{
+    protected override ILogStore Store { get; } = new Memory.MemoryLogStore();
 }

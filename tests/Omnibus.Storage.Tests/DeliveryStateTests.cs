@@ -2,13 +2,19 @@ using Omnibus.Storage.State;
 
 namespace Omnibus.Storage.Tests;
 
-public class DeliveryStateTests
+/// <summary>The log contract: every test here runs against the file store and the memory store.</summary>
+public abstract class DeliveryStateTests
 {
+    protected abstract ILogStore Store { get; }
+
+    /// <summary>Bytes of log records kept under a directory (for the memory store: in the whole store).</summary>
+    protected abstract long BytesStored(string directory);
+
     [Fact]
     public async Task In_order_completions_advance_the_floor_and_keep_no_fragments()
     {
         using var dir = new TempDirectory();
-        using var store = DeliveryStateStore.Open(dir.Path);
+        using var store = DeliveryStateStore.Open(dir.Path, store: Store);
         for (long s = 0; s < 100; s++)
         {
             await store.ApplyAsync(StateChange.Complete(s));
@@ -22,7 +28,7 @@ public class DeliveryStateTests
     public async Task Out_of_order_settlements_are_ranges_until_the_gap_closes()
     {
         using var dir = new TempDirectory();
-        using var store = DeliveryStateStore.Open(dir.Path);
+        using var store = DeliveryStateStore.Open(dir.Path, store: Store);
         await store.ApplyAsync([StateChange.Complete(5), StateChange.CompleteRange(7, 10), StateChange.DeadLetter(2)]);
         DeliveryState state = store.State;
         Assert.Equal(0, state.AckFloor);
@@ -44,7 +50,7 @@ public class DeliveryStateTests
     public async Task Deferred_messages_hold_the_floor_until_settled()
     {
         using var dir = new TempDirectory();
-        using var store = DeliveryStateStore.Open(dir.Path);
+        using var store = DeliveryStateStore.Open(dir.Path, store: Store);
         await store.ApplyAsync([StateChange.Defer(1), StateChange.Complete(0), StateChange.Complete(2)]);
         Assert.Equal(1, store.State.AckFloor);
         Assert.True(store.State.IsDeferred(1));
@@ -58,7 +64,7 @@ public class DeliveryStateTests
     public async Task Delivery_counts_rise_per_attempt_and_vanish_on_settlement()
     {
         using var dir = new TempDirectory();
-        using var store = DeliveryStateStore.Open(dir.Path);
+        using var store = DeliveryStateStore.Open(dir.Path, store: Store);
         await store.ApplyAsync(StateChange.DeliveryAttempt(4));
         await store.ApplyAsync(StateChange.DeliveryAttempt(4));
         Assert.Equal(2, store.State.DeliveryCount(4));
@@ -72,12 +78,12 @@ public class DeliveryStateTests
     public async Task Changes_that_alter_nothing_write_nothing()
     {
         using var dir = new TempDirectory();
-        using var store = DeliveryStateStore.Open(dir.Path);
+        using var store = DeliveryStateStore.Open(dir.Path, store: Store);
         await store.ApplyAsync(StateChange.Complete(0));
-        long size = Directory.GetFiles(Path.Combine(dir.Path, "changes"), "*.seg").Sum(f => new FileInfo(f).Length);
+        long size = BytesStored(dir.Path);
         await store.ApplyAsync(StateChange.Complete(0));
         await store.ApplyAsync(StateChange.SetCursor(0));
-        Assert.Equal(size, Directory.GetFiles(Path.Combine(dir.Path, "changes"), "*.seg").Sum(f => new FileInfo(f).Length));
+        Assert.Equal(size, BytesStored(dir.Path));
     }
 
     [Fact]
@@ -85,7 +91,7 @@ public class DeliveryStateTests
     {
         using var dir = new TempDirectory();
         var options = new DeliveryStateOptions { CheckpointEvery = 50, ChangeLogSegmentSize = 4096 };
-        using (var store = DeliveryStateStore.Open(dir.Path, options))
+        using (var store = DeliveryStateStore.Open(dir.Path, options, Store))
         {
             for (long s = 0; s < 500; s++)
             {
@@ -101,8 +107,8 @@ public class DeliveryStateTests
             await store.ApplyAsync(StateChange.SetCursor(321));
         }
         // Old change-log segments were deleted after checkpoints.
-        Assert.True(File.Exists(Path.Combine(dir.Path, "checkpoint")));
-        using var reopened = DeliveryStateStore.Open(dir.Path, options);
+        Assert.True(Store.Exists(Path.Combine(dir.Path, "checkpoint")));
+        using var reopened = DeliveryStateStore.Open(dir.Path, options, Store);
         DeliveryState state = reopened.State;
         Assert.True(reopened.ReplayedRecords < 50, $"replayed {reopened.ReplayedRecords}");
         Assert.Equal(3, state.AckFloor);
@@ -120,7 +126,7 @@ public class DeliveryStateTests
     {
         using var dir = new TempDirectory();
         var options = new DeliveryStateOptions { CheckpointEvery = 20, ChangeLogSegmentSize = 4096 };
-        using (var store = DeliveryStateStore.Open(dir.Path, options))
+        using (var store = DeliveryStateStore.Open(dir.Path, options, Store))
         {
             for (long s = 0; s < 300; s++)
             {
@@ -128,17 +134,80 @@ public class DeliveryStateTests
             }
         }
         string checkpoint = Path.Combine(dir.Path, "checkpoint");
-        byte[] bytes = File.ReadAllBytes(checkpoint);
+        byte[] bytes = Store.ReadDocument(checkpoint)!;
         bytes[^7] ^= 0xFF;
-        File.WriteAllBytes(checkpoint, bytes);
-        using var reopened = DeliveryStateStore.Open(dir.Path, options);
+        Store.WriteDocument(checkpoint, bytes);
+        using var reopened = DeliveryStateStore.Open(dir.Path, options, Store);
         Assert.Equal(300, reopened.State.CompletedCount);
         Assert.True(reopened.State.IsSettled(598));
         Assert.False(reopened.State.IsSettled(597));
     }
 
     [Fact]
-    public async Task Lost_checkpoints_with_a_trimmed_change_log_are_reported_not_guessed()
+    public async Task Unreadable_checkpoints_with_a_trimmed_change_log_are_reported_not_guessed()
+    {
+        using var dir = new TempDirectory();
+        var options = new DeliveryStateOptions { CheckpointEvery = 20, ChangeLogSegmentSize = 4096 };
+        using (var store = DeliveryStateStore.Open(dir.Path, options, Store))
+        {
+            for (long s = 0; s < 2000; s++)
+            {
+                await store.ApplyAsync(StateChange.Complete(s * 2));
+            }
+        }
+        Store.WriteDocument(Path.Combine(dir.Path, "checkpoint"), []);
+        Store.WriteDocument(Path.Combine(dir.Path, "checkpoint.prev"), []);
+        var ex = Assert.Throws<StorageCorruptionException>(() => DeliveryStateStore.Open(dir.Path, options, Store));
+        Assert.Contains("no usable checkpoint", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_new_subscription_starts_at_its_initial_floor()
+    {
+        using var dir = new TempDirectory();
+        using var store = DeliveryStateStore.Open(dir.Path, new DeliveryStateOptions { InitialFloor = 1000 }, Store);
+        Assert.True(store.State.IsSettled(999));
+        Assert.Equal(1000, store.State.NextUnsettled(0));
+        await store.ApplyAsync(StateChange.Complete(1000));
+        Assert.Equal(1001, store.State.AckFloor);
+    }
+
+    [Fact]
+    public async Task Segments_consumed_by_every_subscription_are_deleted()
+    {
+        using var dir = new TempDirectory();
+        using var log = Store.OpenLog(dir.Sub("log"), new LogOptions { SegmentSize = 8 * 1024 });
+        for (int i = 0; i < 400; i++)
+        {
+            await log.AppendAsync(Payload.For(i));
+        }
+        using var fast = DeliveryStateStore.Open(dir.Sub("sub-fast"), store: Store);
+        using var slow = DeliveryStateStore.Open(dir.Sub("sub-slow"), store: Store);
+        using var stream = DeliveryStateStore.Open(dir.Sub("sub-stream"), store: Store);
+        await fast.ApplyAsync(StateChange.CompleteRange(0, 400));
+        await slow.ApplyAsync(StateChange.CompleteRange(0, 150));
+        await stream.ApplyAsync(StateChange.SetCursor(390));
+        int segmentsBefore = log.Segments.Count;
+        int deleted = ConsumedSegments.Delete(log, [fast, slow, stream]);
+        Assert.True(deleted > 0);
+        Assert.True(log.FirstSequence <= 150);
+        Assert.Equal(segmentsBefore - deleted, log.Segments.Count);
+        Assert.Equal(Payload.For(150), log.ReadOne(150)!.Body);
+        await slow.ApplyAsync(StateChange.CompleteRange(150, 400));
+        ConsumedSegments.Delete(log, [fast, slow, stream]);
+        Assert.Single(log.Segments);
+    }
+}
+
+public sealed class FileDeliveryStateTests : DeliveryStateTests
+{
+    protected override ILogStore Store => FileLogStore.Instance;
+
+    protected override long BytesStored(string directory) =>
+        Directory.GetFiles(directory, "*.seg", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    [Fact]
+    public async Task Lost_checkpoint_files_with_a_trimmed_change_log_are_reported_not_guessed()
     {
         using var dir = new TempDirectory();
         var options = new DeliveryStateOptions { CheckpointEvery = 20, ChangeLogSegmentSize = 4096 };
@@ -154,41 +223,13 @@ public class DeliveryStateTests
         var ex = Assert.Throws<StorageCorruptionException>(() => DeliveryStateStore.Open(dir.Path, options));
         Assert.Contains("no usable checkpoint", ex.Message, StringComparison.Ordinal);
     }
+}
 
-    [Fact]
-    public async Task A_new_subscription_starts_at_its_initial_floor()
-    {
-        using var dir = new TempDirectory();
-        using var store = DeliveryStateStore.Open(dir.Path, new DeliveryStateOptions { InitialFloor = 1000 });
-        Assert.True(store.State.IsSettled(999));
-        Assert.Equal(1000, store.State.NextUnsettled(0));
-        await store.ApplyAsync(StateChange.Complete(1000));
-        Assert.Equal(1001, store.State.AckFloor);
-    }
+public sealed class MemoryDeliveryStateTests : DeliveryStateTests
+{
+    private readonly Memory.MemoryLogStore _store = new();
 
-    [Fact]
-    public async Task Segments_consumed_by_every_subscription_are_deleted()
-    {
-        using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Sub("log"), new LogOptions { SegmentSize = 8 * 1024 });
-        for (int i = 0; i < 400; i++)
-        {
-            await log.AppendAsync(Payload.For(i));
-        }
-        using var fast = DeliveryStateStore.Open(dir.Sub("sub-fast"));
-        using var slow = DeliveryStateStore.Open(dir.Sub("sub-slow"));
-        using var stream = DeliveryStateStore.Open(dir.Sub("sub-stream"));
-        await fast.ApplyAsync(StateChange.CompleteRange(0, 400));
-        await slow.ApplyAsync(StateChange.CompleteRange(0, 150));
-        await stream.ApplyAsync(StateChange.SetCursor(390));
-        int segmentsBefore = log.Segments.Count;
-        int deleted = ConsumedSegments.Delete(log, [fast, slow, stream]);
-        Assert.True(deleted > 0);
-        Assert.True(log.FirstSequence <= 150);
-        Assert.Equal(segmentsBefore - deleted, log.Segments.Count);
-        Assert.Equal(Payload.For(150), log.ReadOne(150)!.Body);
-        await slow.ApplyAsync(StateChange.CompleteRange(150, 400));
-        ConsumedSegments.Delete(log, [fast, slow, stream]);
-        Assert.Single(log.Segments);
-    }
+    protected override ILogStore Store => _store;
+
+    protected override long BytesStored(string directory) => _store.SizeInBytes;
 }

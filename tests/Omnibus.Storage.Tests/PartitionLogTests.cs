@@ -2,15 +2,18 @@ using System.Text;
 
 namespace Omnibus.Storage.Tests;
 
-public class PartitionLogTests
+/// <summary>The log contract: every test here runs against the file store and the memory store.</summary>
+public abstract class PartitionLogTests
 {
+    protected abstract ILogStore Store { get; }
+
     private static LogOptions Small => new() { SegmentSize = 8 * 1024, IndexInterval = 512 };
 
     [Fact]
     public async Task Appended_records_get_dense_sequence_numbers_from_zero_and_read_back()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path);
+        using var log = Store.OpenLog(dir.Path);
         for (int i = 0; i < 10; i++)
         {
             long seq = await log.AppendAsync(Encoding.UTF8.GetBytes($"record {i}"));
@@ -30,7 +33,7 @@ public class PartitionLogTests
     public async Task A_batch_is_appended_densely_and_returns_its_first_sequence()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path);
+        using var log = Store.OpenLog(dir.Path);
         await log.AppendAsync(new byte[] { 1 });
         long first = await log.AppendBatchAsync([Payload.For(1), Payload.For(2), Payload.For(3)]);
         Assert.Equal(1, first);
@@ -42,7 +45,7 @@ public class PartitionLogTests
     public async Task Empty_records_and_records_up_to_the_maximum_size_round_trip()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, new LogOptions { MaxRecordSize = 3 * 1024 * 1024, SegmentSize = 1024 * 1024 });
+        using var log = Store.OpenLog(dir.Path, new LogOptions { MaxRecordSize = 3 * 1024 * 1024, SegmentSize = 1024 * 1024 });
         await log.AppendAsync(Array.Empty<byte>());
         byte[] big = Payload.For(1, 3 * 1024 * 1024);
         await log.AppendAsync(big);
@@ -56,7 +59,7 @@ public class PartitionLogTests
     public async Task A_record_larger_than_the_maximum_is_refused_and_nothing_is_appended()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, new LogOptions { MaxRecordSize = 1000 });
+        using var log = Store.OpenLog(dir.Path, new LogOptions { MaxRecordSize = 1000 });
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => log.AppendBatchAsync([new byte[10], new byte[1001]]));
         Assert.Contains("1001", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, log.NextSequence);
@@ -66,7 +69,7 @@ public class PartitionLogTests
     public async Task Concurrent_appenders_share_flushes_and_every_record_lands_once()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, Small);
+        using var log = Store.OpenLog(dir.Path, Small);
         const int appenders = 32, each = 50;
         var sequences = new long[appenders][];
         await Task.WhenAll(Enumerable.Range(0, appenders).Select(a => Task.Run(async () =>
@@ -79,7 +82,10 @@ public class PartitionLogTests
         })));
         long[] all = sequences.SelectMany(s => s).Order().ToArray();
         Assert.Equal(Enumerable.Range(0, appenders * each).Select(i => (long)i), all);
-        Assert.True(log.FlushCount < appenders * each, $"expected shared flushes, saw {log.FlushCount} for {appenders * each} appends");
+        if (log is PartitionLog file)
+        {
+            Assert.True(file.FlushCount < appenders * each, $"expected shared flushes, saw {file.FlushCount} for {appenders * each} appends");
+        }
         var seen = new HashSet<string>();
         foreach (StoredRecord r in log.Read(0, int.MaxValue))
         {
@@ -97,7 +103,7 @@ public class PartitionLogTests
     public async Task Segments_roll_at_the_configured_size_and_are_named_by_first_sequence()
     {
         using var dir = new TempDirectory();
-        using (var log = PartitionLog.Open(dir.Path, Small))
+        using (var log = Store.OpenLog(dir.Path, Small))
         {
             for (int i = 0; i < 300; i++)
             {
@@ -107,13 +113,17 @@ public class PartitionLogTests
             Assert.True(segments.Count > 3);
             foreach (SegmentInfo s in segments)
             {
-                Assert.Equal($"{s.BaseSequence:D20}.seg", Path.GetFileName(s.Path));
+                Assert.Equal($"{s.BaseSequence:D20}", Path.GetFileNameWithoutExtension(s.Path));
                 Assert.True(s.Length <= Small.SegmentSize);
             }
             Assert.All(segments.Take(segments.Count - 1), s => Assert.True(s.IsSealed));
-            Assert.All(segments.Take(segments.Count - 1), s => Assert.True(File.Exists(Path.ChangeExtension(s.Path, ".idx"))));
+            if (Store.IsDurable)
+            {
+                Assert.All(segments, s => Assert.Equal(".seg", Path.GetExtension(s.Path)));
+                Assert.All(segments.Take(segments.Count - 1), s => Assert.True(File.Exists(Path.ChangeExtension(s.Path, ".idx"))));
+            }
         }
-        using var reopened = PartitionLog.Open(dir.Path, Small);
+        using var reopened = Store.OpenLog(dir.Path, Small);
         Assert.True(reopened.Recovery.IsClean, reopened.Recovery.ToString());
         Assert.Equal(300, reopened.NextSequence);
         IReadOnlyList<StoredRecord> all = reopened.Read(0, 1000);
@@ -126,7 +136,7 @@ public class PartitionLogTests
     public async Task A_batch_never_spans_two_segments()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, Small);
+        using var log = Store.OpenLog(dir.Path, Small);
         for (int i = 0; i < 20; i++)
         {
             await log.AppendBatchAsync(Enumerable.Range(0, 7).Select(j => (ReadOnlyMemory<byte>)Payload.For(i * 7 + j)).ToArray());
@@ -138,19 +148,19 @@ public class PartitionLogTests
     public async Task Reading_from_any_sequence_finds_it_through_the_sparse_index()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, Small);
+        using var log = Store.OpenLog(dir.Path, Small);
         for (int i = 0; i < 500; i++)
         {
             await log.AppendAsync(Payload.For(i, 37 + (i % 50)));
         }
         foreach (int from in new[] { 0, 1, 17, 63, 64, 199, 250, 498, 499 })
         {
-            using LogReader reader = log.OpenReader(from);
+            using ILogReader reader = log.OpenReader(from);
             Assert.True(reader.TryRead(out LogRecord record));
             Assert.Equal(from, record.Sequence);
             Assert.Equal(Payload.For(from, 37 + (from % 50)), record.Body.ToArray());
         }
-        using LogReader end = log.OpenReader(500);
+        using ILogReader end = log.OpenReader(500);
         Assert.False(end.TryRead(out _));
     }
 
@@ -158,7 +168,7 @@ public class PartitionLogTests
     public async Task ReadMany_returns_each_requested_record_in_and_across_segments_and_null_for_missing_ones()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, Small);
+        using var log = Store.OpenLog(dir.Path, Small);
         for (int i = 0; i < 500; i++)
         {
             await log.AppendAsync(Payload.For(i, 37 + (i % 50)));
@@ -181,8 +191,8 @@ public class PartitionLogTests
     public async Task A_reader_follows_the_log_as_it_grows()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Path, Small);
-        using LogReader reader = log.OpenReader(0);
+        using var log = Store.OpenLog(dir.Path, Small);
+        using ILogReader reader = log.OpenReader(0);
         Assert.False(reader.TryRead(out _));
         for (int i = 0; i < 200; i++)
         {
@@ -201,11 +211,11 @@ public class PartitionLogTests
     {
         using var dir = new TempDirectory();
         var options = Small with { Durability = DurabilityPolicy.Parse(policy) };
-        using (var log = PartitionLog.Open(dir.Path, options))
+        using (var log = Store.OpenLog(dir.Path, options))
         {
             await Task.WhenAll(Enumerable.Range(0, 100).Select(i => log.AppendAsync(Payload.For(i))));
         }
-        using var reopened = PartitionLog.Open(dir.Path, options);
+        using var reopened = Store.OpenLog(dir.Path, options);
         Assert.Equal(100, reopened.NextSequence);
     }
 
@@ -237,7 +247,7 @@ public class PartitionLogTests
     public void Invalid_options_name_the_setting()
     {
         using var dir = new TempDirectory();
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => PartitionLog.Open(dir.Path, new LogOptions { SegmentSize = 10 }));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Store.OpenLog(dir.Path, new LogOptions { SegmentSize = 10 }));
         Assert.Equal("SegmentSize", ex.ParamName);
     }
 
@@ -245,7 +255,7 @@ public class PartitionLogTests
     public async Task Appending_after_dispose_is_refused()
     {
         using var dir = new TempDirectory();
-        var log = PartitionLog.Open(dir.Path);
+        var log = Store.OpenLog(dir.Path);
         await log.AppendAsync(new byte[] { 1 });
         log.Dispose();
         Assert.Throws<ObjectDisposedException>(() => { _ = log.AppendAsync(new byte[] { 2 }); });
@@ -294,4 +304,14 @@ public class DurabilityPolicyBehaviourTests
         Assert.True(log.FlushCount >= 1);
         Assert.True(log.FlushCount <= 2);
     }
+}
+
+public sealed class FilePartitionLogTests : PartitionLogTests
+{
+    protected override ILogStore Store => FileLogStore.Instance;
+}
+
+public sealed class MemoryPartitionLogTests : PartitionLogTests
+{
+    protected override ILogStore Store { get; } = new Memory.MemoryLogStore();
 }

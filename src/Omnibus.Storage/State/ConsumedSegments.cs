@@ -9,7 +9,7 @@ public static class ConsumedSegments
     /// by every offset cursor). A log with no subscriptions keeps nothing: like a Service Bus topic
     /// without subscriptions, its messages have no reader. Returns the number of segments deleted.
     /// </summary>
-    public static int Delete(PartitionLog log, IEnumerable<DeliveryStateStore> subscriptions)
+    public static int Delete(IPartitionLog log, IEnumerable<DeliveryStateStore> subscriptions)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(subscriptions);

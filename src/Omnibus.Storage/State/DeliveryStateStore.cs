@@ -1,10 +1,9 @@
 using System.Buffers;
-using Omnibus.Storage.Io;
 
 namespace Omnibus.Storage.State;
 
 /// <summary>
-/// Durable delivery state of one subscription: an append-only change log (a <see cref="PartitionLog"/>
+/// Durable delivery state of one subscription: an append-only change log (an <see cref="IPartitionLog"/>
 /// with small segments, so it shares group commit and torn-tail recovery) plus periodic checkpoints
 /// of the whole state. Opening loads the newest good checkpoint and replays only the changes after
 /// it. Layout under the store's directory: <c>changes/</c>, <c>checkpoint</c>, <c>checkpoint.prev</c>.
@@ -14,7 +13,8 @@ public sealed class DeliveryStateStore : IDisposable
     private const string CheckpointName = "checkpoint";
     private const string PreviousCheckpointName = "checkpoint.prev";
     private readonly object _lock = new();
-    private readonly PartitionLog _changes;
+    private readonly IPartitionLog _changes;
+    private readonly ILogStore _store;
     private readonly DeliveryStateOptions _options;
     private readonly ArrayBufferWriter<byte> _encoder = new();
     private long _recordsSinceCheckpoint;
@@ -23,8 +23,9 @@ public sealed class DeliveryStateStore : IDisposable
     private Task _lastAppend = Task.CompletedTask;
     private Exception? _fault;         // an append failed: the in-memory state is ahead of the disk
 
-    private DeliveryStateStore(string directory, PartitionLog changes, DeliveryState state, DeliveryStateOptions options, long replayed)
+    private DeliveryStateStore(string directory, ILogStore store, IPartitionLog changes, DeliveryState state, DeliveryStateOptions options, long replayed)
     {
+        _store = store;
         Directory = directory;
         _changes = changes;
         State = state;
@@ -51,15 +52,16 @@ public sealed class DeliveryStateStore : IDisposable
     /// <summary>What opening the change log repaired.</summary>
     public RecoveryReport Recovery => _changes.Recovery;
 
-    /// <summary>Opens or creates the store in <paramref name="directory"/>.</summary>
-    public static DeliveryStateStore Open(string directory, DeliveryStateOptions? options = null)
+    /// <summary>Opens or creates the store in <paramref name="directory"/> of <paramref name="store"/> (default: the file system).</summary>
+    public static DeliveryStateStore Open(string directory, DeliveryStateOptions? options = null, ILogStore? store = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= new DeliveryStateOptions();
         options.Validate();
+        store ??= FileLogStore.Instance;
         string full = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(full);
-        var changes = PartitionLog.Open(Path.Combine(full, "changes"), new LogOptions
+        store.CreateDirectory(full);
+        IPartitionLog changes = store.OpenLog(Path.Combine(full, "changes"), new LogOptions
         {
             SegmentSize = options.ChangeLogSegmentSize,
             Durability = options.Durability,
@@ -67,10 +69,10 @@ public sealed class DeliveryStateStore : IDisposable
         });
         try
         {
-            (DeliveryState state, long from) = LoadCheckpoint(full, options, changes);
+            (DeliveryState state, long from) = LoadCheckpoint(full, store, options, changes);
             bool checkpointOutranLog = from > changes.NextSequence;
             long replayed = 0;
-            using (LogReader reader = changes.OpenReader(from))
+            using (ILogReader reader = changes.OpenReader(from))
             {
                 while (reader.TryRead(out LogRecord record))
                 {
@@ -81,15 +83,15 @@ public sealed class DeliveryStateStore : IDisposable
                     replayed++;
                 }
             }
-            var store = new DeliveryStateStore(full, changes, state, options, replayed);
-            if (checkpointOutranLog || (from == 0 && changes.NextSequence == 0 && options.InitialFloor > 0 && !File.Exists(Path.Combine(full, CheckpointName))))
+            var opened = new DeliveryStateStore(full, store, changes, state, options, replayed);
+            if (checkpointOutranLog || (from == 0 && changes.NextSequence == 0 && options.InitialFloor > 0 && !store.Exists(Path.Combine(full, CheckpointName))))
             {
                 // Either the change log lost records the checkpoint already holds (power loss under a
                 // relaxed policy): re-anchor the checkpoint at the log's real end so new records are
                 // not skipped on replay. Or this is a new store: its initial floor must outlive a crash.
-                store.WriteCheckpoint(StateCodec.EncodeCheckpoint(state, changes.NextSequence));
+                opened.WriteCheckpoint(StateCodec.EncodeCheckpoint(state, changes.NextSequence));
             }
-            return store;
+            return opened;
         }
         catch
         {
@@ -98,16 +100,16 @@ public sealed class DeliveryStateStore : IDisposable
         }
     }
 
-    private static (DeliveryState, long) LoadCheckpoint(string directory, DeliveryStateOptions options, PartitionLog changes)
+    private static (DeliveryState, long) LoadCheckpoint(string directory, ILogStore store, DeliveryStateOptions options, IPartitionLog changes)
     {
         foreach (string name in new[] { CheckpointName, PreviousCheckpointName })
         {
             string path = Path.Combine(directory, name);
-            if (!File.Exists(path))
+            if (store.ReadDocument(path) is not { } bytes)
             {
                 continue;
             }
-            if (StateCodec.DecodeCheckpoint(File.ReadAllBytes(path), path) is { } loaded && loaded.ChangesNext >= changes.FirstSequence)
+            if (StateCodec.DecodeCheckpoint(bytes, path) is { } loaded && loaded.ChangesNext >= changes.FirstSequence)
             {
                 return loaded;
             }
@@ -234,20 +236,8 @@ public sealed class DeliveryStateStore : IDisposable
     {
         string path = Path.Combine(Directory, CheckpointName);
         string previous = Path.Combine(Directory, PreviousCheckpointName);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-        long previousNext = -1;
-        if (File.Exists(path))
-        {
-            File.Move(path, previous, overwrite: true);
-            previousNext = StateCodec.DecodeCheckpoint(File.ReadAllBytes(previous), previous)?.ChangesNext ?? -1;
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.SyncDirectory(Directory);
+        _store.WriteDocument(path, bytes, keepPreviousAs: previous);
+        long previousNext = _store.ReadDocument(previous) is { } older ? StateCodec.DecodeCheckpoint(older, previous)?.ChangesNext ?? -1 : -1;
         if (previousNext > 0)
         {
             // Keep every change after the older checkpoint, so either checkpoint can restore the state.
