@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: every .NET test project (unit, crash, integration with the official
-# Service Bus SDK) and, when present, the JavaScript examples with @azure/service-bus.
+# Service Bus SDK; the core suite on the file store and again on the memory store) and, when present, the JavaScript examples with @azure/service-bus.
 # Usage: ./test.sh [extra dotnet test args]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,9 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Omnibus.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# The storage-neutral core suite once more on the memory store (tests that need files on disk are left out).
+OMNIBUS_TEST_STORE=memory dotnet test tests/Omnibus.Core.Tests -c Release --no-build --filter "Store!=file-only" \
+  --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
 if [[ -x examples/run-tests.sh ]]; then
   examples/run-tests.sh 2>&1 | tee -a "$log" || status=$?
 fi

@@ -22,7 +22,7 @@ public sealed class BrokerHarness : IDisposable
 
     public Broker Broker { get; private set; }
 
-    private Broker Open() => Broker.Open(new BrokerOptions { DataDirectory = Directory, TimeProvider = Clock, SweepInterval = TimeSpan.FromSeconds(1), SegmentSize = 64 * 1024, RuleCompiler = ServiceBusRuleCompiler.Instance });
+    private Broker Open() => Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = Directory, TimeProvider = Clock, SweepInterval = TimeSpan.FromSeconds(1), SegmentSize = 64 * 1024, RuleCompiler = ServiceBusRuleCompiler.Instance });
 
     /// <summary>Closes the broker cleanly and opens it again over the same data.</summary>
     public void Restart()
@@ -41,9 +41,10 @@ public sealed class BrokerHarness : IDisposable
     public void Dispose()
     {
         Broker.Dispose();
+        TestStore.Forget(Directory);
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            TestStore.Delete(Directory);
         }
         catch (IOException)
         {

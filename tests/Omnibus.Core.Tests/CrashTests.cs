@@ -13,6 +13,7 @@ namespace Omnibus.Core.Tests;
 /// comes back, and session order holds.
 /// </summary>
 [Collection(CrashCollection.Name)]
+[Trait("Store", TestStore.FileOnly)] // a child process killed mid-write: needs files on disk
 public class CrashTests(ITestOutputHelper output)
 {
     [Fact]
@@ -44,7 +45,7 @@ public class CrashTests(ITestOutputHelper output)
                     }
                 }
             }
-            using Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dir, SegmentSize = 256 * 1024 });
+            using Broker broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = dir, SegmentSize = 256 * 1024 });
             foreach ((string sendPath, string receivePath) in new[] { ("q", "q"), ("t", "t/Subscriptions/s") })
             {
                 var remaining = (await broker.GetReceivableByStoredPath(receivePath).ReceiveAsync(1_000_000, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete))
@@ -79,7 +80,7 @@ public class CrashTests(ITestOutputHelper output)
         {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                TestStore.Delete(dir);
             }
             catch (IOException)
             {

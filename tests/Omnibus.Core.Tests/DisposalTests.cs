@@ -9,7 +9,7 @@ public class DisposalTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (WeakReference Broker, WeakReference Receivable, WeakReference Log) Use(string dir)
     {
-        var broker = Broker.Open(new BrokerOptions { DataDirectory = dir });
+        var broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = dir });
         broker.CreateQueue(new QueueDescription { Name = "q" });
         broker.SendAsync("q", [BrokerHarness.Message("x")]).GetAwaiter().GetResult();
         Receivable r = broker.GetReceivable("q");
@@ -32,6 +32,6 @@ public class DisposalTests
         Assert.False(l.IsAlive, "log alive");
         Assert.False(r.IsAlive, "receivable alive");
         Assert.False(b.IsAlive, "broker alive");
-        Directory.Delete(dir, true);
+        TestStore.Delete(dir);
     }
 }

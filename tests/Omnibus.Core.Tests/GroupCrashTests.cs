@@ -13,6 +13,7 @@ namespace Omnibus.Core.Tests;
 /// group was completed in the order it was sent, across every restart.
 /// </summary>
 [Collection(CrashCollection.Name)]
+[Trait("Store", TestStore.FileOnly)] // a child process killed mid-write: needs files on disk
 public class GroupCrashTests(ITestOutputHelper output)
 {
     [Fact]
@@ -58,7 +59,7 @@ public class GroupCrashTests(ITestOutputHelper output)
                     }
                 }
             }
-            using Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dir, SegmentSize = 256 * 1024 });
+            using Broker broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = dir, SegmentSize = 256 * 1024 });
             var remaining = (await broker.GetReceivable("gq").ReceiveAsync(1_000_000, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete))
                 .Select(m => (m.SessionId!, long.Parse(Encoding.UTF8.GetString(m.Body.Span), CultureInfo.InvariantCulture))).ToList();
             Assert.Equal(remaining.Count, remaining.Distinct().Count());
@@ -80,7 +81,7 @@ public class GroupCrashTests(ITestOutputHelper output)
         {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                TestStore.Delete(dir);
             }
             catch (IOException)
             {

@@ -13,6 +13,7 @@ namespace Omnibus.Core.Tests;
 /// acknowledged send is there or was completed, and no acknowledged completion comes back.
 /// </summary>
 [Collection(CrashCollection.Name)]
+[Trait("Store", TestStore.FileOnly)] // a child process killed mid-write: needs files on disk
 public class ManyQueuesCrashTests(ITestOutputHelper output)
 {
     private const int Queues = 60; // as the crash helper's ManyQueuesChild.Queues
@@ -49,7 +50,7 @@ public class ManyQueuesCrashTests(ITestOutputHelper output)
                     }
                 }
             }
-            using Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dir, SegmentSize = 64 * 1024 });
+            using Broker broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = dir, SegmentSize = 64 * 1024 });
             Assert.Equal(Queues, broker.ListQueues().Count);
             int total = 0;
             foreach ((string queue, HashSet<string> sends) in sent)
@@ -74,7 +75,7 @@ public class ManyQueuesCrashTests(ITestOutputHelper output)
         {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                TestStore.Delete(dir);
             }
             catch (IOException)
             {

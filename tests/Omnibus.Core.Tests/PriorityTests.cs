@@ -308,6 +308,7 @@ public sealed class PriorityTests : IDisposable
     }
 
     [Fact]
+    [Trait("Store", TestStore.FileOnly)] // opens a data directory written by an earlier build
     public async Task A_catalog_written_before_priorities_opens_with_queues_that_have_none()
     {
         string fixture = Path.Combine(AppContext.BaseDirectory, "TestData", "v1-data");
@@ -320,7 +321,7 @@ public sealed class PriorityTests : IDisposable
         }
         try
         {
-            using (Broker broker = Broker.Open(new BrokerOptions { DataDirectory = directory, TimeProvider = new FakeTimeProvider(_h.Clock.GetUtcNow()), RuleCompiler = ServiceBusRuleCompiler.Instance }))
+            using (Broker broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = directory, TimeProvider = new FakeTimeProvider(_h.Clock.GetUtcNow()), RuleCompiler = ServiceBusRuleCompiler.Instance }))
             {
                 Assert.All(broker.ListQueues(), q => Assert.Null(q.MaxPriority));
                 broker.UpdateQueue(broker.GetQueue("orders") with { MaxDeliveryCount = 5 });
@@ -329,7 +330,7 @@ public sealed class PriorityTests : IDisposable
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            TestStore.Delete(directory);
         }
     }
 

@@ -10,6 +10,7 @@ namespace Omnibus.Core.Tests;
 /// A data directory written by the first stored record format (TestData/v1-data, see its
 /// README) opens with today's code and every message reads back with its properties.
 /// </summary>
+[Trait("Store", TestStore.FileOnly)] // opens data directories written by an earlier build
 public sealed class StoredFormatV1Tests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "omnibus-core-tests", Guid.NewGuid().ToString("N"));
@@ -26,7 +27,7 @@ public sealed class StoredFormatV1Tests : IDisposable
         }
     }
 
-    private Broker Open() => Broker.Open(new BrokerOptions { DataDirectory = _directory, TimeProvider = _clock, SweepInterval = TimeSpan.FromSeconds(1), SegmentSize = 64 * 1024, RuleCompiler = ServiceBusRuleCompiler.Instance });
+    private Broker Open() => Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = _directory, TimeProvider = _clock, SweepInterval = TimeSpan.FromSeconds(1), SegmentSize = 64 * 1024, RuleCompiler = ServiceBusRuleCompiler.Instance });
 
     private static string Text(BrokerMessage m) => Encoding.UTF8.GetString(m.Body.Span);
 
@@ -107,7 +108,7 @@ public sealed class StoredFormatV1Tests : IDisposable
     {
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            TestStore.Delete(_directory);
         }
         catch (IOException)
         {

@@ -14,6 +14,7 @@ namespace Omnibus.Core.Tests;
 /// and every acknowledged one is applied.
 /// </summary>
 [Collection(CrashCollection.Name)]
+[Trait("Store", TestStore.FileOnly)] // a child process killed mid-write: needs files on disk
 public class TransactionCrashTests(ITestOutputHelper output)
 {
     private const int Inputs = 30_000; // as TransactionChild.Inputs
@@ -42,7 +43,7 @@ public class TransactionCrashTests(ITestOutputHelper output)
                     }
                 }
             }
-            using Broker broker = Broker.Open(new BrokerOptions { DataDirectory = dir, SegmentSize = 256 * 1024 });
+            using Broker broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = dir, SegmentSize = 256 * 1024 });
             var input = (await broker.GetReceivable("in").ReceiveAsync(1_000_000, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete))
                 .Select(m => Encoding.UTF8.GetString(m.Body.Span)).ToList();
             var outputs = (await broker.GetReceivable("out").ReceiveAsync(1_000_000, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete))
@@ -66,7 +67,7 @@ public class TransactionCrashTests(ITestOutputHelper output)
         {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                TestStore.Delete(dir);
             }
             catch (IOException)
             {

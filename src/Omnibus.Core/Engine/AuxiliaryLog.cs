@@ -13,12 +13,12 @@ internal sealed class AuxiliaryLog : IDisposable
 {
     private const byte KindOverrides = 1;
     private const byte KindSessionState = 2;
-    private readonly PartitionLog _log;
+    private readonly IPartitionLog _log;
 
     public AuxiliaryLog(string directory, BrokerOptions options)
     {
-        _log = PartitionLog.Open(directory, new LogOptions { SegmentSize = 4 * 1024 * 1024, Durability = options.Durability, TimeProvider = options.TimeProvider });
-        using LogReader reader = _log.OpenReader(_log.FirstSequence);
+        _log = options.Store.OpenLog(directory, new LogOptions { SegmentSize = 4 * 1024 * 1024, Durability = options.Durability, TimeProvider = options.TimeProvider });
+        using ILogReader reader = _log.OpenReader(_log.FirstSequence);
         while (reader.TryRead(out LogRecord record))
         {
             var r = new SpanReader(record.Body.Span);

@@ -15,7 +15,7 @@ public sealed partial class Broker
     /// <summary>Writes the catalog (durably), then tells the watchers what changed.</summary>
     private void SaveCatalog(EntityChange? change = null)
     {
-        EntityCatalog.Save(DataDirectory, Snapshot());
+        EntityCatalog.Save(Store, DataDirectory, Snapshot());
         if (change is { } c)
         {
             EntityChanged?.Invoke(c);
@@ -169,7 +169,7 @@ public sealed partial class Broker
             RemoveBindingsTo(name);
         }
         q.Dispose();
-        Directory.Delete(q.Directory, recursive: true);
+        Store.DeleteDirectory(q.Directory);
     }
 
     /// <summary>A queue's definition.</summary>
@@ -270,7 +270,7 @@ public sealed partial class Broker
             SaveCatalog(new EntityChange(EntityKind.Topic, name, EntityChangeKind.Deleted));
         }
         t.Dispose();
-        Directory.Delete(t.Directory, recursive: true);
+        Store.DeleteDirectory(t.Directory);
     }
 
     /// <summary>A topic's definition.</summary>
@@ -383,7 +383,7 @@ public sealed partial class Broker
             SaveCatalog(new EntityChange(EntityKind.Subscription, name, EntityChangeKind.Deleted, topicName));
         }
         s.Dispose();
-        Directory.Delete(s.Directory, recursive: true);
+        Store.DeleteDirectory(s.Directory);
     }
 
     /// <summary>A subscription's definition.</summary>

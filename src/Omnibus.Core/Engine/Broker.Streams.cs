@@ -22,6 +22,7 @@ public sealed partial class Broker
                 {
                     DataDirectory = DataDirectory,
                     TimeProvider = Clock,
+                    Store = Store,
                     Durability = Options.Durability,
                     SegmentSize = Options.SegmentSize,
                 });
@@ -31,7 +32,7 @@ public sealed partial class Broker
 
     private void OpenStreamsIfPresent()
     {
-        if (Directory.Exists(Path.Combine(DataDirectory, "streams")))
+        if (Store.Exists(Path.Combine(DataDirectory, "streams")))
         {
             _ = Streams;
         }

@@ -314,13 +314,13 @@ public sealed partial class Broker
     {
         for (int i = 0; i < log.Partitions.Length; i++)
         {
-            PartitionLog partition = log.Partitions[i];
+            IPartitionLog partition = log.Partitions[i];
             long from = Math.Max(i < positions.Length ? positions[i] : 0, partition.FirstSequence);
             if (from >= partition.NextSequence)
             {
                 continue;
             }
-            using LogReader reader = partition.OpenReader(from);
+            using ILogReader reader = partition.OpenReader(from);
             while (reader.TryRead(out LogRecord record))
             {
                 if (MessageCodec.ReadTransaction(record.Body.Span) == id)
@@ -340,7 +340,7 @@ public sealed partial class Broker
     /// </summary>
     private void DeleteConsumedSegments(MessageLog log, int partition, List<Receivable> readers)
     {
-        PartitionLog p = log.Partitions[partition];
+        IPartitionLog p = log.Partitions[partition];
         long lowest = p.NextSequence;
         foreach (Receivable r in readers)
         {

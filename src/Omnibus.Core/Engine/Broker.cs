@@ -19,19 +19,20 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
     private readonly ITimer _sweepTimer;
     private readonly SemaphoreSlim _sweepGate = new(1, 1);
     private bool _disposed;
-    private readonly DirectoryLock _dataDirectoryLock;
+    private readonly IDisposable _dataDirectoryLock;
 
     private Broker(BrokerOptions options)
     {
         Options = options;
         DataDirectory = Path.GetFullPath(options.DataDirectory);
         Clock = options.TimeProvider;
-        Directory.CreateDirectory(DataDirectory);
+        Store = options.Store;
+        Store.CreateDirectory(DataDirectory);
         // One lock for the whole data directory: the logs below it then need no lock file handle each.
-        _dataDirectoryLock = DirectoryLock.Acquire(DataDirectory);
+        _dataDirectoryLock = Store.Lock(DataDirectory);
         try
         {
-            CatalogDocument doc = EntityCatalog.Load(DataDirectory);
+            CatalogDocument doc = EntityCatalog.Load(Store, DataDirectory);
             foreach (QueueDescription q in doc.Queues)
             {
                 _queues[q.Name] = OpenQueue(q, doc.QueueDirectories.GetValueOrDefault(q.Name) ?? EntityNames.DirectoryName(q.Name));
@@ -59,6 +60,9 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
 
     /// <summary>The options the broker runs with.</summary>
     public BrokerOptions Options { get; }
+
+    /// <summary>Where the broker's logs and catalogs are kept.</summary>
+    internal ILogStore Store { get; }
 
     /// <summary>The full path of the data directory.</summary>
     public string DataDirectory { get; }
@@ -88,10 +92,10 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
     /// The directory a new entity gets: the default name, unless an entity whose name differs only
     /// in case has it (or it is left on disk), then one from the exact name.
     /// </summary>
-    private static string NewDirectoryName(string parent, string name, IEnumerable<string> taken)
+    private string NewDirectoryName(string parent, string name, IEnumerable<string> taken)
     {
         string preferred = EntityNames.DirectoryName(name);
-        return taken.Contains(preferred, StringComparer.Ordinal) || Directory.Exists(Path.Combine(parent, preferred))
+        return taken.Contains(preferred, StringComparer.Ordinal) || Store.Exists(Path.Combine(parent, preferred))
             ? EntityNames.CaseDistinctDirectoryName(name)
             : preferred;
     }
@@ -207,10 +211,10 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             return;
         }
-        foreach (Storage.PartitionLog p in log.Partitions)
+        foreach (Storage.IPartitionLog p in log.Partitions)
         {
             Storage.SegmentInfo tail = p.Segments[^1];
-            using Storage.LogReader reader = p.OpenReader(Math.Max(p.FirstSequence, tail.BaseSequence));
+            using Storage.ILogReader reader = p.OpenReader(Math.Max(p.FirstSequence, tail.BaseSequence));
             while (reader.TryRead(out Storage.LogRecord record))
             {
                 StoredMessageHeader header = MessageCodec.ReadHeader(record.Body.Span);

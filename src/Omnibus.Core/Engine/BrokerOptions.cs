@@ -10,6 +10,13 @@ public sealed record BrokerOptions
     /// <summary>Where everything is stored. Default <c>./data</c>.</summary>
     public string DataDirectory { get; init; } = "data";
 
+    /// <summary>
+    /// Where the logs and catalogs live: <see cref="FileLogStore.Instance"/> (the default, durable,
+    /// under <see cref="DataDirectory"/>) or a <see cref="Storage.Memory.MemoryLogStore"/> (nothing on
+    /// disk; a broker reopened on the same instance finds its entities and messages, a new instance is empty).
+    /// </summary>
+    public ILogStore Store { get; init; } = FileLogStore.Instance;
+
     /// <summary>Clock for locks, TTL, schedules and duplicate-detection windows.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -47,6 +54,7 @@ public sealed record BrokerOptions
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(DataDirectory, nameof(DataDirectory));
+        ArgumentNullException.ThrowIfNull(Store, nameof(Store));
         if (SweepInterval <= TimeSpan.Zero || SweepInterval > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentOutOfRangeException(nameof(SweepInterval), SweepInterval, "SweepInterval must be between 1 ms and 1 minute.");

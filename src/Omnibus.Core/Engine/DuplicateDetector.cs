@@ -13,14 +13,14 @@ internal sealed class DuplicateDetector : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal); // id → expiry ticks
     private readonly Queue<(string Id, long Expires)> _order = new();
-    private readonly PartitionLog _history;
+    private readonly IPartitionLog _history;
     private readonly TimeProvider _clock;
 
-    public DuplicateDetector(string directory, TimeSpan window, TimeProvider clock, DurabilityPolicy durability)
+    public DuplicateDetector(ILogStore store, string directory, TimeSpan window, TimeProvider clock, DurabilityPolicy durability)
     {
         _clock = clock;
         Window = window;
-        _history = PartitionLog.Open(directory, new LogOptions
+        _history = store.OpenLog(directory, new LogOptions
         {
             SegmentSize = 1024 * 1024,
             Durability = durability,
@@ -28,7 +28,7 @@ internal sealed class DuplicateDetector : IDisposable
             Retention = new RetentionPolicy { MaxAge = window },
         });
         long now = clock.GetUtcNow().UtcTicks;
-        using LogReader reader = _history.OpenReader(_history.FirstSequence);
+        using ILogReader reader = _history.OpenReader(_history.FirstSequence);
         while (reader.TryRead(out LogRecord record))
         {
             long expires = record.TimestampMs * TimeSpan.TicksPerMillisecond + DateTimeOffset.UnixEpoch.Ticks + window.Ticks;

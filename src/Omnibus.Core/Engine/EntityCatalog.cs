@@ -44,9 +44,9 @@ internal static class EntityCatalog
         Converters = { new JsonStringEnumConverter(), new PropertyValueConverter() },
     };
 
-    public static CatalogDocument Load(string dataDirectory) => DurableJsonFile.Load<CatalogDocument>(dataDirectory, FileName, Json, d => d.Version);
+    public static CatalogDocument Load(Storage.ILogStore store, string dataDirectory) => DurableJsonFile.Load<CatalogDocument>(store, dataDirectory, FileName, Json, d => d.Version);
 
-    public static void Save(string dataDirectory, CatalogDocument doc) => DurableJsonFile.Save(dataDirectory, FileName, doc, Json);
+    public static void Save(Storage.ILogStore store, string dataDirectory, CatalogDocument doc) => DurableJsonFile.Save(store, dataDirectory, FileName, doc, Json);
 
     /// <summary>Keeps correlation-filter property values typed across a save and load (string, long, double, bool, null).</summary>
     private sealed class PropertyValueConverter : JsonConverter<object?>

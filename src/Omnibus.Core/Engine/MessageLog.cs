@@ -18,12 +18,12 @@ internal sealed class MessageLog : IDisposable
     {
         _directory = directory;
         _options = options;
-        Partitions = new PartitionLog[partitionCount];
+        Partitions = new IPartitionLog[partitionCount];
         try
         {
             for (int i = 0; i < partitionCount; i++)
             {
-                Partitions[i] = PartitionLog.Open(Path.Combine(directory, $"p{i}"), new LogOptions
+                Partitions[i] = options.Store.OpenLog(Path.Combine(directory, $"p{i}"), new LogOptions
                 {
                     SegmentSize = options.SegmentSize,
                     Durability = options.Durability,
@@ -41,7 +41,7 @@ internal sealed class MessageLog : IDisposable
         }
     }
 
-    public PartitionLog[] Partitions { get; }
+    public IPartitionLog[] Partitions { get; }
 
     public DuplicateDetector? Dedup => _dedup;
 
@@ -56,7 +56,7 @@ internal sealed class MessageLog : IDisposable
         }
         if (_dedup is null)
         {
-            _dedup = new DuplicateDetector(Path.Combine(_directory, "dedup"), window, _options.TimeProvider, _options.Durability);
+            _dedup = new DuplicateDetector(_options.Store, Path.Combine(_directory, "dedup"), window, _options.TimeProvider, _options.Durability);
             return;
         }
         _dedup.Window = window;
@@ -80,7 +80,7 @@ internal sealed class MessageLog : IDisposable
 
     public void Dispose()
     {
-        foreach (PartitionLog? p in Partitions)
+        foreach (IPartitionLog? p in Partitions)
         {
             p?.Dispose();
         }

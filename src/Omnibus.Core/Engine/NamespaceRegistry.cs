@@ -136,7 +136,7 @@ public sealed class NamespaceRegistry : IAsyncDisposable, IDisposable
             Save();
         }
         entry.Broker.Dispose();
-        Directory.Delete(Path.Combine(_root, "namespaces", entry.Directory), recursive: true);
+        _options.Store.DeleteDirectory(Path.Combine(_root, "namespaces", entry.Directory));
         NamespaceChanged?.Invoke(name, EntityChangeKind.Deleted);
     }
 
@@ -154,13 +154,13 @@ public sealed class NamespaceRegistry : IAsyncDisposable, IDisposable
     private List<NamespaceEntry> Load()
     {
         string path = Path.Combine(_root, ListFile);
-        if (!File.Exists(path))
+        if (_options.Store.ReadDocument(path) is not { } bytes)
         {
             return [];
         }
         try
         {
-            return JsonSerializer.Deserialize<List<NamespaceEntry>>(File.ReadAllText(path)) ?? [];
+            return JsonSerializer.Deserialize<List<NamespaceEntry>>(bytes) ?? [];
         }
         catch (JsonException e)
         {
@@ -170,15 +170,7 @@ public sealed class NamespaceRegistry : IAsyncDisposable, IDisposable
 
     private void Save()
     {
-        string path = Path.Combine(_root, ListFile);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, _others.Select(o => new NamespaceEntry(o.Key, o.Value.Directory)).ToList());
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.SyncDirectory(_root);
+        _options.Store.WriteDocument(Path.Combine(_root, ListFile), JsonSerializer.SerializeToUtf8Bytes(_others.Select(o => new NamespaceEntry(o.Key, o.Value.Directory)).ToList()));
     }
 
     public void Dispose()

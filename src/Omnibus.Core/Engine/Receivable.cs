@@ -35,12 +35,12 @@ public sealed partial class Receivable : IDisposable
             for (int i = 0; i < _partitions.Length; i++)
             {
                 string stateDir = System.IO.Path.Combine(directory, $"state-p{i}");
-                bool fresh = !Directory.Exists(stateDir);
+                bool fresh = !options.Store.Exists(stateDir);
                 var store = DeliveryStateStore.Open(stateDir, new DeliveryStateOptions
                 {
                     Durability = options.Durability,
                     InitialFloor = fresh && initialFloors is not null ? initialFloors[i] : 0,
-                });
+                }, options.Store);
                 stores.Add(store);
                 _partitions[i] = new ReceivablePartition(i, log.Partitions[i], store);
             }
@@ -103,7 +103,7 @@ public sealed partial class Receivable : IDisposable
     {
         DeliveryState state = p.Store.State;
         long from = Math.Max(state.AckFloor, p.Log.FirstSequence);
-        using LogReader reader = p.Log.OpenReader(from);
+        using ILogReader reader = p.Log.OpenReader(from);
         long now = NowTicks;
         while (reader.TryRead(out LogRecord record))
         {

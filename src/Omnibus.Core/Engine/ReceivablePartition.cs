@@ -11,7 +11,7 @@ namespace Omnibus.Core.Engine;
 /// </summary>
 internal sealed class ReceivablePartition : IDisposable
 {
-    public ReceivablePartition(int index, PartitionLog log, DeliveryStateStore store)
+    public ReceivablePartition(int index, IPartitionLog log, DeliveryStateStore store)
     {
         Index = index;
         Log = log;
@@ -20,7 +20,7 @@ internal sealed class ReceivablePartition : IDisposable
 
     public int Index { get; }
 
-    public PartitionLog Log { get; }
+    public IPartitionLog Log { get; }
 
     public DeliveryStateStore Store { get; }
 

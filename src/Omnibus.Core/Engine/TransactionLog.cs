@@ -36,12 +36,12 @@ internal sealed class TransactionLog : IDisposable
     private const byte HasReason = 2;
     private const byte HasDescription = 4;
 
-    private readonly PartitionLog _log;
+    private readonly IPartitionLog _log;
     private readonly List<long> _inFlight = [];
 
     public TransactionLog(string directory, BrokerOptions options)
     {
-        _log = PartitionLog.Open(directory, new LogOptions
+        _log = options.Store.OpenLog(directory, new LogOptions
         {
             SegmentSize = 16 * 1024 * 1024,
             MaxRecordSize = MaxRecordSize,
@@ -56,7 +56,7 @@ internal sealed class TransactionLog : IDisposable
     {
         var pending = new Dictionary<Guid, PendingIntent>();
         var order = new List<Guid>();
-        using LogReader reader = _log.OpenReader(_log.FirstSequence);
+        using ILogReader reader = _log.OpenReader(_log.FirstSequence);
         while (reader.TryRead(out LogRecord record))
         {
             ReadOnlySpan<byte> body = record.Body.Span;

@@ -17,7 +17,7 @@ public sealed partial class Broker
     private void OpenRouting()
     {
         _router = new Router(Options.RuleCompiler, Options.ExchangeTypes);
-        RoutingDocument doc = RoutingCatalog.Load(DataDirectory);
+        RoutingDocument doc = RoutingCatalog.Load(Store, DataDirectory);
         foreach (ExchangeDescription x in doc.Exchanges)
         {
             _router.AddExchange(new ExchangeState(x, _router.CreateMatcher(x)));
@@ -321,7 +321,7 @@ public sealed partial class Broker
         }
         var durableNames = exchanges.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         bindings.RemoveAll(b => !durableNames.Contains(b.Source) || (b.DestinationKind == BindingDestinationKind.Exchange && !durableNames.Contains(b.Destination)));
-        RoutingCatalog.Save(DataDirectory, new RoutingDocument
+        RoutingCatalog.Save(Store, DataDirectory, new RoutingDocument
         {
             Exchanges = [.. exchanges.OrderBy(x => x.Name, StringComparer.Ordinal)],
             Bindings = bindings,

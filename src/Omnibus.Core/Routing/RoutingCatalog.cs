@@ -26,9 +26,9 @@ internal static class RoutingCatalog
         Converters = { new JsonStringEnumConverter(), new TypedValueJsonConverter() },
     };
 
-    public static RoutingDocument Load(string dataDirectory) => DurableJsonFile.Load<RoutingDocument>(dataDirectory, FileName, Json, d => d.Version);
+    public static RoutingDocument Load(Storage.ILogStore store, string dataDirectory) => DurableJsonFile.Load<RoutingDocument>(store, dataDirectory, FileName, Json, d => d.Version);
 
-    public static void Save(string dataDirectory, RoutingDocument doc) => DurableJsonFile.Save(dataDirectory, FileName, doc, Json);
+    public static void Save(Storage.ILogStore store, string dataDirectory, RoutingDocument doc) => DurableJsonFile.Save(store, dataDirectory, FileName, doc, Json);
 }
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Omnibus.Storage;
-using Omnibus.Storage.Io;
 
 namespace Omnibus.Core.Streams;
 
@@ -19,7 +18,8 @@ internal sealed class GroupOffsetStore : IDisposable
     private const int MaxMetadataLength = 4096;
     private readonly object _lock = new();
     private readonly Dictionary<(string Group, string Stream, int Partition), CommittedOffset> _offsets = [];
-    private readonly PartitionLog _log;
+    private readonly IPartitionLog _log;
+    private readonly ILogStore _store;
     private readonly string _snapshotPath;
     private readonly TimeProvider _clock;
     private readonly int _snapshotEvery;
@@ -29,10 +29,11 @@ internal sealed class GroupOffsetStore : IDisposable
     {
         _clock = options.TimeProvider;
         _snapshotEvery = options.OffsetSnapshotEvery;
-        System.IO.Directory.CreateDirectory(directory);
+        _store = options.Store;
+        _store.CreateDirectory(directory);
         _snapshotPath = Path.Combine(directory, "snapshot.json");
         _snapshotThrough = LoadSnapshot();
-        _log = PartitionLog.Open(Path.Combine(directory, "log"), new LogOptions
+        _log = _store.OpenLog(Path.Combine(directory, "log"), new LogOptions
         {
             SegmentSize = 4L * 1024 * 1024,
             Durability = options.Durability,
@@ -145,27 +146,20 @@ internal sealed class GroupOffsetStore : IDisposable
                 Offsets = _offsets.Select(e => new SnapshotEntry(e.Key.Group, e.Key.Stream, e.Key.Partition, e.Value.Offset, e.Value.Metadata, e.Value.CommitTimeMs)).ToList(),
             };
         }
-        string temp = _snapshotPath + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, doc);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, _snapshotPath, overwrite: true);
-        FileSync.SyncDirectory(Path.GetDirectoryName(_snapshotPath)!);
+        _store.WriteDocument(_snapshotPath, JsonSerializer.SerializeToUtf8Bytes(doc));
         _snapshotThrough = doc.Through;
         _log.DeleteSegmentsBefore(doc.Through);
     }
 
     private long LoadSnapshot()
     {
-        if (!File.Exists(_snapshotPath))
+        if (_store.ReadDocument(_snapshotPath) is not { } bytes)
         {
             return 0;
         }
         try
         {
-            SnapshotDocument doc = JsonSerializer.Deserialize<SnapshotDocument>(File.ReadAllText(_snapshotPath)) ?? throw new InvalidDataException("empty document");
+            SnapshotDocument doc = JsonSerializer.Deserialize<SnapshotDocument>(bytes) ?? throw new InvalidDataException("empty document");
             if (doc.Version > 1)
             {
                 throw new InvalidDataException($"version {doc.Version} is newer than this Omnibus understands (1)");
@@ -188,7 +182,7 @@ internal sealed class GroupOffsetStore : IDisposable
         {
             throw new StorageFormatException($"The group offset log in '{_log.Directory}' starts at {_log.FirstSequence}, after its snapshot ({_snapshotThrough}); offsets would be lost. Nothing was changed.") { FilePath = _log.Directory };
         }
-        using LogReader reader = _log.OpenReader(Math.Max(_snapshotThrough, _log.FirstSequence));
+        using ILogReader reader = _log.OpenReader(Math.Max(_snapshotThrough, _log.FirstSequence));
         while (reader.TryRead(out LogRecord record))
         {
             using var input = new BinaryReader(new MemoryStream(record.Body.ToArray()), Encoding.UTF8);

@@ -152,7 +152,7 @@ public sealed class MessageStream : IDisposable
         long next = from;
         try
         {
-            using LogReader reader = p.Log.OpenReader(from);
+            using ILogReader reader = p.Log.OpenReader(from);
             while (entries.Count < request.MaxCount && reader.TryRead(out LogRecord record))
             {
                 if (record.Body.Length == 0)
@@ -192,7 +192,7 @@ public sealed class MessageStream : IDisposable
         long sequence = p.Log.FindSequenceAtOrAfterTime(appendTimeMs);
         try
         {
-            using LogReader reader = p.Log.OpenReader(Math.Max(sequence, p.Log.FirstSequence));
+            using ILogReader reader = p.Log.OpenReader(Math.Max(sequence, p.Log.FirstSequence));
             while (reader.TryRead(out LogRecord record))
             {
                 if (record.Body.Length > 0 && record.TimestampMs >= appendTimeMs)
@@ -231,7 +231,7 @@ public sealed class MessageStream : IDisposable
         current.CopyTo(grown, 0);
         for (int i = current.Length; i < count; i++)
         {
-            PartitionLog log = PartitionLog.Open(Path.Combine(_directory, $"p{i}"), new LogOptions
+            IPartitionLog log = _options.Store.OpenLog(Path.Combine(_directory, $"p{i}"), new LogOptions
             {
                 SegmentSize = Definition.SegmentBytes ?? _options.SegmentSize,
                 Durability = _options.Durability,

@@ -24,7 +24,7 @@ internal static class StreamCatalog
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
-    public static StreamCatalogDocument Load(string directory) => DurableJsonFile.Load<StreamCatalogDocument>(directory, FileName, Json, d => d.Version);
+    public static StreamCatalogDocument Load(Storage.ILogStore store, string directory) => DurableJsonFile.Load<StreamCatalogDocument>(store, directory, FileName, Json, d => d.Version);
 
-    public static void Save(string directory, StreamCatalogDocument doc) => DurableJsonFile.Save(directory, FileName, doc, Json);
+    public static void Save(Storage.ILogStore store, string directory, StreamCatalogDocument doc) => DurableJsonFile.Save(store, directory, FileName, doc, Json);
 }

@@ -73,13 +73,13 @@ internal static class StreamCompactor
     }
 
     // The newest offset of every key, by a 128-bit hash of the key (a collision would need about 2^64 keys).
-    private static Dictionary<UInt128, long> LatestOffsets(PartitionLog log)
+    private static Dictionary<UInt128, long> LatestOffsets(IPartitionLog log)
     {
         var latest = new Dictionary<UInt128, long>();
         long end = log.NextSequence;
         try
         {
-            using LogReader reader = log.OpenReader(log.FirstSequence);
+            using ILogReader reader = log.OpenReader(log.FirstSequence);
             while (reader.NextSequence < end && reader.TryRead(out LogRecord record))
             {
                 if (record.Body.Length > 0 && StreamRecordCodec.KeyOf(record.Body).Key is { } key)

@@ -11,6 +11,9 @@ public sealed record StreamOptions
     /// <summary>Clock for append times, retention, tombstone retention and long-poll waits.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Where the stream logs and the offset store live (see <see cref="Engine.BrokerOptions.Store"/>).</summary>
+    public Storage.ILogStore Store { get; init; } = Storage.FileLogStore.Instance;
+
     /// <summary>Durability of stream partitions and of committed group offsets. Default <c>always</c>.</summary>
     public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.Always;
 

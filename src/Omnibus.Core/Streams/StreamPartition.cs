@@ -10,7 +10,7 @@ internal sealed class StreamPartition : IDisposable
 {
     private TaskCompletionSource _appended = NewSignal();
 
-    public StreamPartition(int index, PartitionLog log)
+    public StreamPartition(int index, IPartitionLog log)
     {
         Index = index;
         Log = log;
@@ -18,7 +18,7 @@ internal sealed class StreamPartition : IDisposable
 
     public int Index { get; }
 
-    public PartitionLog Log { get; }
+    public IPartitionLog Log { get; }
 
     /// <summary>The next offset of the newest sealed segment compaction has seen; compaction runs again once a newer one is sealed.</summary>
     public long CompactedThrough { get; set; } = -1;

@@ -21,8 +21,8 @@ public sealed class StreamRegistry : IDisposable
     {
         Options = options;
         Directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "streams");
-        System.IO.Directory.CreateDirectory(Directory);
-        StreamCatalogDocument doc = StreamCatalog.Load(Directory);
+        options.Store.CreateDirectory(Directory);
+        StreamCatalogDocument doc = StreamCatalog.Load(options.Store, Directory);
         try
         {
             foreach (StreamCatalogEntry entry in doc.Streams)
@@ -73,7 +73,7 @@ public sealed class StreamRegistry : IDisposable
                 throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"Stream '{definition.Name}' already exists.");
             }
             string preferred = EntityNames.DirectoryName(definition.Name);
-            string directoryName = _directories.ContainsValue(preferred) || System.IO.Directory.Exists(Path.Combine(Directory, preferred))
+            string directoryName = _directories.ContainsValue(preferred) || Options.Store.Exists(Path.Combine(Directory, preferred))
                 ? EntityNames.CaseDistinctDirectoryName(definition.Name)
                 : preferred;
             var stream = new MessageStream(definition, Path.Combine(Directory, directoryName), Options);
@@ -88,7 +88,7 @@ public sealed class StreamRegistry : IDisposable
                 _streams.Remove(definition.Name);
                 _directories.Remove(definition.Name);
                 stream.Dispose();
-                System.IO.Directory.Delete(stream.Directory, recursive: true);
+                Options.Store.DeleteDirectory(stream.Directory);
                 throw;
             }
             return stream;
@@ -183,7 +183,7 @@ public sealed class StreamRegistry : IDisposable
         {
             _sweepGate.Release();
         }
-        System.IO.Directory.Delete(stream.Directory, recursive: true);
+        Options.Store.DeleteDirectory(stream.Directory);
         await _offsets.DeleteAsync(k => k.Stream == name).ConfigureAwait(false);
     }
 
@@ -274,7 +274,7 @@ public sealed class StreamRegistry : IDisposable
                 .OrderBy(e => e.Definition.Name, StringComparer.Ordinal)
                 .ToList(),
         };
-        StreamCatalog.Save(Directory, doc);
+        StreamCatalog.Save(Options.Store, Directory, doc);
     }
 
     /// <summary>Stops the sweep and closes every stream and the offset store.</summary>

@@ -8,13 +8,13 @@ public sealed class RoutingBadInputTests : RoutingFixture
 {
     private MessagingErrorCode Refused(Action action)
     {
-        string before = File.Exists(RoutingFile) ? File.ReadAllText(RoutingFile) : "";
+        string before = TestStore.ReadText(RoutingFile);
         int exchanges = Broker.ListExchanges().Count, bindings = Broker.ListBindings().Count;
         MessagingException e = Assert.Throws<MessagingException>(action);
         // Nothing half-created: the topology and its file are as they were.
         Assert.Equal(exchanges, Broker.ListExchanges().Count);
         Assert.Equal(bindings, Broker.ListBindings().Count);
-        Assert.Equal(before, File.Exists(RoutingFile) ? File.ReadAllText(RoutingFile) : "");
+        Assert.Equal(before, TestStore.ReadText(RoutingFile));
         return e.Code;
     }
 
@@ -121,7 +121,7 @@ public sealed class RoutingBadInputTests : RoutingFixture
         var asked = new List<(Core.Security.EntityRight, string)>();
         string directory = Path.Combine(Path.GetTempPath(), "omnibus-core-tests", Guid.NewGuid().ToString("N"));
         var hook = new RecordingHook(asked);
-        using (Broker broker = Broker.Open(new BrokerOptions { DataDirectory = directory, Authorization = hook }))
+        using (Broker broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = directory, Authorization = hook }))
         {
             var caller = new Core.Security.CallerIdentity("app", "test");
             broker.CreateQueue(new QueueDescription { Name = "q" });
@@ -135,7 +135,7 @@ public sealed class RoutingBadInputTests : RoutingFixture
             Assert.Equal(MessagingErrorCode.Unauthorized, e.Code);
             Assert.Equal(2, broker.GetQueueRuntimeInfo("q").ActiveMessageCount);
         }
-        Directory.Delete(directory, recursive: true);
+        TestStore.Delete(directory);
         Assert.Equal(
         [
             (Core.Security.EntityRight.Manage, "x"),

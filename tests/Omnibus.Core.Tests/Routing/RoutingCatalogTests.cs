@@ -126,7 +126,7 @@ public sealed class RoutingCatalogTests : RoutingFixture
         string directory = Path.Combine(Path.GetTempPath(), "omnibus-core-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using (NamespaceRegistry registry = NamespaceRegistry.Open(new BrokerOptions { DataDirectory = directory }))
+            using (NamespaceRegistry registry = NamespaceRegistry.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = directory }))
             {
                 Broker vhost = registry.Create("vhost-a");
                 foreach (Broker b in new[] { registry.Default, vhost })
@@ -138,7 +138,7 @@ public sealed class RoutingCatalogTests : RoutingFixture
                 vhost.DeclareExchange(new ExchangeDescription { Name = "events", Type = ExchangeTypes.Direct });
                 vhost.Bind(new BindingDescription { Source = "events", Destination = "q", RoutingKey = "k" });
             }
-            using NamespaceRegistry reopened = NamespaceRegistry.Open(new BrokerOptions { DataDirectory = directory });
+            using NamespaceRegistry reopened = NamespaceRegistry.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = directory });
             Assert.Equal(ExchangeTypes.Fanout, reopened.Default.GetExchange("Events").Type);
             Assert.Equal(ExchangeTypes.Topic, reopened.Default.GetExchange("events").Type);
             Assert.Equal(ExchangeTypes.Direct, reopened.Get("vhost-a").GetExchange("events").Type);
@@ -147,7 +147,7 @@ public sealed class RoutingCatalogTests : RoutingFixture
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            TestStore.Delete(directory);
         }
     }
 }

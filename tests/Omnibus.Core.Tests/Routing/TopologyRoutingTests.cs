@@ -209,8 +209,7 @@ public sealed class TopologyRoutingTests : RoutingFixture
 
     private sealed class PluggedBroker(IExchangeType type) : IDisposable
     {
-        public Core.Engine.Broker Broker { get; } = Core.Engine.Broker.Open(new Core.Engine.BrokerOptions
-        {
+        public Core.Engine.Broker Broker { get; } = Core.Engine.Broker.Open(new Core.Engine.BrokerOptions { Store = TestStore.Current,
             DataDirectory = Path.Combine(Path.GetTempPath(), "omnibus-core-tests", Guid.NewGuid().ToString("N")),
             ExchangeTypes = [type],
         });
@@ -218,7 +217,7 @@ public sealed class TopologyRoutingTests : RoutingFixture
         public void Dispose()
         {
             Broker.Dispose();
-            Directory.Delete(Broker.DataDirectory, recursive: true);
+            TestStore.Delete(Broker.DataDirectory);
         }
     }
 }

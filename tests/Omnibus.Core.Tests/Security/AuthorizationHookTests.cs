@@ -11,7 +11,7 @@ public sealed class AuthorizationHookTests : IDisposable
     private readonly Broker _broker;
 
     public AuthorizationHookTests() =>
-        _broker = Broker.Open(new BrokerOptions { DataDirectory = _directory, Authorization = _hook });
+        _broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = _directory, Authorization = _hook });
 
     [Fact]
     public async Task Every_entry_point_asks_the_hook_with_the_callers_identity_and_the_right_it_needs()
@@ -54,7 +54,7 @@ public sealed class AuthorizationHookTests : IDisposable
         _broker.Dispose();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            TestStore.Delete(_directory);
         }
         catch (IOException)
         {

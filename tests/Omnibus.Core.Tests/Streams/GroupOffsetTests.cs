@@ -67,7 +67,7 @@ public class GroupOffsetTests
         Assert.Equal(399, h.Streams.FetchOffset("g", "s", 0)!.Offset);
         Assert.Equal(397, h.Streams.FetchOffset("g", "s", 1)!.Offset);
         Assert.Equal(398, h.Streams.FetchOffset("g", "s", 2)!.Offset);
-        Assert.True(File.Exists(Path.Combine(h.Streams.Directory, "offsets", "snapshot.json")));
+        Assert.True(TestStore.Current.Exists(Path.Combine(h.Streams.Directory, "offsets", "snapshot.json")));
     }
 
     [Fact]

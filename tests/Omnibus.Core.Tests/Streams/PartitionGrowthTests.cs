@@ -43,21 +43,21 @@ public class PartitionGrowthTests
         string directory = Path.Combine(Path.GetTempPath(), "omnibus-stream-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using (NamespaceRegistry registry = NamespaceRegistry.Open(new BrokerOptions { DataDirectory = directory }))
+            using (NamespaceRegistry registry = NamespaceRegistry.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = directory }))
             {
                 Broker sales = registry.Create("sales");
                 await registry.Default.Streams.Create(new StreamDefinition { Name = "events" }).AppendAsync(0, [Text("default")]);
                 MessageStream salesEvents = sales.Streams.Create(new StreamDefinition { Name = "events", PartitionCount = 2 });
                 await salesEvents.AppendAsync(1, [Text("sales")]);
             }
-            using NamespaceRegistry reopened = NamespaceRegistry.Open(new BrokerOptions { DataDirectory = directory });
+            using NamespaceRegistry reopened = NamespaceRegistry.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = directory });
             Assert.Equal(1, reopened.Default.Streams.Get("events").PartitionCount);
             Assert.Equal("default", ValueOf(Assert.Single(await ReadAll(reopened.Default.Streams.Get("events")))));
             Assert.Equal("sales", ValueOf(Assert.Single(await ReadAll(reopened.Get("sales").Streams.Get("events"), 1))));
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            TestStore.Delete(directory);
         }
     }
 }

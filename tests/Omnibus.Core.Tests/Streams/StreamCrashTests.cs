@@ -12,6 +12,7 @@ namespace Omnibus.Core.Tests.Streams;
 /// every acknowledged append is at its offset, in order, and no committed offset is older than
 /// the last acknowledged commit.
 /// </summary>
+[Trait("Store", TestStore.FileOnly)] // a child process killed mid-write: needs files on disk
 public class StreamCrashTests(ITestOutputHelper output)
 {
     [Fact]
@@ -54,7 +55,7 @@ public class StreamCrashTests(ITestOutputHelper output)
         {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                TestStore.Delete(dir);
             }
             catch (IOException)
             {
@@ -64,7 +65,7 @@ public class StreamCrashTests(ITestOutputHelper output)
 
     private static async Task Check(string dir, Dictionary<(int Partition, long Offset), string> appended, long[] lastCommit)
     {
-        using StreamRegistry streams = StreamRegistry.Open(new StreamOptions { DataDirectory = dir, SegmentSize = 64 * 1024 });
+        using StreamRegistry streams = StreamRegistry.Open(new StreamOptions { Store = TestStore.Current, DataDirectory = dir, SegmentSize = 64 * 1024 });
         MessageStream stream = streams.Get("s");
         for (int partition = 0; partition < 2; partition++)
         {

@@ -24,8 +24,7 @@ public sealed class StreamHarness : IDisposable
     public StreamRegistry Streams { get; private set; }
 
     // The sweep timer is a month apart so tests decide when retention and compaction run.
-    private StreamRegistry Open() => StreamRegistry.Open(new StreamOptions
-    {
+    private StreamRegistry Open() => StreamRegistry.Open(new StreamOptions { Store = TestStore.Current,
         DataDirectory = Directory,
         TimeProvider = Clock,
         SweepInterval = TimeSpan.FromDays(30),
@@ -63,7 +62,7 @@ public sealed class StreamHarness : IDisposable
         Streams.Dispose();
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            TestStore.Delete(Directory);
         }
         catch (IOException)
         {

@@ -82,7 +82,7 @@ public class StreamRetentionTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
         try
         {
-            using StreamRegistry streams = StreamRegistry.Open(new StreamOptions { DataDirectory = directory, TimeProvider = clock, SweepInterval = TimeSpan.FromMinutes(1) });
+            using StreamRegistry streams = StreamRegistry.Open(new StreamOptions { Store = TestStore.Current, DataDirectory = directory, TimeProvider = clock, SweepInterval = TimeSpan.FromMinutes(1) });
             MessageStream stream = streams.Create(new StreamDefinition { Name = "s", SegmentBytes = 4096, RetentionAge = TimeSpan.FromHours(1) });
             for (int i = 0; i < 12; i++)
             {
@@ -100,7 +100,7 @@ public class StreamRetentionTests
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            TestStore.Delete(directory);
         }
     }
 }
