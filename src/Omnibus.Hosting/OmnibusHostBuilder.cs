@@ -137,6 +137,7 @@ public sealed class OmnibusHostBuilder
             return Broker.Open(new BrokerOptions
             {
                 DataDirectory = options.DataDirectory,
+                Store = options.Store ?? Storage.FileLogStore.Instance,
                 Durability = options.Durability,
                 SegmentSize = options.SegmentSize,
                 SweepInterval = options.SweepInterval,

@@ -21,6 +21,13 @@ public sealed class OmnibusHostOptions
     /// <summary>The data directory; created when missing.</summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// Where messages are kept: null (the default) for files under <see cref="DataDirectory"/>, or a
+    /// <see cref="Storage.Memory.MemoryLogStore"/> to keep nothing on disk (everything is gone when the
+    /// process ends; a host restarted in the same process on the same store instance finds it again).
+    /// </summary>
+    public Storage.ILogStore? Store { get; set; }
+
     /// <summary>When an append is confirmed: after fsync (<c>always</c>), on an interval, or never synced (<c>none</c>).</summary>
     public DurabilityPolicy Durability { get; set; } = DurabilityPolicy.Always;
 

@@ -26,11 +26,13 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
     private int _amqpPort;
     private int _httpPort;
     private bool _disposed;
+    private readonly Storage.Memory.MemoryLogStore? _memory;
 
     private OmnibusTestBroker(OmnibusTestBrokerOptions options)
     {
         _options = options;
         _ownsDirectory = options.DataDirectory is null;
+        _memory = options.InMemory ? new Storage.Memory.MemoryLogStore() : null;
         DataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "omnibus-test-" + Guid.NewGuid().ToString("N"));
     }
 
@@ -103,6 +105,7 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
         _options.Logging?.Invoke(builder.Logging);
         OmnibusHostOptions o = builder.Options;
         o.DataDirectory = DataDirectory;
+        o.Store = _memory;
         o.Durability = _options.Durability;
         o.TimeProvider = _options.TimeProvider;
         o.Authorization = _options.Authorization;

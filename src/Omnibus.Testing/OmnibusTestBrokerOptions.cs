@@ -16,6 +16,13 @@ public sealed class OmnibusTestBrokerOptions
     public bool KeepDataDirectory { get; set; }
 
     /// <summary>
+    /// Keeps everything in memory instead of a data directory: nothing touches the disk, and
+    /// <see cref="OmnibusTestBroker.RestartAsync"/> still finds every entity and message (the store
+    /// lives as long as the test broker). Default false.
+    /// </summary>
+    public bool InMemory { get; set; }
+
+    /// <summary>
     /// When appends are confirmed. <c>none</c> by default, as tests rarely need fsync: a restart through
     /// <see cref="OmnibusTestBroker.RestartAsync"/> still keeps every message, since stopping flushes the logs.
     /// </summary>

@@ -30,6 +30,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("--Omnibus:Storage:Durability=sometimes", "Omnibus:Storage:Durability", "interval:<ms> with ms from 1 to 60000")]
     [InlineData("--Omnibus:Storage:SegmentSizeMiB=0", "Omnibus:Storage:SegmentSizeMiB", "from 1 to 4096")]
     [InlineData("--Omnibus:Storage:MaxOpenSegmentFiles=8", "Omnibus:Storage:MaxOpenSegmentFiles", "from 16 to 1000000")]
+    [InlineData("--Omnibus:Storage:Store=disk", "Omnibus:Storage:Store", "use file (durable, under DataDirectory) or memory")]
     [InlineData("--Omnibus:Amqp:IdleTimeout=00:00:01", "Omnibus:Amqp:IdleTimeout", "from 00:00:05 to 01:00:00")]
     [InlineData("--Omnibus:Http:RequireAuthorization=maybe", "Omnibus:Http:RequireAuthorization", "true or false")]
     [InlineData("--Omnibus:Http:Host=not-an-address", "Omnibus:Http:Host", "not an IP address")]

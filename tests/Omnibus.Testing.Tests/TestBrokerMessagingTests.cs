@@ -62,6 +62,20 @@ public sealed class TestBrokerMessagingTests
     }
 
     [Fact]
+    public async Task An_in_memory_broker_serves_the_sdk_keeps_messages_across_a_restart_and_writes_nothing_to_disk()
+    {
+        await using OmnibusTestBroker broker = await OmnibusTestBroker.StartAsync(o => o.InMemory = true);
+        broker.Broker.CreateQueue(new QueueDescription { Name = "orders" });
+        await SendAsync(broker, "orders", "a", "b", "c");
+        Assert.Equal(["a"], await ReceiveAsync(broker, "orders", 1));
+
+        await broker.RestartAsync();
+
+        Assert.Equal(["b", "c"], await ReceiveAsync(broker, "orders", 2));
+        Assert.False(Directory.Exists(broker.DataDirectory), "the in-memory broker created its data directory");
+    }
+
+    [Fact]
     public async Task Two_brokers_run_side_by_side_on_different_free_ports_and_share_nothing()
     {
         Task<OmnibusTestBroker> startFirst = OmnibusTestBroker.StartAsync();

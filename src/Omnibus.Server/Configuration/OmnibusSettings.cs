@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Omnibus.Hosting;
 using Omnibus.Storage;
+using Omnibus.Storage.Memory;
 
 namespace Omnibus.Server.Configuration;
 
@@ -37,6 +38,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
     public void ApplyTo(OmnibusHostOptions options)
     {
         options.DataDirectory = Storage.DataDirectory;
+        options.Store = Storage.InMemory ? new MemoryLogStore() : null;
         options.Durability = Storage.Durability;
         options.SegmentSize = Storage.SegmentSizeBytes;
         options.SweepInterval = Storage.SweepInterval;
@@ -96,12 +98,17 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
 }
 
 /// <summary><c>Omnibus:Storage</c> — where and how messages are stored.</summary>
-internal sealed record StorageSettings(string DataDirectory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval, int MaxOpenSegmentFiles, TimeSpan SegmentFileIdleTimeout)
+internal sealed record StorageSettings(string DataDirectory, bool InMemory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval, int MaxOpenSegmentFiles, TimeSpan SegmentFileIdleTimeout)
 {
     public static StorageSettings Load(IConfiguration c, List<string> errors)
     {
         SettingsReader r = OmnibusSettings.Reader(c, "Storage");
         string dir = r.String("DataDirectory", "data");
+        string store = r.String("Store", "file");
+        if (store is not ("file" or "memory"))
+        {
+            r.Fail("Store", $"'{store}' is not allowed: use file (durable, under DataDirectory) or memory (nothing kept on disk).");
+        }
         string durabilityText = r.String("Durability", "always");
         DurabilityPolicy durability = DurabilityPolicy.Always;
         try
@@ -117,7 +124,7 @@ internal sealed record StorageSettings(string DataDirectory, DurabilityPolicy Du
         int maxOpenFiles = r.Int("MaxOpenSegmentFiles", Storage.FileHandleCache.DefaultMaxOpen, 16, 1_000_000);
         int idleFileSeconds = r.Int("SegmentFileIdleSeconds", (int)Storage.FileHandleCache.DefaultIdleTimeout.TotalSeconds, 1, 3600);
         errors.AddRange(r.Errors);
-        return new StorageSettings(dir, durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs), maxOpenFiles, TimeSpan.FromSeconds(idleFileSeconds));
+        return new StorageSettings(dir, store == "memory", durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs), maxOpenFiles, TimeSpan.FromSeconds(idleFileSeconds));
     }
 }
 
