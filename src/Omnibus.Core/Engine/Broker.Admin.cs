@@ -268,6 +268,7 @@ public sealed partial class Broker
             t = FindTopic(name);
             _topics.Remove(name);
             SaveCatalog(new EntityChange(EntityKind.Topic, name, EntityChangeKind.Deleted));
+            RemoveBindingsTo(name);
         }
         t.Dispose();
         Store.DeleteDirectory(t.Directory);

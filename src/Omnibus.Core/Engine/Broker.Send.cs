@@ -18,7 +18,21 @@ public sealed partial class Broker
     public Task<long[]> SendAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, CallerIdentity? caller = null)
     {
         Authorize(caller, EntityRight.Send, entityPath);
-        return SendAsync(entityPath, messages, 0);
+        ArgumentNullException.ThrowIfNull(entityPath);
+        string name = entityPath.Trim('/');
+        return IsTopic(name) ? SendToTopicAndItsExchangeAsync(name, messages) : SendAsync(entityPath, messages, 0);
+    }
+
+    // A topic is also the exchange of its name (see Broker.Publish): what the topic took goes through that exchange's bindings.
+    private async Task<long[]> SendToTopicAndItsExchangeAsync(string topic, IReadOnlyList<BrokerMessage> messages)
+    {
+        long[] stored = await SendAsync(topic, messages, 0).ConfigureAwait(false);
+        List<BrokerMessage> fresh = [.. messages.Where((_, i) => stored[i] >= 0)];
+        if (fresh.Count > 0)
+        {
+            await RouteThroughExchangeOfTopicAsync(topic, fresh).ConfigureAwait(false);
+        }
+        return stored;
     }
 
     /// <summary>Schedules messages for <paramref name="enqueueTime"/>; returns their sequence numbers (for cancelling).</summary>

@@ -10,6 +10,12 @@ public enum BindingDestinationKind
 
     /// <summary>Another exchange: the message is routed on by that exchange's bindings.</summary>
     Exchange,
+
+    /// <summary>
+    /// A topic (a Service Bus topic): the message is appended to it once, and the topic's subscriptions
+    /// select it by their own rules.
+    /// </summary>
+    Topic,
 }
 
 /// <summary>

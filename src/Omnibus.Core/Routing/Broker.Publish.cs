@@ -39,12 +39,52 @@ public sealed partial class Broker
         else
         {
             Authorize(caller, EntityRight.Send, exchange);
-            if (GetExchange(exchange).Internal)
+            if (!IsTopicWithoutExchange(exchange) && GetExchange(exchange).Internal)
             {
                 throw new MessagingException(MessagingErrorCode.InvalidOperation, $"The exchange '{exchange}' is internal: it takes messages only from other exchanges.");
             }
         }
         return RouteAndStoreAsync(exchange, _ => routingKey, messages);
+    }
+
+    /// <summary>
+    /// A topic is an exchange too: publishing to a topic's name reaches the topic (its subscriptions
+    /// choose by their rules), and the bindings of an exchange declared with the same name, if there is
+    /// one. So a Service Bus topic <c>events</c> is RabbitMQ's exchange <c>events</c>.
+    /// </summary>
+    private bool IsTopicWithoutExchange(string name)
+    {
+        lock (_catalogLock)
+        {
+            return _topics.ContainsKey(name) && !_router.Exchanges.ContainsKey(name);
+        }
+    }
+
+    private bool IsTopic(string name)
+    {
+        lock (_catalogLock)
+        {
+            return _topics.ContainsKey(name);
+        }
+    }
+
+    /// <summary>
+    /// After a send to a topic: the same messages through the bindings of the exchange named like the
+    /// topic, when one was declared (a RabbitMQ queue bound to exchange <c>events</c> gets what a Service
+    /// Bus sender sends to topic <c>events</c>). The routing key is the one a front-end stamped, else the
+    /// subject. Not atomic with the topic's append: a failure here fails the send after the topic stored it.
+    /// </summary>
+    private async Task RouteThroughExchangeOfTopicAsync(string topic, IReadOnlyList<BrokerMessage> messages)
+    {
+        bool declared;
+        lock (_catalogLock)
+        {
+            declared = _router.Exchanges.ContainsKey(topic);
+        }
+        if (declared)
+        {
+            await RouteAndStoreAsync(topic, m => RoutingKeyOf(m) is { Length: > 0 } key ? key : m.Subject ?? "", messages, includeTopic: false).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -109,8 +149,10 @@ public sealed partial class Broker
     /// the exchange and routing key it was published with (<see cref="RoutingAnnotations"/>; a dead
     /// letter's earlier ones are in its dead-letter headers by then).
     /// </summary>
-    private async Task<IReadOnlyList<PublishResult>> RouteAndStoreAsync(string exchange, Func<BrokerMessage, string> routingKeyOf, IReadOnlyList<BrokerMessage> messages)
+    private async Task<IReadOnlyList<PublishResult>> RouteAndStoreAsync(string exchange, Func<BrokerMessage, string> routingKeyOf, IReadOnlyList<BrokerMessage> messages, bool includeTopic = true)
     {
+        // The topic named like the exchange takes every message too (see IsTopicWithoutExchange).
+        bool toTopic = includeTopic && exchange.Length > 0 && IsTopic(exchange);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var routes = new RouteResult[messages.Count];
         var perQueue = new Dictionary<string, List<BrokerMessage>>(StringComparer.Ordinal);
@@ -119,6 +161,10 @@ public sealed partial class Broker
             BrokerMessage message = messages[i];
             string routingKey = routingKeyOf(message);
             routes[i] = exchange.Length == 0 ? RouteByQueueName(routingKey) : _router.Route(exchange, routingKey, message);
+            if (toTopic && !routes[i].Queues.Contains(exchange, StringComparer.Ordinal))
+            {
+                routes[i] = routes[i] with { Queues = [exchange, .. routes[i].Queues] };
+            }
             foreach (string queue in routes[i].Queues)
             {
                 Add(queue, Stamped(message.Clone(), routingKey));

@@ -31,9 +31,12 @@ public sealed partial class Broker
         }
     }
 
-    private bool DestinationExists(BindingDescription b) => b.DestinationKind == BindingDestinationKind.Queue
-        ? _queues.ContainsKey(b.Destination)
-        : _router.Exchanges.ContainsKey(b.Destination);
+    private bool DestinationExists(BindingDescription b) => b.DestinationKind switch
+    {
+        BindingDestinationKind.Queue => _queues.ContainsKey(b.Destination),
+        BindingDestinationKind.Topic => _topics.ContainsKey(b.Destination),
+        _ => _router.Exchanges.ContainsKey(b.Destination),
+    };
 
     /// <summary>
     /// Declares an exchange: creates it, or returns the existing one when it is declared the same way
@@ -211,7 +214,7 @@ public sealed partial class Broker
         }
         else if (binding.Destination.Length == 0)
         {
-            throw new MessagingException(MessagingErrorCode.InvalidArgument, "A binding needs a destination queue.");
+            throw new MessagingException(MessagingErrorCode.InvalidArgument, "A binding needs a destination queue or topic.");
         }
         RoutingKeys.ValidateLength(binding.RoutingKey, "binding key");
         RoutingValidation.ValidateArguments(binding.Arguments, "binding argument");
@@ -226,7 +229,7 @@ public sealed partial class Broker
         }
         if (!DestinationExists(binding))
         {
-            throw binding.DestinationKind == BindingDestinationKind.Queue ? MessagingException.NotFound(binding.Destination) : ExchangeNotFound(binding.Destination);
+            throw binding.DestinationKind == BindingDestinationKind.Exchange ? ExchangeNotFound(binding.Destination) : MessagingException.NotFound(binding.Destination);
         }
         return source;
     }
@@ -234,7 +237,7 @@ public sealed partial class Broker
     /// <summary>A binding is kept across a restart when its source is durable and its destination a queue or a durable exchange.</summary>
     private bool IsDurable(BindingDescription b) =>
         _router.Exchanges.TryGetValue(b.Source, out ExchangeState? source) && source.Description.Durable
-        && (b.DestinationKind == BindingDestinationKind.Queue
+        && (b.DestinationKind != BindingDestinationKind.Exchange
             || (_router.Exchanges.TryGetValue(b.Destination, out ExchangeState? destination) && destination.Description.Durable));
 
     /// <summary>
@@ -299,9 +302,9 @@ public sealed partial class Broker
         }
     }
 
-    /// <summary>Called under the catalog lock once a queue is deleted: its bindings go (and auto-delete exchanges left without any).</summary>
-    private void RemoveBindingsTo(string queue) =>
-        RemoveFromTopology([], b => b.DestinationKind == BindingDestinationKind.Queue && string.Equals(b.Destination, queue, StringComparison.Ordinal));
+    /// <summary>Called under the catalog lock once a queue or topic is deleted: its bindings go (and auto-delete exchanges left without any).</summary>
+    private void RemoveBindingsTo(string entity) =>
+        RemoveFromTopology([], b => b.DestinationKind != BindingDestinationKind.Exchange && string.Equals(b.Destination, entity, StringComparison.Ordinal));
 
     /// <summary>Writes <c>routing.json</c> durably: the durable topology as it is, with the changes given applied.</summary>
     private void SaveRouting(ExchangeDescription? extraExchange = null, BindingDescription? extraBinding = null,

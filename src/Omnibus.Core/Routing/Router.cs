@@ -12,6 +12,7 @@ internal sealed class ExchangeState(ExchangeDescription description, IBindingMat
 }
 
 /// <summary>Where one message goes: the queues that take it (each once) and the changed copies rule actions made.</summary>
+/// <summary>Where a message goes: the queues and topics (one namespace) it reaches, and per-binding copies.</summary>
 internal readonly record struct RouteResult(IReadOnlyList<string> Queues, IReadOnlyList<(string Queue, BrokerMessage Copy)> Copies)
 {
     public bool Routed => Queues.Count > 0 || Copies.Count > 0;
@@ -102,8 +103,9 @@ internal sealed class Router(IRuleCompiler ruleCompiler, IReadOnlyList<IExchange
                 }
                 foreach (BindingDescription b in collector.Selected)
                 {
-                    if (b.DestinationKind == BindingDestinationKind.Queue)
+                    if (b.DestinationKind is BindingDestinationKind.Queue or BindingDestinationKind.Topic)
                     {
+                        // Queues and topics share one namespace, and both are stored by name.
                         if (seenQueues.Add(b.Destination))
                         {
                             queues.Add(b.Destination);
