@@ -1,6 +1,7 @@
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
 using Omnibus.Core.Matching;
+using Omnibus.Core.Routing;
 using Omnibus.Core.Security;
 
 namespace Omnibus.Core.Engine;
@@ -409,10 +410,41 @@ public sealed partial class Broker
         }
     }
 
-    /// <summary>Appends dead letters to the dead-letter queue, or to the forward-dead-lettered-to entity.</summary>
-    private async Task DeadLetterSinkAsync(string? forwardTo, MessageLog dlqLog, Receivable dlq, IReadOnlyList<BrokerMessage> messages)
+    /// <summary>Where an entity's dead letters go, when not to its own dead-letter queue.</summary>
+    private readonly record struct DeadLetterRoute(string? ForwardTo, DeadLetterTarget? Exchange);
+
+    private static DeadLetterRoute DeadLetterRouteOf(QueueDescription q) =>
+        new(q.ForwardDeadLetteredMessagesTo, q.DeadLetterExchange is { } x ? DeadLetterTarget.ToExchange(x, q.DeadLetterRoutingKey) : null);
+
+    private static DeadLetterRoute DeadLetterRouteOf(SubscriptionDescription s) =>
+        new(s.ForwardDeadLetteredMessagesTo, s.DeadLetterExchange is { } x ? DeadLetterTarget.ToExchange(x, s.DeadLetterRoutingKey) : null);
+
+    /// <summary>
+    /// Appends dead letters to the dead-letter queue, or to the forward-dead-lettered-to entity, or
+    /// publishes them to the dead-letter exchange (each with its reason in the dead-letter headers).
+    /// </summary>
+    private async Task DeadLetterSinkAsync(DeadLetterRoute route, MessageLog dlqLog, Receivable dlq, IReadOnlyList<BrokerMessage> messages)
     {
-        if (forwardTo is not null)
+        if (route.Exchange is { } exchange)
+        {
+            foreach (BrokerMessage m in messages)
+            {
+                var reason = new DeadLetterReason(
+                    m.ApplicationProperties.TryGetValue(Receivable.DeadLetterReasonProperty, out object? r) && r is string text ? text : "dead-lettered",
+                    m.DeadLetterSource ?? dlq.Path,
+                    m.ApplicationProperties.TryGetValue(Receivable.DeadLetterDescriptionProperty, out object? d) ? d as string : null);
+                try
+                {
+                    await DeadLetterAsync([m], exchange, reason).ConfigureAwait(false);
+                }
+                catch (MessagingException e) when (e.Code == MessagingErrorCode.EntityNotFound)
+                {
+                    // No such exchange: dropped, as RabbitMQ drops it.
+                }
+            }
+            return;
+        }
+        if (route.ForwardTo is { } forwardTo)
         {
             await SendAsync(forwardTo, messages, 1).ConfigureAwait(false);
             return;

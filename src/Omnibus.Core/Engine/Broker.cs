@@ -115,7 +115,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             receivable = new Receivable(q.Name, Path.Combine(dir, "recv"), 0, log, SettingsOf(q), Options, null);
             var entity = new QueueEntity(q, dir, log, receivable, dlqLog, dlq);
             receivable.DeadLetterQueue = dlq;
-            receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(entity.Description.ForwardDeadLetteredMessagesTo, dlqLog, dlq, msgs);
+            receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(DeadLetterRouteOf(entity.Description), dlqLog, dlq, msgs);
             receivable.LockReleased = dlq.LockReleased = RaiseLockReleased;
             RememberRecentMessageIds(log);
             return entity;
@@ -168,7 +168,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             receivable = new Receivable(path, Path.Combine(dir, "recv"), d.RouteId, topic.Log, SettingsOf(d), Options, initialFloors) { SharesLog = true };
             var entity = new SubscriptionEntity(s, dir, receivable, dlqLog, dlq, rules);
             receivable.DeadLetterQueue = dlq;
-            receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(entity.Description.ForwardDeadLetteredMessagesTo, dlqLog, dlq, msgs);
+            receivable.DeadLetterSink = msgs => DeadLetterSinkAsync(DeadLetterRouteOf(entity.Description), dlqLog, dlq, msgs);
             receivable.LockReleased = dlq.LockReleased = RaiseLockReleased;
             return entity;
         }

@@ -46,6 +46,17 @@ public sealed record QueueDescription
     public int? MaxPriority { get; init; }
     public string? ForwardTo { get; init; }
     public string? ForwardDeadLetteredMessagesTo { get; init; }
+
+    /// <summary>
+    /// Dead letters go to this exchange (published with <see cref="DeadLetterRoutingKey"/>, else the key
+    /// the message was published with) instead of the entity's own dead-letter queue: RabbitMQ's
+    /// <c>x-dead-letter-exchange</c>. The reason is in the neutral dead-letter headers. As in RabbitMQ,
+    /// a dead letter the exchange routes nowhere, or an exchange that does not exist, drops it.
+    /// </summary>
+    public string? DeadLetterExchange { get; init; }
+
+    /// <summary>The routing key dead letters are published with to <see cref="DeadLetterExchange"/> (RabbitMQ's <c>x-dead-letter-routing-key</c>).</summary>
+    public string? DeadLetterRoutingKey { get; init; }
     public int PartitionCount { get; init; } = 1;
     public long MaxSizeInMegabytes { get; init; } = 1024;
     public long MaxMessageSizeInKilobytes { get; init; } = 1024;
@@ -97,6 +108,17 @@ public sealed record SubscriptionDescription
     public bool MessageGroups { get; init; }
     public string? ForwardTo { get; init; }
     public string? ForwardDeadLetteredMessagesTo { get; init; }
+
+    /// <summary>
+    /// Dead letters go to this exchange (published with <see cref="DeadLetterRoutingKey"/>, else the key
+    /// the message was published with) instead of the entity's own dead-letter queue: RabbitMQ's
+    /// <c>x-dead-letter-exchange</c>. The reason is in the neutral dead-letter headers. As in RabbitMQ,
+    /// a dead letter the exchange routes nowhere, or an exchange that does not exist, drops it.
+    /// </summary>
+    public string? DeadLetterExchange { get; init; }
+
+    /// <summary>The routing key dead letters are published with to <see cref="DeadLetterExchange"/> (RabbitMQ's <c>x-dead-letter-routing-key</c>).</summary>
+    public string? DeadLetterRoutingKey { get; init; }
     public EntityStatus Status { get; init; } = EntityStatus.Active;
     public TimeSpan AutoDeleteOnIdle { get; init; } = TimeSpan.MaxValue;
     public bool EnableBatchedOperations { get; init; } = true;
