@@ -116,7 +116,7 @@ public sealed class AdministrationNameTests : IAsyncLifetime
 
         await using var client = new ServiceBusClient(_broker.ServiceBusConnectionString);
         await using ServiceBusRuleManager rules = client.CreateRuleManager("orders", "audit.eu-1_a");
-        var viaAmqp = await Assert.ThrowsAnyAsync<Exception>(() => rules.CreateRuleAsync(new CreateRuleOptions("café", new SqlRuleFilter("1=1"))));
+        var viaAmqp = await Assert.ThrowsAsync<ArgumentException>(() => rules.CreateRuleAsync(new CreateRuleOptions("café", new SqlRuleFilter("1=1"))));
         await rules.CreateRuleAsync(new CreateRuleOptions("high.priority_1", new SqlRuleFilter("priority > 1")));
 
         Assert.Contains("must start and end with a letter or a number", badSubscription.Message, StringComparison.Ordinal);
