@@ -19,7 +19,6 @@ public static class EntityNames
     /// <summary>Dead-letter path of an entity.</summary>
     public static string DeadLetterPath(string entityPath) => $"{entityPath}/{DeadLetterSuffix}";
 
-
     /// <summary>The longest queue, topic, subscription or rule name the core holds, in UTF-8 bytes: room for every protocol's own limit (Service Bus 260 characters, RabbitMQ 255 bytes, Kafka 249, SQS 80).</summary>
     public const int MaxNameBytes = 1024;
 
@@ -28,7 +27,8 @@ public static class EntityNames
     /// front-end checks its own protocol's rules first): 1 to <see cref="MaxNameBytes"/> bytes of valid
     /// UTF-8, no control character (U+0000–U+001F, U+007F), no empty <c>/</c>-separated segment and no
     /// <c>.</c> or <c>..</c> segment, so that a name read as a path can neither leave its place nor alias
-    /// another. Throws <see cref="MessagingException"/> (InvalidArgument) naming the rule broken.
+    /// another, and no segment that would make a receivable path (<see cref="SubscriptionPath"/>,
+    /// <see cref="DeadLetterPath"/>) read as another entity's. Throws <see cref="MessagingException"/> (InvalidArgument) naming the rule broken.
     /// </summary>
     internal static void Validate(string name, EntityNameKind kind)
     {
