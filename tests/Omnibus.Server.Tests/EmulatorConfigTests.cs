@@ -139,6 +139,22 @@ public sealed class EmulatorConfigTests : IDisposable
         Assert.Single(second.Broker.GetRules("topic.1", "subscription.1"));
     }
 
+    [Fact]
+    public async Task A_name_service_bus_refuses_in_the_file_stops_start_up_naming_it_and_nothing_in_the_file_is_created()
+    {
+        string file = Path.Combine(_dir, "Config.json");
+        await File.WriteAllTextAsync(file, """
+        { "UserConfig": { "Namespaces": [ { "Name": "ns", "Queues": [ { "Name": "fine.1" }, { "Name": "not-fine-" } ], "Topics": [] } ] } }
+        """);
+
+        var e = Assert.Throws<StartupException>(() => Create(file));
+
+        Assert.Equal(ExitCodes.BadConfiguration, e.ExitCode);
+        Assert.Contains("'not-fine-' must start and end with a letter or a number", e.Message, StringComparison.Ordinal);
+        await using OmnibusServer without = OmnibusServer.Create([$"--Omnibus:Storage:DataDirectory={Path.Combine(_dir, "data")}", "--Logging:LogLevel:Default=Warning"]);
+        Assert.Empty(without.Broker.ListQueues());
+    }
+
     private OmnibusServer Create(string file) => OmnibusServer.Create(
     [
         $"--Omnibus:Storage:DataDirectory={Path.Combine(_dir, "data")}",

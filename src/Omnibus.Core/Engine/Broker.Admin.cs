@@ -102,7 +102,7 @@ public sealed partial class Broker
 
     private static void ValidateQueue(QueueDescription q)
     {
-        EntityNames.Validate(q.Name, "queue", allowSlash: true);
+        EntityNames.Validate(q.Name, EntityNameKind.Queue);
         ValidateCommon(q.LockDuration, q.MaxDeliveryCount, q.DefaultMessageTimeToLive, q.AutoDeleteOnIdle);
         Check(q.PartitionCount is >= 1 and <= 32, $"PartitionCount {q.PartitionCount} must be between 1 and 32.");
         Check(q.MaxSizeInMegabytes >= 1, "MaxSizeInMegabytes must be at least 1.");
@@ -211,7 +211,7 @@ public sealed partial class Broker
 
     private static void ValidateTopic(TopicDescription t)
     {
-        EntityNames.Validate(t.Name, "topic", allowSlash: true);
+        EntityNames.Validate(t.Name, EntityNameKind.Topic);
         Check(t.DefaultMessageTimeToLive > TimeSpan.Zero, "DefaultMessageTimeToLive must be positive.");
         Check(t.PartitionCount is >= 1 and <= 32, $"PartitionCount {t.PartitionCount} must be between 1 and 32.");
         Check(t.MaxSizeInMegabytes >= 1, "MaxSizeInMegabytes must be at least 1.");
@@ -313,7 +313,7 @@ public sealed partial class Broker
 
     private static void ValidateSubscription(SubscriptionDescription s)
     {
-        EntityNames.Validate(s.Name, "subscription", allowSlash: false);
+        EntityNames.Validate(s.Name, EntityNameKind.Subscription);
         ValidateCommon(s.LockDuration, s.MaxDeliveryCount, s.DefaultMessageTimeToLive, s.AutoDeleteOnIdle);
     }
 
@@ -326,6 +326,10 @@ public sealed partial class Broker
         Authorize(caller, EntityRight.Manage, description?.TopicName ?? "");
         ArgumentNullException.ThrowIfNull(description);
         ValidateSubscription(description);
+        if (defaultRule is not null)
+        {
+            EntityNames.Validate(defaultRule.Name, EntityNameKind.Rule);
+        }
         lock (_catalogLock)
         {
             TopicEntity t = FindTopic(description.TopicName);
@@ -431,7 +435,7 @@ public sealed partial class Broker
     {
         Authorize(caller, EntityRight.Manage, topicName);
         ArgumentNullException.ThrowIfNull(rule);
-        EntityNames.Validate(rule.Name, "rule", allowSlash: false);
+        EntityNames.Validate(rule.Name, EntityNameKind.Rule);
         Options.RuleCompiler.Validate(rule);
         lock (_catalogLock)
         {

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Omnibus.Core.Engine;
 
-/// <summary>Entity path conventions (Service Bus addressing) and the mapping of names to directories. Names are case-sensitive (ordinal).</summary>
+/// <summary>The core's rule for entity names, the receivable path conventions, and the mapping of names to directories. Names are case-sensitive (ordinal).</summary>
 public static class EntityNames
 {
     /// <summary>The dead-letter sub-queue suffix.</summary>
@@ -19,33 +19,73 @@ public static class EntityNames
     /// <summary>Dead-letter path of an entity.</summary>
     public static string DeadLetterPath(string entityPath) => $"{entityPath}/{DeadLetterSuffix}";
 
+    /// <summary>The longest queue, topic, subscription or rule name the core holds, in UTF-8 bytes: room for every protocol's own limit (Service Bus 260 characters, RabbitMQ 255 bytes, Kafka 249, SQS 80).</summary>
+    public const int MaxNameBytes = 1024;
 
-    /// <summary>Checks a queue, topic, subscription or rule name; throws <see cref="MessagingException"/> (InvalidArgument).</summary>
-    internal static void Validate(string name, string what, bool allowSlash)
+    /// <summary>
+    /// The core's rule for a queue, topic, subscription or rule name, the same for every protocol (each
+    /// front-end checks its own protocol's rules first): 1 to <see cref="MaxNameBytes"/> bytes of valid
+    /// UTF-8, no control character (U+0000–U+001F, U+007F), no empty <c>/</c>-separated segment and no
+    /// <c>.</c> or <c>..</c> segment, so that a name read as a path can neither leave its place nor alias
+    /// another, and no segment that would make a receivable path (<see cref="SubscriptionPath"/>,
+    /// <see cref="DeadLetterPath"/>) read as another entity's. Throws <see cref="MessagingException"/> (InvalidArgument) naming the rule broken.
+    /// </summary>
+    internal static void Validate(string name, EntityNameKind kind)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 260)
+        ArgumentNullException.ThrowIfNull(name);
+        string what = kind.ToString().ToLowerInvariant();
+        if (name.Length == 0)
         {
-            throw new MessagingException(MessagingErrorCode.InvalidArgument, $"The {what} name must be 1 to 260 characters.");
+            throw Invalid($"The {what} name must not be empty.");
         }
-        foreach (char c in name)
+        for (int i = 0; i < name.Length; i++)
         {
-            bool ok = char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '$' || (allowSlash && c == '/');
-            if (!ok)
+            char c = name[i];
+            if (c <= '\u001f' || c == '\u007f')
             {
-                throw new MessagingException(MessagingErrorCode.InvalidArgument, $"The {what} name '{name}' contains '{c}'; allowed are letters, digits, '.', '-', '_'{(allowSlash ? " and '/'" : "")}.");
+                // The name is not echoed: it holds a character that logs and XML answers cannot carry.
+                throw Invalid($"The {what} name contains the control character U+{(int)c:X4} at position {i}; control characters (U+0000 to U+001F, U+007F) are not allowed.");
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw Invalid($"The {what} name is not valid Unicode: a lone surrogate U+{(int)c:X4} at position {i}.");
             }
         }
-        if (allowSlash && name.Split('/').Any(segment => segment is "." or ".."))
+        int bytes = Encoding.UTF8.GetByteCount(name);
+        if (bytes > MaxNameBytes)
         {
-            // A path segment that names the current or parent directory: Service Bus refuses these, and they would read as relative paths.
-            throw new MessagingException(MessagingErrorCode.InvalidArgument, $"The {what} name '{name}' has a '.' or '..' segment.");
+            throw Invalid($"The {what} name is {bytes} bytes in UTF-8; at most {MaxNameBytes} are allowed.");
         }
-        if (name.StartsWith('/') || name.EndsWith('/') || name.Contains("//", StringComparison.Ordinal)
-            || name.Contains("$DeadLetterQueue", StringComparison.OrdinalIgnoreCase) || name.StartsWith('$') && what != "rule")
+        string[] segments = name.Split('/');
+        for (int i = 0; i < segments.Length; i++)
         {
-            throw new MessagingException(MessagingErrorCode.InvalidArgument, $"The {what} name '{name}' is reserved or malformed.");
+            string segment = segments[i];
+            if (segment.Length == 0)
+            {
+                throw Invalid($"The {what} name '{name}' has an empty path segment (a '/' at its start or end, or '//').");
+            }
+            if (segment is "." or "..")
+            {
+                throw Invalid($"The {what} name '{name}' has a '{segment}' path segment, which would read as a relative path.");
+            }
+            // Receivables are addressed, and stored in the transaction log, as 'topic/Subscriptions/sub' and
+            // '<path>/$DeadLetterQueue' (parsed ignoring case): names holding these segments would read as another entity.
+            if (kind != EntityNameKind.Rule && segment.Equals(DeadLetterSuffix, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Invalid($"The {what} name '{name}' has a '{DeadLetterSuffix}' segment, which names a dead-letter queue.");
+            }
+            if (kind is EntityNameKind.Queue or EntityNameKind.Topic && i > 0 && segment.Equals(SubscriptionsSegment, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Invalid($"The {what} name '{name}' has a '{SubscriptionsSegment}' segment after its first, which reads as a subscription path.");
+            }
         }
     }
+
+    private static MessagingException Invalid(string message) => new(MessagingErrorCode.InvalidArgument, message);
 
     /// <summary>
     /// The directory name an entity gets by default: a readable part plus a hash of the case-folded
@@ -75,4 +115,13 @@ public static class EntityNames
     }
 
     private static string Hash(string text) => XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(text)).ToString("x8", CultureInfo.InvariantCulture);
+}
+
+/// <summary>What a name names, for <see cref="EntityNames.Validate"/>'s reserved segments and messages.</summary>
+internal enum EntityNameKind
+{
+    Queue,
+    Topic,
+    Subscription,
+    Rule,
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
-
+using Omnibus.ServiceBus;
 
 namespace Omnibus.Hosting.Entities;
 
@@ -14,6 +14,7 @@ internal sealed class EntityProvisioner(Broker broker, ILogger logger)
 {
     public void Apply(EmulatorConfig config)
     {
+        ValidateNames(config);
         foreach (QueueDescription q in config.Queues)
         {
             bool exists = broker.ListQueues().Any(x => Same(x.Name, q.Name));
@@ -28,6 +29,27 @@ internal sealed class EntityProvisioner(Broker broker, ILogger logger)
             foreach (ConfiguredSubscription s in t.Subscriptions)
             {
                 ApplySubscription(t.Topic.Name, s);
+            }
+        }
+    }
+
+    /// <summary>The file is a Service Bus file: every name in it is held to Service Bus's rules before anything is created, so a bad name leaves nothing half-provisioned.</summary>
+    private static void ValidateNames(EmulatorConfig config)
+    {
+        foreach (QueueDescription q in config.Queues)
+        {
+            ServiceBusNames.ValidateEntityName(q.Name, "queue");
+        }
+        foreach (ConfiguredTopic t in config.Topics)
+        {
+            ServiceBusNames.ValidateEntityName(t.Topic.Name, "topic");
+            foreach (ConfiguredSubscription s in t.Subscriptions)
+            {
+                ServiceBusNames.ValidateSubscriptionName(s.Subscription.Name);
+                foreach (RuleDescription r in s.Rules)
+                {
+                    ServiceBusNames.ValidateRuleName(r.Name);
+                }
             }
         }
     }

@@ -39,6 +39,10 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
     {
         bool update = IsUpdate;
         Status = update ? 200 : 201;
+        if (!update)
+        {
+            ValidateNewName(description.Name.LocalName);
+        }
         switch (target.Target, description.Name.LocalName)
         {
             case (AdminTarget.Entity, "QueueDescription"):
@@ -57,6 +61,26 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
                 return PutRule(description, update);
             default:
                 throw new MessagingException(MessagingErrorCode.InvalidArgument, $"A {description.Name.LocalName} cannot be written to this path.");
+        }
+    }
+
+    /// <summary>A create is refused under a name Service Bus refuses (an update keeps the name the entity has, whoever made it).</summary>
+    private void ValidateNewName(string descriptionKind)
+    {
+        switch (target.Target, descriptionKind)
+        {
+            case (AdminTarget.Entity, "QueueDescription"):
+                ServiceBusNames.ValidateEntityName(target.Entity, "queue");
+                break;
+            case (AdminTarget.Entity, "TopicDescription"):
+                ServiceBusNames.ValidateEntityName(target.Entity, "topic");
+                break;
+            case (AdminTarget.Subscription, "SubscriptionDescription"):
+                ServiceBusNames.ValidateSubscriptionName(target.Subscription);
+                break;
+            case (AdminTarget.Rule, "RuleDescription"):
+                ServiceBusNames.ValidateRuleName(target.Rule);
+                break;
         }
     }
 
@@ -79,6 +103,10 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         }
         XElement? ruleXml = description.Element(AtomNames.ServiceBusNs + "DefaultRuleDescription");
         RuleDescription? rule = ruleXml is null ? null : RuleXml.Read(ruleXml, null);
+        if (rule is not null)
+        {
+            ServiceBusNames.ValidateRuleName(rule.Name);
+        }
         var start = new SubscriptionDescription { TopicName = target.Entity, Name = target.Subscription };
         broker.CreateSubscription(Targets(EntityXmlReader.Subscription(description, start)), rule, _caller);
         return SubscriptionEntry(target.Entity, target.Subscription);

@@ -32,6 +32,7 @@ internal sealed partial class ManagementHandler
     {
         (string topic, string subscription) = SubscriptionPath();
         string name = ManagementValues.String(body, "rule-name") ?? throw new FormatException("rule-name is missing.");
+        ServiceBusNames.ValidateRuleName(name);
         AmqpMap description = ManagementValues.Get(body, "rule-description") as AmqpMap ?? new AmqpMap();
         RuleFilterDescription filter = RuleFilterDescription.True;
         if (ManagementValues.Get(description, "sql-filter") is AmqpMap sql)
