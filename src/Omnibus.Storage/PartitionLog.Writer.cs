@@ -121,16 +121,19 @@ public sealed partial class PartitionLog
             Fail(batch, _fault);
             return;
         }
+        Segment active = Volatile.Read(ref _segments)[^1];
+        var before = new TailState(active, _lastIndexedPosition);
+        bool rolled = false;
         try
         {
             int rollIndex = 0;
             int offset = 0;
             int recordIndex = 0;
-            Segment active = Volatile.Read(ref _segments)[^1];
             while (offset < batch.Length)
             {
                 if (rollIndex < batch.Rolls.Count && batch.Rolls[rollIndex].Offset == offset)
                 {
+                    rolled = true;
                     active = Roll(active, batch.Rolls[rollIndex].BaseSequence);
                     rollIndex++;
                 }
@@ -162,7 +165,6 @@ public sealed partial class PartitionLog
             }
             WriteCount++;
             _dirty = true;
-            CacheRecent(batch);
             if (Options.Durability.Mode == DurabilityMode.Always)
             {
                 Sync(active);
@@ -171,12 +173,19 @@ public sealed partial class PartitionLog
             {
                 Sync(active);
             }
+            // After the flush, so a write that fails leaves nothing in the cache to roll back.
+            CacheRecent(batch);
             active.Publish();
             Volatile.Write(ref _visibleNext, active.NextSequence);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            var fault = new LogFaultedException(DescribeWriteFailure(ex), ex) { FilePath = Volatile.Read(ref _segments)[^1].Path };
+            if (!rolled && StorageFullException.IsDiskFull(ex) && TryRollBack(before, ex, batch))
+            {
+                return;
+            }
+            Exception cause = StorageFullException.IsDiskFull(ex) ? new StorageFullException(DescribeWriteFailure(ex), ex) : ex;
+            var fault = new LogFaultedException(DescribeWriteFailure(ex), cause) { FilePath = Volatile.Read(ref _segments)[^1].Path };
             lock (_appendLock)
             {
                 _fault = fault;
@@ -199,6 +208,60 @@ public sealed partial class PartitionLog
             {
             }
         }
+    }
+
+    /// <summary>What the writer knew of the tail segment before a pass, to return to if the pass fails.</summary>
+    private readonly record struct TailState(Segment Segment, long Length, long NextSequence, long FirstTimestampMs, long LastTimestampMs, long LastIndexedPosition)
+    {
+        public TailState(Segment segment, long lastIndexedPosition)
+            : this(segment, segment.Length, segment.NextSequence, segment.FirstTimestampMs, segment.LastTimestampMs, lastIndexedPosition)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A full disk interrupted a pass that did not roll: nothing of it was published or acknowledged,
+    /// so the tail goes back to where it was (the file cut to its acknowledged length, which frees
+    /// rather than needs space, so no stale record of the failed pass can be read back as a later
+    /// sequence), the pass and everything appended behind it fail with <see cref="StorageFullException"/>,
+    /// and their sequence numbers are handed out again. The log keeps taking appends: they succeed
+    /// again once space is freed. False when the tail could not be restored (the log then faults).
+    /// </summary>
+    private bool TryRollBack(TailState before, Exception ex, WriteBatch batch)
+    {
+        Segment active = before.Segment;
+        try
+        {
+            using (HandleLease file = active.UseHandle())
+            {
+                if (RandomAccess.GetLength(file.Handle) > before.Length)
+                {
+                    RandomAccess.SetLength(file.Handle, before.Length);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            return false;
+        }
+        active.Length = before.Length;
+        active.NextSequence = before.NextSequence;
+        active.FirstTimestampMs = before.FirstTimestampMs;
+        active.LastTimestampMs = before.LastTimestampMs;
+        active.Index.TruncateFrom(before.Length);
+        _lastIndexedPosition = before.LastIndexedPosition;
+        var full = new StorageFullException(DescribeWriteFailure(ex, rolledBack: true), ex);
+        lock (_appendLock)
+        {
+            // Appends queued behind the failed pass hold the sequence numbers after it: they fail too.
+            Fail(_pending, full);
+            _pending.Clear();
+            _pendingUrgent = false;
+            _nextAssigned = before.NextSequence;
+            _activeLogicalLength = before.Length;
+        }
+        Fail(batch, full);
+        return true;
     }
 
     /// <summary>
@@ -254,16 +317,17 @@ public sealed partial class PartitionLog
             preferLocal: false);
     }
 
-    private string DescribeWriteFailure(Exception ex)
+    private string DescribeWriteFailure(Exception ex, bool rolledBack = false)
     {
         string file = Volatile.Read(ref _segments)[^1].Path;
         // ENOSPC (28) and EDQUOT (122) are the usual cause; name them so the operator knows what to fix.
-        bool full = ex.HResult is 28 or 122 || (ex.HResult & 0xFFFF) is 28 or 122
-            || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
-            || ex.Message.Contains("quota", StringComparison.OrdinalIgnoreCase);
-        return full
-            ? $"The disk is full: writing '{file}' failed ({ex.Message}). Free space and reopen the log; nothing acknowledged was lost."
-            : $"Writing '{file}' failed: {ex.Message}. Reopen the log to recover; nothing acknowledged was lost.";
+        if (!StorageFullException.IsDiskFull(ex))
+        {
+            return $"Writing '{file}' failed: {ex.Message}. Reopen the log to recover; nothing acknowledged was lost.";
+        }
+        return rolledBack
+            ? $"The disk is full: writing '{file}' failed ({ex.Message}). Nothing acknowledged was lost; appends succeed again once space is freed."
+            : $"The disk is full: writing '{file}' failed ({ex.Message}). Free space and reopen the log; nothing acknowledged was lost.";
     }
 
     private static void Fail(WriteBatch batch, Exception fault) => CompleteOnThreadPool(batch, fault);

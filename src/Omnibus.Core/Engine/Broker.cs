@@ -29,6 +29,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         Directory.CreateDirectory(DataDirectory);
         // One lock for the whole data directory: the logs below it then need no lock file handle each.
         _dataDirectoryLock = DirectoryLock.Acquire(DataDirectory);
+        Space = new StorageSpace(DataDirectory, options.MinFreeSpaceBytes, options.FreeSpaceProbeInterval, options.FreeSpaceProbe, Clock);
         try
         {
             CatalogDocument doc = EntityCatalog.Load(DataDirectory);
@@ -51,6 +52,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             _transactionLog?.Dispose();
             _router?.Dispose();
             _streams?.Dispose();
+            Space.Dispose();
             _dataDirectoryLock.Dispose();
             throw;
         }
@@ -64,6 +66,9 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
     public string DataDirectory { get; }
 
     internal TimeProvider Clock { get; }
+
+    /// <summary>Whether the data directory's volume has room for new messages (the free-space floor).</summary>
+    public StorageSpace Space { get; }
 
     /// <summary>
     /// Raised whenever a message lock ends — completed, abandoned, dead-lettered, deferred or
@@ -388,6 +393,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             _disposed = true;
         }
         _sweepTimer.Dispose();
+        Space.Dispose();
         _sweepGate.Wait();
         lock (_catalogLock)
         {
