@@ -164,7 +164,7 @@ public sealed class StorageSpace : IDisposable
         {
             Volatile.Write(ref _free, free);
             _freeWhenWriteFailed = free;
-            _reason = $"a write found the volume of '{_directory}' full ({Describe(free)} free): {cause.Message}";
+            _reason = $"a write found the volume of '{_directory}' full ({Describe(free)} free).";
             if (!_full)
             {
                 _full = true;
@@ -176,7 +176,7 @@ public sealed class StorageSpace : IDisposable
             Changed?.Invoke(state);
         }
         return new MessagingException(MessagingErrorCode.StorageFull,
-            $"The messaging entity '{entityPath}' cannot take new messages: {_reason} Nothing acknowledged was lost; sends resume once space is freed.", cause);
+            $"The messaging entity '{entityPath}' cannot take new messages: {_reason} Nothing acknowledged was lost; receiving and settling go on, sends resume once space is freed.", cause);
     }
 
     private static string Describe(long bytes) => bytes >= 1024 * 1024
