@@ -110,6 +110,19 @@ public sealed class FreeSpaceFloorTests
     }
 
     [Fact]
+    public async Task Below_the_floor_stream_appends_are_refused_and_reads_go_on()
+    {
+        (BrokerHarness h, FakeVolume volume) = Open(headroom: 10 * 1024 * 1024);
+        using BrokerHarness _ = h;
+        global::Omnibus.Core.Streams.MessageStream stream = h.Broker.Streams.Create(new global::Omnibus.Core.Streams.StreamDefinition { Name = "s" });
+        await stream.AppendAsync(0, [global::Omnibus.Core.Tests.Streams.StreamHarness.Text("before")]);
+        Fill(h, volume);
+
+        AssertStorageFull(await Assert.ThrowsAsync<MessagingException>(() => stream.AppendAsync(0, [global::Omnibus.Core.Tests.Streams.StreamHarness.Text("refused")])));
+        Assert.Single((await stream.ReadAsync(new global::Omnibus.Core.Streams.StreamReadRequest())).Entries);
+    }
+
+    [Fact]
     public async Task Sends_resume_by_themselves_once_a_probe_sees_space_again()
     {
         (BrokerHarness h, FakeVolume volume) = Open(headroom: 10 * 1024 * 1024);

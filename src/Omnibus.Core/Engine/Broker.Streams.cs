@@ -24,6 +24,7 @@ public sealed partial class Broker
                     TimeProvider = Clock,
                     Durability = Options.Durability,
                     SegmentSize = Options.SegmentSize,
+                    Space = Space,
                 });
             }
         }
