@@ -72,6 +72,14 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         Assert.Contains("omnibus_storage_full 1", await http.GetStringAsync("metrics"), StringComparison.Ordinal);
         ServiceBusException again = await Assert.ThrowsAsync<ServiceBusException>(() => sender.SendMessageAsync(new ServiceBusMessage(Body(-1))));
         Assert.Equal(ServiceBusFailureReason.QuotaExceeded, again.Reason);
+        // Scheduling goes through $management (status 403 there), the JSON API answers 507.
+        ServiceBusException scheduled = await Assert.ThrowsAsync<ServiceBusException>(() => sender.ScheduleMessageAsync(new ServiceBusMessage("later"), DateTimeOffset.UtcNow.AddHours(1)));
+        Assert.Equal(ServiceBusFailureReason.QuotaExceeded, scheduled.Reason);
+        using (HttpResponseMessage api = await http.PostAsync("api/messages/send", new StringContent("""{"entity":"filled","messages":[{"body":"x"}]}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(507, (int)api.StatusCode);
+            Assert.Contains("StorageFull", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
 
         // Every confirmed message is there and can be read while full.
         await using ServiceBusReceiver peeker = client.CreateReceiver("filled");
