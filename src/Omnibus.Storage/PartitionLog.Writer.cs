@@ -14,6 +14,7 @@ public sealed partial class PartitionLog
     private long _lastIndexedPosition = long.MinValue;
     private long _lastSyncTimestamp = Stopwatch.GetTimestamp();
     private bool _dirty;
+    private bool _rollPublished;   // writer thread: the roll in progress has published the segment it seals
 
     /// <summary>Number of data flushes (fdatasync) performed, for benchmarks and metrics.</summary>
     public long FlushCount { get; private set; }
@@ -122,20 +123,22 @@ public sealed partial class PartitionLog
             return;
         }
         Segment active = Volatile.Read(ref _segments)[^1];
-        var before = new TailState(active, _lastIndexedPosition);
-        bool rolled = false;
+        var chunkStart = new TailState(active, _lastIndexedPosition); // the tail as the chunk being written found it
+        int rollIndex = 0;
+        bool rolling = false;
         try
         {
-            int rollIndex = 0;
             int offset = 0;
             int recordIndex = 0;
             while (offset < batch.Length)
             {
                 if (rollIndex < batch.Rolls.Count && batch.Rolls[rollIndex].Offset == offset)
                 {
-                    rolled = true;
+                    rolling = true;
                     active = Roll(active, batch.Rolls[rollIndex].BaseSequence);
+                    rolling = false;
                     rollIndex++;
+                    chunkStart = new TailState(active, _lastIndexedPosition);
                 }
                 int end = rollIndex < batch.Rolls.Count ? batch.Rolls[rollIndex].Offset : batch.Length;
                 long filePosition = active.Length;
@@ -180,7 +183,8 @@ public sealed partial class PartitionLog
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            if (!rolled && StorageFullException.IsDiskFull(ex) && TryRollBack(before, ex, batch))
+            if (StorageFullException.IsDiskFull(ex)
+                && TryRollBack(chunkStart, rolling && _rollPublished ? batch.Rolls[rollIndex].BaseSequence : null, ex, batch))
             {
                 return;
             }
@@ -220,36 +224,64 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>
-    /// A full disk interrupted a pass that did not roll: nothing of it was published or acknowledged,
-    /// so the tail goes back to where it was (the file cut to its acknowledged length, which frees
-    /// rather than needs space, so no stale record of the failed pass can be read back as a later
-    /// sequence), the pass and everything appended behind it fail with <see cref="StorageFullException"/>,
-    /// and their sequence numbers are handed out again. The log keeps taking appends: they succeed
-    /// again once space is freed. False when the tail could not be restored (the log then faults).
+    /// A full disk interrupted a pass. What the pass made durable and visible before (the chunks
+    /// that a roll sealed) stays and its appends succeed; the rest is undone, so the log keeps
+    /// taking appends, which succeed again once space is freed:
+    /// <list type="bullet">
+    /// <item>the write or flush of a chunk failed (or a roll's flush of it, before it was
+    /// published): the tail segment goes back to where the chunk found it — the file cut to that
+    /// length (cutting frees rather than needs space, and no stale byte of the failed chunk can be
+    /// read back later as a record), length, next sequence, sparse index and timestamps restored;</item>
+    /// <item>a roll failed after publishing the sealed segment (<paramref name="failedRollBase"/>:
+    /// its index file or the next segment could not be created): the sealed segment stays the tail,
+    /// unsealed, a half-created next segment file is removed, and the next append rolls again.</item>
+    /// </list>
+    /// Appends not kept, and every append queued behind the pass, fail with
+    /// <see cref="StorageFullException"/>; their sequence numbers are handed out again. False when
+    /// the tail could not be restored (the log then faults).
     /// </summary>
-    private bool TryRollBack(TailState before, Exception ex, WriteBatch batch)
+    private bool TryRollBack(TailState chunkStart, long? failedRollBase, Exception ex, WriteBatch batch)
     {
-        Segment active = before.Segment;
+        Segment tail = chunkStart.Segment;
+        long kept;
+        long logicalLength;
         try
         {
-            using (HandleLease file = active.UseHandle())
+            if (failedRollBase is long nextBase)
             {
-                if (RandomAccess.GetLength(file.Handle) > before.Length)
+                string next = Path.Combine(Directory, Segment.FileName(nextBase));
+                if (!Volatile.Read(ref _segments).Any(s => s.Path == next))
                 {
-                    RandomAccess.SetLength(file.Handle, before.Length);
+                    File.Delete(next);
                 }
+                File.Delete(tail.IndexPath + ".tmp");
+                tail.IsSealed = false;
+                kept = tail.NextSequence;
+                logicalLength = Options.SegmentSize; // full: the next append rolls, retrying what failed
+            }
+            else
+            {
+                using (HandleLease file = tail.UseHandle())
+                {
+                    if (RandomAccess.GetLength(file.Handle) > chunkStart.Length)
+                    {
+                        RandomAccess.SetLength(file.Handle, chunkStart.Length);
+                    }
+                }
+                tail.Length = chunkStart.Length;
+                tail.NextSequence = chunkStart.NextSequence;
+                tail.FirstTimestampMs = chunkStart.FirstTimestampMs;
+                tail.LastTimestampMs = chunkStart.LastTimestampMs;
+                tail.Index.TruncateFrom(chunkStart.Length);
+                _lastIndexedPosition = chunkStart.LastIndexedPosition;
+                kept = chunkStart.NextSequence;
+                logicalLength = chunkStart.Length;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
             return false;
         }
-        active.Length = before.Length;
-        active.NextSequence = before.NextSequence;
-        active.FirstTimestampMs = before.FirstTimestampMs;
-        active.LastTimestampMs = before.LastTimestampMs;
-        active.Index.TruncateFrom(before.Length);
-        _lastIndexedPosition = before.LastIndexedPosition;
         var full = new StorageFullException(DescribeWriteFailure(ex, rolledBack: true), ex);
         lock (_appendLock)
         {
@@ -257,10 +289,11 @@ public sealed partial class PartitionLog
             Fail(_pending, full);
             _pending.Clear();
             _pendingUrgent = false;
-            _nextAssigned = before.NextSequence;
-            _activeLogicalLength = before.Length;
+            _nextAssigned = kept;
+            _activeLogicalLength = logicalLength;
         }
-        Fail(batch, full);
+        // Appends a roll sealed before the failure are durable and visible: they succeed.
+        CompleteOnThreadPool(batch, full, succeededBelow: kept);
         return true;
     }
 
@@ -291,7 +324,7 @@ public sealed partial class PartitionLog
     /// at most one thread wake-up instead of one each, the writer goes straight back to writing, and
     /// no continuation ever runs on the writer thread (one that disposes the log would wait for itself).
     /// </summary>
-    private static void CompleteOnThreadPool(WriteBatch batch, Exception? fault = null)
+    private static void CompleteOnThreadPool(WriteBatch batch, Exception? fault = null, long succeededBelow = long.MinValue)
     {
         if (batch.Waiters.Count == 0)
         {
@@ -303,7 +336,7 @@ public sealed partial class PartitionLog
             {
                 foreach ((TaskCompletionSource<long> completion, long first) in state.Waiters)
                 {
-                    if (state.Fault is null)
+                    if (state.Fault is null || first < state.SucceededBelow)
                     {
                         completion.TrySetResult(first);
                     }
@@ -313,7 +346,7 @@ public sealed partial class PartitionLog
                     }
                 }
             },
-            (Waiters: waiters, Fault: fault),
+            (Waiters: waiters, Fault: fault, SucceededBelow: succeededBelow),
             preferLocal: false);
     }
 
@@ -387,12 +420,14 @@ public sealed partial class PartitionLog
     private Segment Roll(Segment active, long baseSequence)
     {
         Debug.Assert(baseSequence == active.NextSequence, "A new segment starts right after the sealed one.");
+        _rollPublished = false;
         if (_dirty)
         {
             Sync(active);
         }
         active.Publish();
         Volatile.Write(ref _visibleNext, active.NextSequence);
+        _rollPublished = true; // from here a failure keeps the sealed segment's records (TryRollBack)
         using (HandleLease file = active.UseHandle())
         {
             if (RandomAccess.GetLength(file.Handle) > active.Length)

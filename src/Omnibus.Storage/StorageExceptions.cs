@@ -66,9 +66,9 @@ public sealed class LogFaultedException : StorageException
 
 /// <summary>
 /// A write failed because the volume is full (ENOSPC, or EDQUOT for a quota). Nothing of the
-/// failed append is stored or acknowledged. When the failure did not interrupt a segment roll the
-/// log rolled its tail back and takes appends again once space is freed; otherwise it stopped
-/// accepting appends as after any write failure (<see cref="LogFaultedException"/>) until reopened.
+/// failed append is stored or acknowledged. The log rolled its tail back and takes appends again
+/// once space is freed; only when that undo itself failed does it fault as after any write failure
+/// (<see cref="LogFaultedException"/>, with this as its inner exception) until reopened.
 /// </summary>
 public sealed class StorageFullException : StorageException
 {

@@ -172,4 +172,66 @@ public class BadInputTests
             Assert.Equal(Payload.For(i, 1000), all[i].Body);
         }
     }
+
+    [SkippableTheory]
+    [InlineData(1000, 1)]
+    [InlineData(3000, 8)]
+    [InlineData(7000, 16)]
+    [InlineData(20000, 4)]
+    public async Task A_full_disk_that_interrupts_a_roll_keeps_what_the_roll_sealed_and_the_log_takes_appends_once_space_is_freed(int recordSize, int inFlight)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root to mount a small tmpfs");
+        using var dir = new TempDirectory();
+        string mount = dir.Sub("tiny");
+        Directory.CreateDirectory(mount);
+        using var mounted = TinyFileSystem.Mount(mount, "256k");
+        Skip.If(mounted is null, "mount -t tmpfs is not permitted here");
+        string logDir = Path.Combine(mount, "log");
+        var options = new LogOptions { SegmentSize = 64 * 1024 }; // rolls every few records, so the disk fills during rolls too
+        var acknowledged = new Dictionary<long, int>(); // sequence → payload id
+        int nextId = 0;
+        using (var log = PartitionLog.Open(logDir, options))
+        {
+            bool full = false;
+            while (!full && nextId < 100_000)
+            {
+                // Several appends in flight share a pass of the group commit, so a pass can span a roll.
+                var wave = Enumerable.Range(nextId, inFlight).Select(id => (Id: id, Append: log.AppendAsync(Payload.For(id, recordSize)))).ToList();
+                nextId += inFlight;
+                foreach ((int id, Task<long> append) in wave)
+                {
+                    try
+                    {
+                        acknowledged.Add(await append, id);
+                    }
+                    catch (StorageException ex)
+                    {
+                        Assert.IsType<StorageFullException>(ex); // rolled back, not faulted
+                        full = true;
+                    }
+                }
+            }
+            Assert.True(full);
+            Assert.True(acknowledged.Count > 10);
+            await Assert.ThrowsAsync<StorageFullException>(() => log.AppendAsync(Payload.For(-1, 200_000)));
+
+            Assert.True(TinyFileSystem.Resize(mount, "4m"));
+            for (int i = 0; i < 50; i++)
+            {
+                long expected = log.NextSequence;
+                int id = nextId++;
+                Assert.Equal(expected, await log.AppendAsync(Payload.For(id, recordSize)));
+                acknowledged.Add(expected, id);
+            }
+        }
+        using var reopened = PartitionLog.Open(logDir, options);
+        IReadOnlyList<StoredRecord> all = reopened.Read(0, int.MaxValue);
+        // Dense and exactly what was acknowledged: nothing of a failed pass reads back as a record.
+        Assert.Equal(acknowledged.Count, all.Count);
+        Assert.Equal(acknowledged.Count, reopened.NextSequence);
+        foreach (StoredRecord r in all)
+        {
+            Assert.Equal(Payload.For(acknowledged[r.Sequence], recordSize), r.Body);
+        }
+    }
 }
