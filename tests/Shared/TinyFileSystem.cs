@@ -12,7 +12,24 @@ internal sealed class TinyFileSystem : IDisposable
 
     public static bool Resize(string path, string size) => Run("mount", $"-o remount,size={size} {path}");
 
-    public void Dispose() => Run("umount", "-l " + _path);
+    /// <summary>Unmounts, then removes the mount point if it is empty (never anything under it).</summary>
+    public void Dispose()
+    {
+        if (!Run("umount", "-l " + _path))
+        {
+            return;
+        }
+        try
+        {
+            Directory.Delete(_path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
 
     private static bool Run(string file, string arguments)
     {
