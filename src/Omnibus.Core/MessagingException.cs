@@ -50,6 +50,12 @@ public enum MessagingErrorCode
 
     /// <summary>A stream offset lies before the earliest stored offset or after the next one to be written.</summary>
     OffsetOutOfRange,
+
+    /// <summary>
+    /// The volume holding the data directory is below the broker's free-space floor (or a write
+    /// found it full): new messages are refused until space is freed; receives and settlements go on.
+    /// </summary>
+    StorageFull,
 }
 
 /// <summary>A typed failure of a messaging operation.</summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Omnibus.Hosting;
 
-/// <summary>The server's log events (stable ids: 1xx start-up, 2xx shutdown, 3xx entities).</summary>
+/// <summary>The server's log events (stable ids: 1xx start-up, 2xx shutdown, 3xx entities, 4xx storage).</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "Omnibus opened {DataDirectory} in {ElapsedMs} ms: {Queues} queues, {Topics} topics, durability {Durability}")]
@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(300, LogLevel.Information, "Entities file: {Kind} {Name} {Action}")]
     public static partial void EntityProvisioned(ILogger logger, string kind, string name, string action);
+
+    [LoggerMessage(400, LogLevel.Warning, "Storage full: new messages are refused until space is freed ({FreeBytes} bytes free, floor {FloorBytes} bytes): {Reason}")]
+    public static partial void StorageFull(ILogger logger, long freeBytes, long floorBytes, string reason);
+
+    [LoggerMessage(401, LogLevel.Information, "Storage space is back: new messages are accepted again ({FreeBytes} bytes free, floor {FloorBytes} bytes)")]
+    public static partial void StorageSpaceReturned(ILogger logger, long freeBytes, long floorBytes);
 }

@@ -31,6 +31,23 @@ public sealed class OmnibusHost : IAsyncDisposable
         Options = options;
         _endpoints = endpoints;
         _logger = logger;
+        broker.Space.Changed += LogSpaceChange;
+        if (broker.Space.State is { IsFull: true } full)
+        {
+            LogSpaceChange(full); // already below the floor when the broker opened
+        }
+    }
+
+    private void LogSpaceChange(StorageSpaceState state)
+    {
+        if (state.IsFull)
+        {
+            Log.StorageFull(_logger, state.FreeBytes, state.FloorBytes, state.Reason ?? "the disk is full");
+        }
+        else
+        {
+            Log.StorageSpaceReturned(_logger, state.FreeBytes, state.FloorBytes);
+        }
     }
 
     /// <summary>A builder whose <see cref="OmnibusHostBuilder.Configuration"/> reads <paramref name="args"/>, the environment and appsettings.json under <paramref name="contentRoot"/>.</summary>

@@ -141,6 +141,8 @@ public sealed class OmnibusHostBuilder
                 Durability = options.Durability,
                 SegmentSize = options.SegmentSize,
                 SweepInterval = options.SweepInterval,
+                MinFreeSpaceBytes = options.MinFreeSpaceBytes,
+                FreeSpaceProbe = options.FreeSpaceProbe ?? StorageSpace.ProbeVolume,
                 TimeProvider = options.TimeProvider,
                 Authorization = options.Authorization ?? AllowAllAuthorization.Instance,
                 RuleCompiler = ServiceBusRuleCompiler.Instance,

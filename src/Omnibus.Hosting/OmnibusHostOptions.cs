@@ -41,6 +41,15 @@ public sealed class OmnibusHostOptions
     /// </summary>
     public SegmentFileHandleOptions? SegmentFileHandles { get; set; }
 
+    /// <summary>
+    /// Free bytes the data directory's volume must keep; below it new messages are refused (Service
+    /// Bus: QuotaExceeded) while receives and settlements go on, until space is freed. 0 turns the floor off.
+    /// </summary>
+    public long MinFreeSpaceBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Gives the free bytes of the volume holding a directory; null probes the real volume (tests inject their own).</summary>
+    public Func<string, long>? FreeSpaceProbe { get; set; }
+
     /// <summary>How often expired locks, TTLs and schedules are swept.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -87,6 +96,10 @@ public sealed class OmnibusHostOptions
         if (Http.Enabled && Amqp.Enabled && Http.Port != 0 && Http.Port == Amqp.Port)
         {
             throw new ArgumentException($"Http.Port and Amqp.Port are both {Http.Port}: they must differ.", nameof(Amqp));
+        }
+        if (MinFreeSpaceBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinFreeSpaceBytes), MinFreeSpaceBytes, "MinFreeSpaceBytes must not be negative (0 turns the floor off).");
         }
         if (ShutdownTimeout < TimeSpan.Zero)
         {

@@ -27,12 +27,29 @@ public static class ManagementEndpoints
         return services;
     }
 
+    /// <summary>
+    /// "Healthy" alone when all is well (as the default writer); otherwise the status and why
+    /// ("Degraded: Storage full: ..."), so an operator reading the probe sees the reason. Degraded
+    /// stays 200: the broker still serves receives and settlements.
+    /// </summary>
+    private static Task WriteStatusAndReason(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain";
+        string text = report.Status.ToString();
+        string[] reasons = [.. report.Entries.Values.Where(e => e.Status != HealthStatus.Healthy && e.Description is not null).Select(e => e.Description!)];
+        if (reasons.Length > 0)
+        {
+            text += ": " + string.Join(" ", reasons);
+        }
+        return context.Response.WriteAsync(text);
+    }
+
     /// <summary>Maps /health/live, /health/ready, /metrics and /api/....</summary>
     public static void MapOmnibusManagement(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteStatusAndReason });
         app.MapMetrics("/metrics", app.Services.GetRequiredService<BrokerMetrics>().Registry);
         RouteGroupBuilder api = app.MapGroup("/api").AddEndpointFilter<ApiAuthenticationFilter>().AddEndpointFilter<ApiErrorFilter>();
         EntityApi.Map(api);

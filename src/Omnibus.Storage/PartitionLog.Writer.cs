@@ -14,6 +14,7 @@ public sealed partial class PartitionLog
     private long _lastIndexedPosition = long.MinValue;
     private long _lastSyncTimestamp = Stopwatch.GetTimestamp();
     private bool _dirty;
+    private bool _rollPublished;   // writer thread: the roll in progress has published the segment it seals
 
     /// <summary>Number of data flushes (fdatasync) performed, for benchmarks and metrics.</summary>
     public long FlushCount { get; private set; }
@@ -121,18 +122,23 @@ public sealed partial class PartitionLog
             Fail(batch, _fault);
             return;
         }
+        Segment active = Volatile.Read(ref _segments)[^1];
+        var chunkStart = new TailState(active, _lastIndexedPosition); // the tail as the chunk being written found it
+        int rollIndex = 0;
+        bool rolling = false;
         try
         {
-            int rollIndex = 0;
             int offset = 0;
             int recordIndex = 0;
-            Segment active = Volatile.Read(ref _segments)[^1];
             while (offset < batch.Length)
             {
                 if (rollIndex < batch.Rolls.Count && batch.Rolls[rollIndex].Offset == offset)
                 {
+                    rolling = true;
                     active = Roll(active, batch.Rolls[rollIndex].BaseSequence);
+                    rolling = false;
                     rollIndex++;
+                    chunkStart = new TailState(active, _lastIndexedPosition);
                 }
                 int end = rollIndex < batch.Rolls.Count ? batch.Rolls[rollIndex].Offset : batch.Length;
                 long filePosition = active.Length;
@@ -162,7 +168,6 @@ public sealed partial class PartitionLog
             }
             WriteCount++;
             _dirty = true;
-            CacheRecent(batch);
             if (Options.Durability.Mode == DurabilityMode.Always)
             {
                 Sync(active);
@@ -171,12 +176,20 @@ public sealed partial class PartitionLog
             {
                 Sync(active);
             }
+            // After the flush, so a write that fails leaves nothing in the cache to roll back.
+            CacheRecent(batch);
             active.Publish();
             Volatile.Write(ref _visibleNext, active.NextSequence);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            var fault = new LogFaultedException(DescribeWriteFailure(ex), ex) { FilePath = Volatile.Read(ref _segments)[^1].Path };
+            if (StorageFullException.IsDiskFull(ex)
+                && TryRollBack(chunkStart, rolling && _rollPublished ? batch.Rolls[rollIndex].BaseSequence : null, ex, batch))
+            {
+                return;
+            }
+            Exception cause = StorageFullException.IsDiskFull(ex) ? new StorageFullException(DescribeWriteFailure(ex), ex) : ex;
+            var fault = new LogFaultedException(DescribeWriteFailure(ex), cause) { FilePath = Volatile.Read(ref _segments)[^1].Path };
             lock (_appendLock)
             {
                 _fault = fault;
@@ -199,6 +212,89 @@ public sealed partial class PartitionLog
             {
             }
         }
+    }
+
+    /// <summary>What the writer knew of the tail segment before a pass, to return to if the pass fails.</summary>
+    private readonly record struct TailState(Segment Segment, long Length, long NextSequence, long FirstTimestampMs, long LastTimestampMs, long LastIndexedPosition)
+    {
+        public TailState(Segment segment, long lastIndexedPosition)
+            : this(segment, segment.Length, segment.NextSequence, segment.FirstTimestampMs, segment.LastTimestampMs, lastIndexedPosition)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A full disk interrupted a pass. What the pass made durable and visible before (the chunks
+    /// that a roll sealed) stays and its appends succeed; the rest is undone, so the log keeps
+    /// taking appends, which succeed again once space is freed:
+    /// <list type="bullet">
+    /// <item>the write or flush of a chunk failed (or a roll's flush of it, before it was
+    /// published): the tail segment goes back to where the chunk found it — the file cut to that
+    /// length (cutting frees rather than needs space, and no stale byte of the failed chunk can be
+    /// read back later as a record), length, next sequence, sparse index and timestamps restored;</item>
+    /// <item>a roll failed after publishing the sealed segment (<paramref name="failedRollBase"/>:
+    /// its index file or the next segment could not be created): the sealed segment stays the tail,
+    /// unsealed, a half-created next segment file is removed, and the next append rolls again.</item>
+    /// </list>
+    /// Appends not kept, and every append queued behind the pass, fail with
+    /// <see cref="StorageFullException"/>; their sequence numbers are handed out again. False when
+    /// the tail could not be restored (the log then faults).
+    /// </summary>
+    private bool TryRollBack(TailState chunkStart, long? failedRollBase, Exception ex, WriteBatch batch)
+    {
+        Segment tail = chunkStart.Segment;
+        long kept;
+        long logicalLength;
+        try
+        {
+            if (failedRollBase is long nextBase)
+            {
+                string next = Path.Combine(Directory, Segment.FileName(nextBase));
+                if (!Volatile.Read(ref _segments).Any(s => s.Path == next))
+                {
+                    File.Delete(next);
+                }
+                File.Delete(tail.IndexPath + ".tmp");
+                tail.IsSealed = false;
+                kept = tail.NextSequence;
+                logicalLength = Options.SegmentSize; // full: the next append rolls, retrying what failed
+            }
+            else
+            {
+                using (HandleLease file = tail.UseHandle())
+                {
+                    if (RandomAccess.GetLength(file.Handle) > chunkStart.Length)
+                    {
+                        RandomAccess.SetLength(file.Handle, chunkStart.Length);
+                    }
+                }
+                tail.Length = chunkStart.Length;
+                tail.NextSequence = chunkStart.NextSequence;
+                tail.FirstTimestampMs = chunkStart.FirstTimestampMs;
+                tail.LastTimestampMs = chunkStart.LastTimestampMs;
+                tail.Index.TruncateFrom(chunkStart.Length);
+                _lastIndexedPosition = chunkStart.LastIndexedPosition;
+                kept = chunkStart.NextSequence;
+                logicalLength = chunkStart.Length;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            return false;
+        }
+        var full = new StorageFullException(DescribeWriteFailure(ex, rolledBack: true), ex);
+        lock (_appendLock)
+        {
+            // Appends queued behind the failed pass hold the sequence numbers after it: they fail too.
+            Fail(_pending, full);
+            _pending.Clear();
+            _pendingUrgent = false;
+            _nextAssigned = kept;
+            _activeLogicalLength = logicalLength;
+        }
+        // Appends a roll sealed before the failure are durable and visible: they succeed.
+        CompleteOnThreadPool(batch, full, succeededBelow: kept);
+        return true;
     }
 
     /// <summary>
@@ -228,7 +324,7 @@ public sealed partial class PartitionLog
     /// at most one thread wake-up instead of one each, the writer goes straight back to writing, and
     /// no continuation ever runs on the writer thread (one that disposes the log would wait for itself).
     /// </summary>
-    private static void CompleteOnThreadPool(WriteBatch batch, Exception? fault = null)
+    private static void CompleteOnThreadPool(WriteBatch batch, Exception? fault = null, long succeededBelow = long.MinValue)
     {
         if (batch.Waiters.Count == 0)
         {
@@ -240,7 +336,7 @@ public sealed partial class PartitionLog
             {
                 foreach ((TaskCompletionSource<long> completion, long first) in state.Waiters)
                 {
-                    if (state.Fault is null)
+                    if (state.Fault is null || first < state.SucceededBelow)
                     {
                         completion.TrySetResult(first);
                     }
@@ -250,20 +346,21 @@ public sealed partial class PartitionLog
                     }
                 }
             },
-            (Waiters: waiters, Fault: fault),
+            (Waiters: waiters, Fault: fault, SucceededBelow: succeededBelow),
             preferLocal: false);
     }
 
-    private string DescribeWriteFailure(Exception ex)
+    private string DescribeWriteFailure(Exception ex, bool rolledBack = false)
     {
         string file = Volatile.Read(ref _segments)[^1].Path;
         // ENOSPC (28) and EDQUOT (122) are the usual cause; name them so the operator knows what to fix.
-        bool full = ex.HResult is 28 or 122 || (ex.HResult & 0xFFFF) is 28 or 122
-            || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
-            || ex.Message.Contains("quota", StringComparison.OrdinalIgnoreCase);
-        return full
-            ? $"The disk is full: writing '{file}' failed ({ex.Message}). Free space and reopen the log; nothing acknowledged was lost."
-            : $"Writing '{file}' failed: {ex.Message}. Reopen the log to recover; nothing acknowledged was lost.";
+        if (!StorageFullException.IsDiskFull(ex))
+        {
+            return $"Writing '{file}' failed: {ex.Message}. Reopen the log to recover; nothing acknowledged was lost.";
+        }
+        return rolledBack
+            ? $"The disk is full: writing '{file}' failed ({ex.Message}). Nothing acknowledged was lost; appends succeed again once space is freed."
+            : $"The disk is full: writing '{file}' failed ({ex.Message}). Free space and reopen the log; nothing acknowledged was lost.";
     }
 
     private static void Fail(WriteBatch batch, Exception fault) => CompleteOnThreadPool(batch, fault);
@@ -323,12 +420,14 @@ public sealed partial class PartitionLog
     private Segment Roll(Segment active, long baseSequence)
     {
         Debug.Assert(baseSequence == active.NextSequence, "A new segment starts right after the sealed one.");
+        _rollPublished = false;
         if (_dirty)
         {
             Sync(active);
         }
         active.Publish();
         Volatile.Write(ref _visibleNext, active.NextSequence);
+        _rollPublished = true; // from here a failure keeps the sealed segment's records (TryRollBack)
         using (HandleLease file = active.UseHandle())
         {
             if (RandomAccess.GetLength(file.Handle) > active.Length)

@@ -82,3 +82,40 @@ public sealed class LogOffsetMismatchException : StorageException
     /// <summary>The sequence the log would have given the first record.</summary>
     public long ExpectedSequence { get; init; }
 }
+
+/// <summary>
+/// A write failed because the volume is full (ENOSPC, or EDQUOT for a quota). Nothing of the
+/// failed append is stored or acknowledged. The log rolled its tail back and takes appends again
+/// once space is freed; only when that undo itself failed does it fault as after any write failure
+/// (<see cref="LogFaultedException"/>, with this as its inner exception) until reopened.
+/// </summary>
+public sealed class StorageFullException : StorageException
+{
+    /// <summary>Creates the exception.</summary>
+    public StorageFullException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public StorageFullException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    public StorageFullException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>True when <paramref name="exception"/> (or an inner one) says the volume is full (ENOSPC 28, EDQUOT 122).</summary>
+    public static bool IsDiskFull(Exception? exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StorageFullException)
+            {
+                return true;
+            }
+            if (e is IOException && (e.HResult is 28 or 122 || (e.HResult & 0xFFFF) is 28 or 122
+                || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
+                || e.Message.Contains("quota", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -9,8 +9,12 @@ namespace Omnibus.Core.Tests;
 /// <summary>A broker over a temp directory with a fake clock; reopen it to test restarts.</summary>
 public sealed class BrokerHarness : IDisposable
 {
-    public BrokerHarness()
+    private readonly Func<BrokerOptions, BrokerOptions> _configure;
+
+    /// <param name="configure">Changes to the harness's options (a free-space probe, say), applied at every open.</param>
+    public BrokerHarness(Func<BrokerOptions, BrokerOptions>? configure = null)
     {
+        _configure = configure ?? (o => o);
         Directory = Path.Combine(Path.GetTempPath(), "omnibus-core-tests", Guid.NewGuid().ToString("N"));
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
         Broker = Open();
@@ -22,7 +26,7 @@ public sealed class BrokerHarness : IDisposable
 
     public Broker Broker { get; private set; }
 
-    private Broker Open() => Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = Directory, TimeProvider = Clock, SweepInterval = TimeSpan.FromSeconds(1), SegmentSize = 64 * 1024, RuleCompiler = ServiceBusRuleCompiler.Instance });
+    private Broker Open() => Broker.Open(_configure(new BrokerOptions { Store = TestStore.Current, DataDirectory = Directory, TimeProvider = Clock, SweepInterval = TimeSpan.FromSeconds(1), SegmentSize = 64 * 1024, RuleCompiler = ServiceBusRuleCompiler.Instance }));
 
     /// <summary>Closes the broker cleanly and opens it again over the same data.</summary>
     public void Restart()

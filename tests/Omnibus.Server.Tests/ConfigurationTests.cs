@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Omnibus.Server.Cli;
+using Omnibus.Server.Configuration;
 using Omnibus.Server.Hosting;
 
 namespace Omnibus.Server.Tests;
@@ -31,6 +33,8 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("--Omnibus:Storage:SegmentSizeMiB=0", "Omnibus:Storage:SegmentSizeMiB", "from 1 to 4096")]
     [InlineData("--Omnibus:Storage:MaxOpenSegmentFiles=8", "Omnibus:Storage:MaxOpenSegmentFiles", "from 16 to 1000000")]
     [InlineData("--Omnibus:Storage:Store=disk", "Omnibus:Storage:Store", "use file (durable, under DataDirectory) or memory")]
+    [InlineData("--Omnibus:Storage:MinFreeSpaceMiB=-1", "Omnibus:Storage:MinFreeSpaceMiB", "from 0 to 1048576")]
+    [InlineData("--Omnibus:Storage:MinFreeSpaceMiB=1048577", "Omnibus:Storage:MinFreeSpaceMiB", "from 0 to 1048576")]
     [InlineData("--Omnibus:Amqp:IdleTimeout=00:00:01", "Omnibus:Amqp:IdleTimeout", "from 00:00:05 to 01:00:00")]
     [InlineData("--Omnibus:Http:RequireAuthorization=maybe", "Omnibus:Http:RequireAuthorization", "true or false")]
     [InlineData("--Omnibus:Http:Host=not-an-address", "Omnibus:Http:Host", "not an IP address")]
@@ -40,6 +44,25 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(ExitCodes.BadConfiguration, code);
         Assert.Contains(setting, error, StringComparison.Ordinal);
         Assert.Contains(range, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, 64L * 1024 * 1024)]
+    [InlineData("0", 0L)]
+    [InlineData("1048576", 1024L * 1024 * 1024 * 1024)]
+    public void The_free_space_floor_is_read_in_MiB_and_reaches_the_host(string? setting, long expectedBytes)
+    {
+        var values = new Dictionary<string, string?>();
+        if (setting is not null)
+        {
+            values["Omnibus:Storage:MinFreeSpaceMiB"] = setting;
+        }
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        OmnibusSettings settings = OmnibusSettings.Load(configuration, out IReadOnlyList<string> errors);
+        Assert.Empty(errors);
+        var options = new Omnibus.Hosting.OmnibusHostOptions();
+        settings.ApplyTo(options);
+        Assert.Equal(expectedBytes, options.MinFreeSpaceBytes);
     }
 
     [Fact]

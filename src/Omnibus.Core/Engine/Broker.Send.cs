@@ -19,9 +19,10 @@ public sealed partial class Broker
     public Task<long[]> SendAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, CallerIdentity? caller = null)
     {
         Authorize(caller, EntityRight.Send, entityPath);
+        Space.ThrowIfFull(entityPath);
         ArgumentNullException.ThrowIfNull(entityPath);
         string name = entityPath.Trim('/');
-        return IsTopic(name) ? SendToTopicAndItsExchangeAsync(name, messages) : SendAsync(entityPath, messages, 0);
+        return MapDiskFull(entityPath, IsTopic(name) ? SendToTopicAndItsExchangeAsync(name, messages) : SendAsync(entityPath, messages, 0));
     }
 
     // A topic is also the exchange of its name (see Broker.Publish): what the topic took goes through that exchange's bindings.
@@ -36,16 +37,34 @@ public sealed partial class Broker
         return stored;
     }
 
+    /// <summary>A write that found the disk full becomes <see cref="MessagingErrorCode.StorageFull"/> (and the full state) instead of an I/O error.</summary>
+    private async Task<T> MapDiskFull<T>(string entityPath, Task<T> send)
+    {
+        try
+        {
+            return await send.ConfigureAwait(false);
+        }
+        catch (IOException e) when (Storage.StorageFullException.IsDiskFull(e))
+        {
+            throw Space.WriteFailed(entityPath, e);
+        }
+    }
+
+    /// <summary>An error from a send: a full disk as <see cref="MessagingErrorCode.StorageFull"/>, anything else as it is.</summary>
+    private Exception DiskFullOr(string entityPath, Exception e) =>
+        e is IOException && Storage.StorageFullException.IsDiskFull(e) ? Space.WriteFailed(entityPath, e) : e;
+
     /// <summary>Schedules messages for <paramref name="enqueueTime"/>; returns their sequence numbers (for cancelling).</summary>
     public Task<long[]> ScheduleAsync(string entityPath, IReadOnlyList<BrokerMessage> messages, DateTimeOffset enqueueTime, CallerIdentity? caller = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         Authorize(caller, EntityRight.Send, entityPath);
+        Space.ThrowIfFull(entityPath);
         foreach (BrokerMessage m in messages)
         {
             m.ScheduledEnqueueTime = enqueueTime;
         }
-        return SendAsync(entityPath, messages, 0);
+        return MapDiskFull(entityPath, SendAsync(entityPath, messages, 0));
     }
 
     /// <summary>Cancels scheduled messages; <see cref="MessagingErrorCode.MessageNotFound"/> when none of them is still scheduled.</summary>
@@ -195,7 +214,7 @@ public sealed partial class Broker
     /// Appends messages that passed every check and duplicate detection to a queue's log (one atomic
     /// batch, tagged with <paramref name="transaction"/> when not empty) and indexes them.
     /// </summary>
-    private static async Task<long[]> StoreInQueueAsync(QueueEntity queue, IReadOnlyList<BrokerMessage> accepted, Guid transaction)
+    private async Task<long[]> StoreInQueueAsync(QueueEntity queue, IReadOnlyList<BrokerMessage> accepted, Guid transaction)
     {
         int partition = queue.Log.PartitionFor(accepted[0], ref queue.RoundRobin);
         var records = accepted.Select(m => MessageCodec.Encode(m, null, transaction)).ToArray();
@@ -390,8 +409,9 @@ public sealed partial class Broker
         return (accepted, positions.ToArray());
     }
 
-    private static async Task<long> AppendWithDedupAsync(MessageLog log, int partition, byte[][] records, IReadOnlyList<BrokerMessage> accepted)
+    private async Task<long> AppendWithDedupAsync(MessageLog log, int partition, byte[][] records, IReadOnlyList<BrokerMessage> accepted)
     {
+        Space.Added(records.Sum(r => (long)r.Length));
         List<string> ids = log.Dedup is null ? [] : accepted.Where(m => m.MessageId is not null).Select(m => m.MessageId!).ToList();
         try
         {
@@ -455,6 +475,7 @@ public sealed partial class Broker
             m.EnqueuedTime = now;
         }
         byte[][] records = messages.Select(m => MessageCodec.Encode(m, null)).ToArray();
+        Space.Added(records.Sum(r => (long)r.Length));
         long first = await dlqLog.Partitions[0].AppendBatchAsync(records.Select(r => (ReadOnlyMemory<byte>)r).ToArray()).ConfigureAwait(false);
         dlq.OnStored(0, messages.Select((m, i) => (first + i, m, records[i].Length)).ToList());
         dlq.Counters.AddSent(messages.Count);

@@ -22,6 +22,11 @@ public sealed partial class Broker
         ArgumentNullException.ThrowIfNull(batches);
         Authorize(caller, EntityRight.Send, entityPath);
         var errors = new Exception?[batches.Count];
+        if (Space.IsFull)
+        {
+            Array.Fill(errors, Space.Refusal(entityPath));
+            return errors;
+        }
         (QueueEntity? queue, _) = FindSendTarget(entityPath);
         QueueDescription? d = queue?.Description;
         if (queue is null || d is null || queue.Log.Partitions.Length != 1
@@ -40,7 +45,7 @@ public sealed partial class Broker
                 }
                 catch (Exception e) when (e is MessagingException or ObjectDisposedException or IOException or InvalidOperationException)
                 {
-                    errors[i] = e;
+                    errors[i] = DiskFullOr(entityPath, e);
                 }
             }
             return errors;
@@ -75,9 +80,10 @@ public sealed partial class Broker
         catch (Exception e) when (e is MessagingException or ObjectDisposedException or IOException or InvalidOperationException)
         {
             // One append: it failed for every batch in it (and none of them is stored).
+            Exception error = DiskFullOr(entityPath, e);
             foreach (int i in claimed)
             {
-                errors[i] = e;
+                errors[i] = error;
             }
         }
         return errors;

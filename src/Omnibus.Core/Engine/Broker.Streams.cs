@@ -25,6 +25,7 @@ public sealed partial class Broker
                     Store = Store,
                     Durability = Options.Durability,
                     SegmentSize = Options.SegmentSize,
+                    Space = Space,
                 });
             }
         }

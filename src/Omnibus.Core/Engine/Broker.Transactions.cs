@@ -54,6 +54,11 @@ public sealed partial class Broker
         {
             return;
         }
+        if (operations.OfType<TransactionSend>().FirstOrDefault() is { } firstSend && Space.IsFull)
+        {
+            // Settlements alone need no new space worth refusing; a send would store new messages.
+            throw Space.Refusal(firstSend.EntityPath);
+        }
         var prepared = new List<PreparedOperation>(operations.Count);
         for (int i = 0; i < operations.Count; i++)
         {

@@ -30,6 +30,10 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         Store.CreateDirectory(DataDirectory);
         // One lock for the whole data directory: the logs below it then need no lock file handle each.
         _dataDirectoryLock = Store.Lock(DataDirectory);
+        // The memory store has no volume to watch: no floor there.
+        Space = Store.IsDurable
+            ? new StorageSpace(DataDirectory, options.MinFreeSpaceBytes, options.FreeSpaceProbeInterval, options.FreeSpaceProbe, Clock)
+            : new StorageSpace(DataDirectory, 0, options.FreeSpaceProbeInterval, _ => long.MaxValue, Clock);
         try
         {
             CatalogDocument doc = EntityCatalog.Load(Store, DataDirectory);
@@ -52,6 +56,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             _transactionLog?.Dispose();
             _router?.Dispose();
             _streams?.Dispose();
+            Space.Dispose();
             _dataDirectoryLock.Dispose();
             throw;
         }
@@ -68,6 +73,9 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
     public string DataDirectory { get; }
 
     internal TimeProvider Clock { get; }
+
+    /// <summary>Whether the data directory's volume has room for new messages (the free-space floor).</summary>
+    public StorageSpace Space { get; }
 
     /// <summary>
     /// Raised whenever a message lock ends — completed, abandoned, dead-lettered, deferred or
@@ -392,6 +400,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             _disposed = true;
         }
         _sweepTimer.Dispose();
+        Space.Dispose();
         _sweepGate.Wait();
         lock (_catalogLock)
         {

@@ -50,6 +50,24 @@ public sealed record BrokerOptions
     /// <summary>Decides what each caller may do on each entity; the default allows everything.</summary>
     public IAuthorizationHook Authorization { get; init; } = AllowAllAuthorization.Instance;
 
+    /// <summary>
+    /// Free bytes the volume holding the data directory must keep: below it new messages are
+    /// refused with <see cref="MessagingErrorCode.StorageFull"/>, so settlements, dead-lettering
+    /// and the delivery state still find room. Default 64 MiB; 0 turns the floor off (a write that
+    /// finds the disk full still refuses sends until a probe sees space again).
+    /// </summary>
+    public long MinFreeSpaceBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>How often the free space is probed (sooner when the bytes sent since the last probe reach the floor). Default 1 s.</summary>
+    public TimeSpan FreeSpaceProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gives the free bytes of the volume holding a directory (the data directory). Default: the
+    /// space available to the process (<see cref="DriveInfo.AvailableFreeSpace"/>, statvfs on Linux).
+    /// Tests inject their own.
+    /// </summary>
+    public Func<string, long> FreeSpaceProbe { get; init; } = StorageSpace.ProbeVolume;
+
     /// <summary>Validates the options, naming the first bad setting.</summary>
     public void Validate()
     {
@@ -63,5 +81,14 @@ public sealed record BrokerOptions
         {
             throw new ArgumentOutOfRangeException(nameof(SegmentSize), SegmentSize, $"SegmentSize must be at least {LogOptions.MinSegmentSize} bytes.");
         }
+        if (MinFreeSpaceBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinFreeSpaceBytes), MinFreeSpaceBytes, "MinFreeSpaceBytes must not be negative (0 turns the floor off).");
+        }
+        if (FreeSpaceProbeInterval <= TimeSpan.Zero || FreeSpaceProbeInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FreeSpaceProbeInterval), FreeSpaceProbeInterval, "FreeSpaceProbeInterval must be between 1 ms and 1 minute.");
+        }
+        ArgumentNullException.ThrowIfNull(FreeSpaceProbe, nameof(FreeSpaceProbe));
     }
 }

@@ -44,7 +44,9 @@ public sealed partial class Broker
                 throw new MessagingException(MessagingErrorCode.InvalidOperation, $"The exchange '{exchange}' is internal: it takes messages only from other exchanges.");
             }
         }
-        return RouteAndStoreAsync(exchange, _ => routingKey, messages);
+        string target = exchange.Length == 0 ? routingKey : exchange;
+        Space.ThrowIfFull(target);
+        return MapDiskFull(target, RouteAndStoreAsync(exchange, _ => routingKey, messages));
     }
 
     /// <summary>

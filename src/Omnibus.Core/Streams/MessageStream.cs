@@ -74,6 +74,7 @@ public sealed class MessageStream : IDisposable
             throw new MessagingException(MessagingErrorCode.InvalidArgument, "An append needs at least one record.");
         }
         StreamPartition p = PartitionAt(partition);
+        _options.Space?.ThrowIfFull(Name);
         var bodies = new ReadOnlyMemory<byte>[records.Count];
         for (int i = 0; i < records.Count; i++)
         {
@@ -88,6 +89,7 @@ public sealed class MessageStream : IDisposable
             }
         }
         long first;
+        _options.Space?.Added(bodies.Sum(b => (long)b.Length));
         try
         {
             first = await p.Log.AppendBatchAsync(bodies).ConfigureAwait(false);
@@ -95,6 +97,10 @@ public sealed class MessageStream : IDisposable
         catch (ObjectDisposedException ex)
         {
             throw new MessagingException(MessagingErrorCode.EntityNotFound, $"Stream '{Name}' was deleted or closed.", ex);
+        }
+        catch (IOException ex) when (_options.Space is { } space && Storage.StorageFullException.IsDiskFull(ex))
+        {
+            throw space.WriteFailed(Name, ex);
         }
         p.SignalAppend();
         return first;

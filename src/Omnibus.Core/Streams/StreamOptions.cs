@@ -28,4 +28,7 @@ public sealed record StreamOptions
 
     /// <summary>Commit records after which the group offsets are snapshotted and their log trimmed. Default 10,000.</summary>
     public int OffsetSnapshotEvery { get; init; } = 10_000;
+
+    /// <summary>The broker's free-space state: appends are refused while it is full (null: never refused).</summary>
+    internal Engine.StorageSpace? Space { get; init; }
 }

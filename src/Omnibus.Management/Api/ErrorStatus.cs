@@ -10,6 +10,8 @@ public static class ErrorStatus
         MessagingErrorCode.EntityNotFound or MessagingErrorCode.MessageNotFound => 404,
         MessagingErrorCode.EntityAlreadyExists => 409,
         MessagingErrorCode.QuotaExceeded => 403,
+        // 507 Insufficient Storage: the broker's disk, not the entity's quota, refused the write.
+        MessagingErrorCode.StorageFull => 507,
         MessagingErrorCode.InvalidArgument or MessagingErrorCode.InvalidOperation => 400,
         MessagingErrorCode.Timeout => 408,
         MessagingErrorCode.Unauthorized => 401,

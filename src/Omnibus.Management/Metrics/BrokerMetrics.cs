@@ -17,7 +17,7 @@ public sealed class BrokerMetrics
     private readonly Counter _sent, _received, _completed, _abandoned, _deadLettered, _expired;
     private readonly Counter _errors;
     private readonly Gauge _entities;
-    private readonly Gauge _diskFree, _diskTotal;
+    private readonly Gauge _diskFree, _diskTotal, _storageFull;
     private readonly Gauge _connections;
     private readonly Counter _connectionsTotal;
     private readonly Counter _connectionsRefused;
@@ -48,6 +48,7 @@ public sealed class BrokerMetrics
         _entities = f.CreateGauge("omnibus_entities", "Entities by kind.", new GaugeConfiguration { LabelNames = ["kind"] });
         _diskFree = f.CreateGauge("omnibus_data_disk_free_bytes", "Free bytes on the volume holding the data directory.");
         _diskTotal = f.CreateGauge("omnibus_data_disk_total_bytes", "Size of the volume holding the data directory.");
+        _storageFull = f.CreateGauge("omnibus_storage_full", "1 while new messages are refused because the data directory's volume is below the free-space floor (or a write found it full), else 0.");
         _connections = f.CreateGauge("omnibus_connections", "Open client connections, by listener (amqp, http).", new GaugeConfiguration { LabelNames = ["listener"] });
         _connectionsTotal = f.CreateCounter("omnibus_connections_total", "Client connections accepted, by listener.", new CounterConfiguration { LabelNames = ["listener"] });
         _connectionsRefused = f.CreateCounter("omnibus_connections_refused_total", "Client connections refused or closed by the transport's gate, by listener and reason (TotalCap, AddressCap, UnauthenticatedCap, AuthenticationTimeout).",
@@ -128,6 +129,7 @@ public sealed class BrokerMetrics
         _entities.WithLabels("queue").Set(queues);
         _entities.WithLabels("topic").Set(topics);
         _entities.WithLabels("subscription").Set(subscriptions);
+        _storageFull.Set(_broker.Space.IsFull ? 1 : 0);
         try
         {
             var drive = new DriveInfo(_dataDirectory);

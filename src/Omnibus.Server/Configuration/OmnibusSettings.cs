@@ -42,6 +42,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         options.Durability = Storage.Durability;
         options.SegmentSize = Storage.SegmentSizeBytes;
         options.SweepInterval = Storage.SweepInterval;
+        options.MinFreeSpaceBytes = Storage.MinFreeSpaceBytes;
         options.SegmentFileHandles = new SegmentFileHandleOptions(Storage.MaxOpenSegmentFiles, Storage.SegmentFileIdleTimeout);
         options.EntitiesFile = Entities.ConfigFile;
         options.ShutdownTimeout = Shutdown.Timeout;
@@ -98,7 +99,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
 }
 
 /// <summary><c>Omnibus:Storage</c> — where and how messages are stored.</summary>
-internal sealed record StorageSettings(string DataDirectory, bool InMemory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval, int MaxOpenSegmentFiles, TimeSpan SegmentFileIdleTimeout)
+internal sealed record StorageSettings(string DataDirectory, bool InMemory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval, int MaxOpenSegmentFiles, TimeSpan SegmentFileIdleTimeout, long MinFreeSpaceBytes)
 {
     public static StorageSettings Load(IConfiguration c, List<string> errors)
     {
@@ -123,8 +124,10 @@ internal sealed record StorageSettings(string DataDirectory, bool InMemory, Dura
         int sweepMs = r.Int("SweepIntervalMs", 100, 1, 60_000);
         int maxOpenFiles = r.Int("MaxOpenSegmentFiles", Storage.FileHandleCache.DefaultMaxOpen, 16, 1_000_000);
         int idleFileSeconds = r.Int("SegmentFileIdleSeconds", (int)Storage.FileHandleCache.DefaultIdleTimeout.TotalSeconds, 1, 3600);
+        // Up to 1 TiB; 0 turns the floor off (a write that finds the disk full still refuses sends until space returns).
+        long minFreeMiB = r.Long("MinFreeSpaceMiB", 64, 0, 1_048_576);
         errors.AddRange(r.Errors);
-        return new StorageSettings(dir, store == "memory", durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs), maxOpenFiles, TimeSpan.FromSeconds(idleFileSeconds));
+        return new StorageSettings(dir, store == "memory", durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs), maxOpenFiles, TimeSpan.FromSeconds(idleFileSeconds), minFreeMiB * 1024 * 1024);
     }
 }
 

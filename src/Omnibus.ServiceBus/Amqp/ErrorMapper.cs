@@ -13,7 +13,8 @@ internal static class ErrorMapper
         MessagingErrorCode.EntityAlreadyExists => ErrorConditions.EntityAlreadyExists,
         MessagingErrorCode.EntityDisabled => ErrorConditions.EntityDisabled,
         MessagingErrorCode.MessageTooLarge => ErrorConditions.MessageSizeExceeded,
-        MessagingErrorCode.QuotaExceeded => ErrorConditions.ResourceLimitExceeded,
+        // A full disk is Service Bus's quota error too: the SDK raises QuotaExceeded, which callers retry later.
+        MessagingErrorCode.QuotaExceeded or MessagingErrorCode.StorageFull => ErrorConditions.ResourceLimitExceeded,
         MessagingErrorCode.MessageLockLost => ErrorConditions.MessageLockLost,
         MessagingErrorCode.SessionLockLost => ErrorConditions.SessionLockLost,
         MessagingErrorCode.SessionCannotBeLocked => ErrorConditions.SessionCannotBeLocked,
@@ -33,7 +34,7 @@ internal static class ErrorMapper
         MessagingErrorCode.EntityNotFound or MessagingErrorCode.MessageNotFound => 404,
         MessagingErrorCode.EntityAlreadyExists => 409,
         MessagingErrorCode.MessageLockLost or MessagingErrorCode.SessionLockLost or MessagingErrorCode.SessionCannotBeLocked => 410,
-        MessagingErrorCode.QuotaExceeded => 403,
+        MessagingErrorCode.QuotaExceeded or MessagingErrorCode.StorageFull => 403,
         MessagingErrorCode.EntityDisabled => 400,
         MessagingErrorCode.Timeout => 408,
         MessagingErrorCode.Unauthorized => 401,
