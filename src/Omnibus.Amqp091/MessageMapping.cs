@@ -94,6 +94,10 @@ internal static class MessageMapping
         return ("", queue); // sent through another protocol: as if through the default exchange
     }
 
+    /// <summary>An argument table (declare, bind) with nested tables and arrays in the core's containers.</summary>
+    public static Dictionary<string, object?> ToCoreTable(Dictionary<string, object?> table) =>
+        table.ToDictionary(e => e.Key, e => ToCoreValue(e.Value), StringComparer.Ordinal);
+
     private static object? ToCoreValue(object? value) => value switch
     {
         Dictionary<string, object?> table => new HeaderMap(table.Select(e => new KeyValuePair<object?, object?>(e.Key, ToCoreValue(e.Value)))),

@@ -1,0 +1,60 @@
+using Omnibus.Amqp091.Codec;
+using Omnibus.Core.Entities;
+
+namespace Omnibus.Amqp091;
+
+/// <summary>queue.declare's <c>x-</c> arguments onto a core queue (docs/amqp091.md, Queues).</summary>
+internal static class QueueArguments
+{
+    public static QueueDescription ToDescription(string name, Dictionary<string, object?> arguments)
+    {
+        long? ttl = Integer(arguments, "x-message-ttl", 0, int.MaxValue);
+        long? priority = Integer(arguments, "x-max-priority", 0, 255);
+        long? deliveryLimit = Integer(arguments, "x-delivery-limit", 0, int.MaxValue);
+        string? dlx = String(arguments, "x-dead-letter-exchange");
+        string? dlk = String(arguments, "x-dead-letter-routing-key");
+        if (String(arguments, "x-queue-type") is { } type && type is not ("classic" or "quorum"))
+        {
+            throw new Amqp091Exception(ReplyCodes.NotImplemented, $"NOT_IMPLEMENTED - x-queue-type '{type}' is not supported yet", false, 50, 10);
+        }
+        return new QueueDescription
+        {
+            Name = name,
+            // RabbitMQ has no delivery limit on classic queues and no lock time-out (a delivery stays with its consumer).
+            MaxDeliveryCount = deliveryLimit is long limit ? (int)Math.Max(1, limit + 1) : int.MaxValue,
+            DefaultMessageTimeToLive = ttl is long ms ? TimeSpan.FromMilliseconds(Math.Max(1, ms)) : TimeSpan.MaxValue,
+            DeadLetteringOnMessageExpiration = dlx is not null,
+            DeadLetterExchange = dlx,
+            DeadLetterRoutingKey = dlk,
+            MaxPriority = priority is long p && p > 0 ? (int)p : null,
+            MaxSizeInMegabytes = 1024L * 1024,
+            MaxMessageSizeInKilobytes = 102400,
+        };
+    }
+
+    private static string? String(Dictionary<string, object?> arguments, string key) =>
+        arguments.TryGetValue(key, out object? value) ? value switch
+        {
+            string s => s,
+            byte[] b => System.Text.Encoding.UTF8.GetString(b),
+            null => null,
+            _ => throw Invalid(key, value),
+        } : null;
+
+    private static long? Integer(Dictionary<string, object?> arguments, string key, long min, long max)
+    {
+        if (!arguments.TryGetValue(key, out object? value) || value is null)
+        {
+            return null;
+        }
+        long n = value switch
+        {
+            sbyte v => v, byte v => v, short v => v, ushort v => v, int v => v, uint v => v, long v => v,
+            _ => throw Invalid(key, value),
+        };
+        return n < min || n > max ? throw Invalid(key, value) : n;
+    }
+
+    private static Amqp091Exception Invalid(string key, object? value) =>
+        new(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - invalid arg '{key}' for queue: {value}", false, 50, 10);
+}
