@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JavaScript examples (@azure/service-bus 7.9.5) against a broker started here:
+# Runs the JavaScript examples (@azure/service-bus 7.9.5, amqplib 2.3.1) against a broker started here:
 # installs the npm packages, starts examples/host on a free port with a temporary data
 # directory, points the examples at it with the emulator-style connection string, stops it after.
 set -euo pipefail
@@ -25,6 +25,8 @@ done
 [[ -n "$port" ]] || { cat "$log"; echo "example host did not start" >&2; exit 1; }
 
 export OMNIBUS_CONNECTION_STRING="Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"
+# RabbitMQ clients reach the same broker on the same port (AMQP 0-9-1, told apart by its protocol header).
+export OMNIBUS_AMQP_URL="amqp://guest:guest@127.0.0.1:${port}"
 npm test
 # The JS test left a message for the .NET SDK: check it reads the same there.
 dotnet host/bin/Release/net10.0/Omnibus.ExamplesHost.dll verify-interop "$OMNIBUS_CONNECTION_STRING"

@@ -90,11 +90,12 @@ public sealed class ConnectionLimitTests(BrokerHostFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task An_amqp_0_9_1_header_gets_the_amqp_1_0_header_back_and_a_closed_socket_while_the_broker_keeps_serving()
+    public async Task An_amqp_header_of_a_version_nobody_serves_gets_the_amqp_1_0_header_back_and_a_closed_socket_while_the_broker_keeps_serving()
     {
+        // 0-9-1 has its own front-end on this port now; 0-8 is served by nobody.
         using (RawAmqpConnection raw = await RawAmqpConnection.OpenAsync(Host.Port))
         {
-            await raw.SendAsync("AMQP\x00\x00\x09\x01"u8.ToArray());
+            await raw.SendAsync("AMQP\x01\x01\x08\x00"u8.ToArray());
             byte[] received = await raw.ReadToEndAsync(Wait);
             Assert.Equal("AMQP\x03\x01\x00\x00"u8.ToArray(), received);
         }
