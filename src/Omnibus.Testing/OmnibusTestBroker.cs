@@ -73,8 +73,11 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
     /// <summary>The management HTTP base address: the administration API, /api, /health and /metrics.</summary>
     public Uri AdminEndpoint => Host.AdminEndpoint ?? throw new InvalidOperationException("HTTP is disabled (OmnibusTestBrokerOptions.EnableHttp).");
 
-    /// <summary>The AMQP 1.0 port.</summary>
+    /// <summary>The AMQP port: AMQP 1.0 (Service Bus) and AMQP 0-9-1 (RabbitMQ), told apart by their protocol header.</summary>
     public int AmqpPort => Host.AmqpEndpoint!.Port;
+
+    /// <summary>The RabbitMQ URI (AMQP 0-9-1, user <c>guest</c>, vhost <c>/</c>) for <c>ConnectionFactory.Uri</c> or amqplib.</summary>
+    public string RabbitMqUri => $"amqp://guest:guest@127.0.0.1:{AmqpPort}/";
 
     /// <summary>
     /// The connection string of every protocol this broker serves, by <see cref="OmnibusProtocols"/> name. Only
@@ -83,6 +86,7 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
     public IReadOnlyDictionary<string, string> ConnectionStrings => new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [OmnibusProtocols.ServiceBus] = ServiceBusConnectionString,
+        [OmnibusProtocols.RabbitMq] = RabbitMqUri,
     };
 
     /// <summary>
@@ -174,4 +178,7 @@ public static class OmnibusProtocols
 {
     /// <summary>Azure Service Bus over AMQP 1.0 (Azure.Messaging.ServiceBus, @azure/service-bus).</summary>
     public const string ServiceBus = "servicebus";
+
+    /// <summary>RabbitMQ's AMQP 0-9-1 (RabbitMQ.Client, amqplib).</summary>
+    public const string RabbitMq = "rabbitmq";
 }

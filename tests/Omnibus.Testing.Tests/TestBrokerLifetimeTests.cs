@@ -54,9 +54,9 @@ public sealed class TestBrokerLifetimeTests
     {
         await using OmnibusTestBroker broker = await OmnibusTestBroker.StartAsync();
 
-        KeyValuePair<string, string> only = Assert.Single(broker.ConnectionStrings);
-        Assert.Equal(OmnibusProtocols.ServiceBus, only.Key);
-        Assert.Equal($"Endpoint=sb://127.0.0.1:{broker.AmqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;", only.Value);
+        Assert.Equal([OmnibusProtocols.RabbitMq, OmnibusProtocols.ServiceBus], broker.ConnectionStrings.Keys.Order());
+        Assert.Equal($"Endpoint=sb://127.0.0.1:{broker.AmqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;", broker.ConnectionStrings[OmnibusProtocols.ServiceBus]);
+        Assert.Equal($"amqp://guest:guest@127.0.0.1:{broker.AmqpPort}/", broker.ConnectionStrings[OmnibusProtocols.RabbitMq]);
     }
 
     [Fact]
