@@ -20,19 +20,8 @@ public sealed partial class PartitionLog
         {
             return 0;
         }
-        long now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        long total = SizeInBytes;
-        return DeleteHead(s =>
-        {
-            bool tooBig = policy.MaxBytes is long max && total > max;
-            bool tooOld = policy.MaxAge is TimeSpan age && s.LastTimestampMs != long.MinValue && now - s.LastTimestampMs > (long)age.TotalMilliseconds;
-            if (tooBig || tooOld)
-            {
-                total -= s.Length;
-                return true;
-            }
-            return false;
-        });
+        Func<long, long, bool> cut = AppendChecks.RetentionCut(policy, Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), SizeInBytes);
+        return DeleteHead(s => cut(s.Length, s.LastTimestampMs));
     }
 
     private int DeleteHead(Func<Segment, bool> shouldDelete)

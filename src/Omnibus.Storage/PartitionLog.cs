@@ -148,14 +148,7 @@ public sealed partial class PartitionLog : IPartitionLog
     /// <inheritdoc/>
     public Task<long> AppendAtAsync(IReadOnlyList<LogRecord> records)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        for (int i = 1; i < records.Count; i++)
-        {
-            if (records[i].Sequence != records[0].Sequence + i)
-            {
-                throw new ArgumentException($"Records appended at their sequence numbers must be dense: {records[i].Sequence} follows {records[i - 1].Sequence}.", nameof(records));
-            }
-        }
+        AppendChecks.Dense(records);
         return AppendCore(records.Select(r => r.Body).ToArray(), records, urgent: true);
     }
 
@@ -164,23 +157,7 @@ public sealed partial class PartitionLog : IPartitionLog
     // Appends stamped with the log's clock (placed is null) or at the sequences and times given.
     private Task<long> AppendCore(IReadOnlyList<ReadOnlyMemory<byte>> bodies, IReadOnlyList<LogRecord>? placed, bool urgent)
     {
-        if (bodies.Count == 0)
-        {
-            throw new ArgumentException("A batch needs at least one record.", nameof(bodies));
-        }
-        long batchBytes = 0;
-        foreach (ReadOnlyMemory<byte> body in bodies)
-        {
-            if (body.Length > Options.MaxRecordSize)
-            {
-                throw new ArgumentException($"A record of {body.Length} bytes exceeds the log's maximum of {Options.MaxRecordSize} bytes.", nameof(bodies));
-            }
-            batchBytes += RecordFormat.HeaderSize + body.Length;
-        }
-        if (batchBytes > int.MaxValue / 2)
-        {
-            throw new ArgumentException($"A batch of {batchBytes} bytes is too large to append at once.", nameof(bodies));
-        }
+        long batchBytes = AppendChecks.BatchBytes(bodies, Options.MaxRecordSize);
         // Completed on a thread-pool work item, never on the writer thread (see CompleteOnThreadPool),
         // so continuations may run synchronously there.
         var completion = new TaskCompletionSource<long>();

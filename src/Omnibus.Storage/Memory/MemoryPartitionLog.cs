@@ -96,32 +96,13 @@ public sealed class MemoryPartitionLog : IPartitionLog
     /// <inheritdoc/>
     public Task<long> AppendAtAsync(IReadOnlyList<LogRecord> records)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        for (int i = 1; i < records.Count; i++)
-        {
-            if (records[i].Sequence != records[0].Sequence + i)
-            {
-                throw new ArgumentException($"Records appended at their sequence numbers must be dense: {records[i].Sequence} follows {records[i - 1].Sequence}.", nameof(records));
-            }
-        }
+        AppendChecks.Dense(records);
         return Task.FromResult(Append([.. records.Select(r => r.Body)], records, 0));
     }
 
     private long Append(IReadOnlyList<ReadOnlyMemory<byte>> bodies, IReadOnlyList<LogRecord>? placed, long now)
     {
-        if (bodies.Count == 0)
-        {
-            throw new ArgumentException("A batch needs at least one record.", nameof(bodies));
-        }
-        long batchBytes = 0;
-        foreach (ReadOnlyMemory<byte> body in bodies)
-        {
-            if (body.Length > Options.MaxRecordSize)
-            {
-                throw new ArgumentException($"A record of {body.Length} bytes exceeds the log's maximum of {Options.MaxRecordSize} bytes.", nameof(bodies));
-            }
-            batchBytes += RecordFormat.HeaderSize + body.Length;
-        }
+        long batchBytes = AppendChecks.BatchBytes(bodies, Options.MaxRecordSize);
         lock (Gate)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
@@ -309,19 +290,8 @@ public sealed class MemoryPartitionLog : IPartitionLog
         {
             return 0;
         }
-        long now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        long total = _data.Segments.Sum(s => s.Length);
-        return DeleteHeadLocked(s =>
-        {
-            bool tooBig = policy.MaxBytes is long max && total > max;
-            bool tooOld = policy.MaxAge is TimeSpan age && s.LastTimestampMs != long.MinValue && now - s.LastTimestampMs > (long)age.TotalMilliseconds;
-            if (tooBig || tooOld)
-            {
-                total -= s.Length;
-                return true;
-            }
-            return false;
-        });
+        Func<long, long, bool> cut = AppendChecks.RetentionCut(policy, Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), _data.Segments.Sum(s => s.Length));
+        return DeleteHeadLocked(s => cut(s.Length, s.LastTimestampMs));
     }
 
     private int DeleteHeadLocked(Func<MemorySegment, bool> shouldDelete)
