@@ -65,6 +65,10 @@ internal static class MessageMapping
                 headers[key] = FromCoreValue(value);
             }
         }
+        if (headers is not null && headers.ContainsKey(DeadLetterHeaders.Reason))
+        {
+            AddDeathHeaders(headers);
+        }
         return new BasicProperties
         {
             ContentType = m.ContentType,
@@ -83,6 +87,43 @@ internal static class MessageMapping
             ClusterId = m.HasNativeFields && m.NativeFields.TryGetValue(ClusterIdField, out object? c) ? c as string : null,
         };
     }
+
+    /// <summary>
+    /// RabbitMQ's <c>x-death</c> (one entry: the latest dead-lettering, with the count of all) and
+    /// <c>x-first-death-*</c>, from the core's neutral dead-letter headers, which stay beside them.
+    /// </summary>
+    private static void AddDeathHeaders(Dictionary<string, object?> h)
+    {
+        string reason = RabbitReason(h[DeadLetterHeaders.Reason] as string);
+        var death = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["count"] = h.GetValueOrDefault(DeadLetterHeaders.Count) is long count ? count : 1L,
+            ["reason"] = reason,
+            ["queue"] = h.GetValueOrDefault(DeadLetterHeaders.Source) as string ?? "",
+            ["exchange"] = h.GetValueOrDefault(DeadLetterHeaders.Exchange) as string ?? "",
+            ["routing-keys"] = new List<object?> { h.GetValueOrDefault(DeadLetterHeaders.RoutingKey) as string ?? "" },
+        };
+        if (h.GetValueOrDefault(DeadLetterHeaders.Time) is DateTimeOffset time)
+        {
+            death["time"] = time;
+        }
+        h["x-death"] = new List<object?> { death };
+        h.TryAdd("x-first-death-reason", RabbitReason(h.GetValueOrDefault(DeadLetterHeaders.FirstReason) as string ?? reason));
+        h.TryAdd("x-first-death-queue", h.GetValueOrDefault(DeadLetterHeaders.FirstSource) as string ?? death["queue"]);
+        h.TryAdd("x-first-death-exchange", death["exchange"]);
+        h["x-last-death-reason"] = reason;
+        h["x-last-death-queue"] = death["queue"];
+        h["x-last-death-exchange"] = death["exchange"];
+    }
+
+    /// <summary>The core's reasons in RabbitMQ's words (the others, such as <c>rejected</c>, are the same).</summary>
+    private static string RabbitReason(string? reason) => reason switch
+    {
+        Core.Engine.Receivable.MaxDeliveryCountExceeded => "delivery_limit",
+        Core.Engine.Receivable.TtlExpired => "expired",
+        null => "rejected",
+        _ => reason,
+    };
 
     /// <summary>The exchange and routing key a message was published with (what deliveries report).</summary>
     public static (string Exchange, string RoutingKey) RouteOf(BrokerMessage m, string queue)

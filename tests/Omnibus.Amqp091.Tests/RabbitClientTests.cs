@@ -142,6 +142,11 @@ public sealed class RabbitClientTests : IAsyncLifetime
         BasicGetResult? dead = await GetAsync(channel, "dead");
         Assert.NotNull(dead);
         Assert.Equal("poison", Text(dead.Body));
+        var death = (Dictionary<string, object?>)Assert.Single((List<object>)dead.BasicProperties.Headers!["x-death"]!)!;
+        Assert.Equal(1L, death["count"]);
+        Assert.Equal("rejected", Encoding.UTF8.GetString((byte[])death["reason"]!));
+        Assert.Equal("work", Encoding.UTF8.GetString((byte[])death["queue"]!));
+        Assert.Equal("rejected", Encoding.UTF8.GetString((byte[])dead.BasicProperties.Headers["x-first-death-reason"]!));
         Assert.Null(await channel.BasicGetAsync("work", autoAck: false));
     }
 
