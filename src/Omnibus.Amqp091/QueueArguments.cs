@@ -32,6 +32,29 @@ internal static class QueueArguments
         };
     }
 
+    /// <summary>
+    /// A redeclare of an existing queue: each argument the declare gives must match what the queue has,
+    /// else 406 as RabbitMQ answers (arguments it leaves out are not compared, so a queue made through
+    /// another protocol, with that protocol's defaults, can be declared here).
+    /// </summary>
+    public static void CheckEquivalent(QueueDescription existing, Dictionary<string, object?> arguments)
+    {
+        QueueDescription asked = ToDescription(existing.Name, arguments);
+        void Compare(string key, object? wanted, object? current)
+        {
+            if (arguments.TryGetValue(key, out object? received) && !Equals(wanted, current))
+            {
+                throw new Amqp091Exception(ReplyCodes.PreconditionFailed,
+                    $"PRECONDITION_FAILED - inequivalent arg '{key}' for queue '{existing.Name}' in vhost '/': received '{received}' but current is '{current ?? "none"}'", false, 50, 10);
+            }
+        }
+        Compare("x-max-priority", asked.MaxPriority, existing.MaxPriority);
+        Compare("x-dead-letter-exchange", asked.DeadLetterExchange, existing.DeadLetterExchange);
+        Compare("x-dead-letter-routing-key", asked.DeadLetterRoutingKey, existing.DeadLetterRoutingKey);
+        Compare("x-message-ttl", asked.DefaultMessageTimeToLive, existing.DefaultMessageTimeToLive);
+        Compare("x-delivery-limit", asked.MaxDeliveryCount, existing.MaxDeliveryCount);
+    }
+
     private static string? String(Dictionary<string, object?> arguments, string key) =>
         arguments.TryGetValue(key, out object? value) ? value switch
         {

@@ -165,6 +165,41 @@ public sealed class RabbitClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_redeclare_with_the_same_arguments_succeeds_and_with_different_ones_is_precondition_failed()
+    {
+        await using IConnection connection = await ConnectAsync();
+        IChannel channel = await connection.CreateChannelAsync();
+        var args = new Dictionary<string, object?> { ["x-max-priority"] = 5, ["x-message-ttl"] = 60000 };
+        await channel.QueueDeclareAsync("prioritised", durable: true, exclusive: false, autoDelete: false, args);
+        await channel.QueueDeclareAsync("prioritised", durable: true, exclusive: false, autoDelete: false, args);
+        await channel.QueueDeclareAsync("prioritised", durable: true, exclusive: false, autoDelete: false);
+
+        var e = await Assert.ThrowsAsync<OperationInterruptedException>(() =>
+            channel.QueueDeclareAsync("prioritised", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-max-priority"] = 9 }));
+        Assert.Equal(406, e.ShutdownReason!.ReplyCode);
+        Assert.Contains("x-max-priority", e.ShutdownReason.ReplyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Messages_with_a_higher_priority_are_delivered_first_on_a_queue_with_max_priority()
+    {
+        await using IConnection connection = await ConnectAsync();
+        await using IChannel channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync("urgent-first", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-max-priority"] = 10 });
+        foreach ((string body, byte priority) in new[] { ("low", (byte)1), ("high", (byte)9), ("mid", (byte)5) })
+        {
+            await channel.BasicPublishAsync("", "urgent-first", mandatory: false, new BasicProperties { Priority = priority }, Encoding.UTF8.GetBytes(body));
+        }
+        var order = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            BasicGetResult? got = await GetAsync(channel, "urgent-first");
+            order.Add(Text(got!.Body));
+        }
+        Assert.Equal(["high", "mid", "low"], order);
+    }
+
+    [Fact]
     public async Task Wrong_credentials_are_refused_with_access_refused()
     {
         await Assert.ThrowsAsync<BrokerUnreachableException>(() => ConnectAsync("guest", "wrong"));

@@ -125,6 +125,10 @@ internal sealed partial class Amqp091Channel
         {
             throw new Amqp091Exception(ReplyCodes.NotFound, $"NOT_FOUND - no queue '{name}' in vhost '/'", false, 50, 10);
         }
+        if (exists && !passive)
+        {
+            QueueArguments.CheckEquivalent(Broker.GetQueue(name), arguments);
+        }
         if (!exists)
         {
             if (name.StartsWith("amq.", StringComparison.Ordinal) && !name.StartsWith("amq.gen-", StringComparison.Ordinal))
