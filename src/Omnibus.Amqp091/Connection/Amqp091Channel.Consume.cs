@@ -227,9 +227,16 @@ internal sealed partial class Amqp091Channel
     {
         ulong tag = args.ReadLongLong();
         bool multiple = args.ReadBit();
-        foreach (Unacked u in Take(tag, multiple, 80))
+        List<Unacked> acked = Take(tag, multiple, 80);
+        if (acked.Count == 1)
         {
-            _ = SettleAsync(u, r => r.Receivable.CompleteAsync(r.LockToken));
+            _ = SettleAsync(acked[0], r => r.Receivable.CompleteAsync(r.LockToken));
+            return;
+        }
+        // An ack with multiple settles its deliveries together: one state write per queue, not one each.
+        foreach (IGrouping<Receivable, Unacked> queue in acked.GroupBy(u => u.Receivable))
+        {
+            _ = CompleteTogetherAsync(queue.Key, [.. queue.Select(u => u.LockToken)]);
         }
     }
 
@@ -326,6 +333,18 @@ internal sealed partial class Amqp091Channel
             // The lock ended meanwhile (delivery time-out, queue deleted): the core has the message again or it is gone.
         }
         catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private static async Task CompleteTogetherAsync(Receivable receivable, Guid[] lockTokens)
+    {
+        try
+        {
+            // Errors per message (a lock that ended meanwhile) need no answer: the core has those messages again.
+            await receivable.CompleteManyAsync(lockTokens).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MessagingException or ObjectDisposedException)
         {
         }
     }
