@@ -11,26 +11,26 @@ internal sealed class RawConnection : IDisposable
     private NetworkStream _stream = null!;
     private readonly List<byte> _pending = [];
 
-    public static async Task<RawConnection> OpenAsync(int port, bool handshake = true)
+    public static async Task<RawConnection> OpenAsync(int port, bool handshake = true, ushort heartbeat = 0)
     {
         var raw = new RawConnection();
         await raw._tcp.ConnectAsync("127.0.0.1", port);
         raw._stream = raw._tcp.GetStream();
         if (handshake)
         {
-            await raw.HandshakeAsync();
+            await raw.HandshakeAsync(heartbeat);
         }
         return raw;
     }
 
-    private async Task HandshakeAsync()
+    private async Task HandshakeAsync(ushort heartbeat)
     {
         await SendAsync(FrameCodec.ProtocolHeader.ToArray());
         await ExpectMethodAsync(MethodIds.ConnectionStart);
         await SendMethodAsync(0, MethodIds.ConnectionStartOk, w => w.Table(new Dictionary<string, object?> { ["capabilities"] = new Dictionary<string, object?> { ["authentication_failure_close"] = true } })
             .ShortString("PLAIN").LongString("\0guest\0guest"u8).ShortString("en_US"));
         await ExpectMethodAsync(MethodIds.ConnectionTune);
-        await SendMethodAsync(0, MethodIds.ConnectionTuneOk, w => w.Short(2047).Long(131072).Short(0));
+        await SendMethodAsync(0, MethodIds.ConnectionTuneOk, w => w.Short(2047).Long(131072).Short(heartbeat));
         await SendMethodAsync(0, MethodIds.ConnectionOpen, w => w.ShortString("/").ShortString("").Bit(false));
         await ExpectMethodAsync(MethodIds.ConnectionOpenOk);
     }

@@ -7,6 +7,7 @@ using Omnibus.Amqp091.Codec;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Security;
 using Omnibus.Transport.Output;
+using Omnibus.Transport.Timers;
 
 namespace Omnibus.Amqp091.Connection;
 
@@ -25,6 +26,7 @@ internal sealed partial class Amqp091Connection : IDisposable
     private State _state = State.AwaitingStartOk;
     private bool _closeSent;
     private Dictionary<string, object?> _clientCapabilities = [];
+    private TimeSpan _peerSilenceLimit = Timeout.InfiniteTimeSpan; // two heartbeat intervals, once negotiated
 
     private enum State
     {
@@ -120,10 +122,32 @@ internal sealed partial class Amqp091Connection : IDisposable
     private async Task ReadFramesAsync()
     {
         var frames = new List<Frame>();
+        // On the system clock, as the AMQP 1.0 engine's: the broker's clock may be a test's fake one,
+        // and a socket's silence is real time.
+        using var idle = new ReadIdleTimer(TimeProvider.System);
         while (!Stopping.IsCancellationRequested)
         {
             await Writer.WhenReadAllowedAsync().ConfigureAwait(false);
-            ReadResult result = await _input.ReadAsync(Stopping).ConfigureAwait(false);
+            // A peer that sends nothing, not even heartbeats, for two intervals is gone (RabbitMQ: "missed heartbeats").
+            bool watching = _peerSilenceLimit != Timeout.InfiniteTimeSpan;
+            if (watching && !idle.Rearm(_peerSilenceLimit))
+            {
+                return;
+            }
+            using var read = CancellationTokenSource.CreateLinkedTokenSource(Stopping, watching ? idle.Token : CancellationToken.None);
+            ReadResult result;
+            try
+            {
+                result = await _input.ReadAsync(read.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (watching && idle.Expired)
+            {
+                if (Logger.IsEnabled(LogLevel.Information))
+                {
+                    Logger.LogInformation("AMQP 0-9-1 connection {Connection}: missed heartbeats from the client, timeout {Timeout}.", _context.ConnectionId, _peerSilenceLimit);
+                }
+                return;
+            }
             ReadOnlySequence<byte> buffer = result.Buffer;
             frames.Clear();
             Amqp091Exception? framingError = null;
@@ -230,6 +254,9 @@ internal sealed partial class Amqp091Connection : IDisposable
         }
         return channel.HandleAsync(frame);
     }
+
+    /// <summary>Set once tune-ok negotiated a heartbeat: a silent peer is dropped after two intervals.</summary>
+    private void ExpectHeartbeats(TimeSpan interval) => _peerSilenceLimit = interval * 2;
 
     /// <summary>Called by a channel once it is closed both ways.</summary>
     public void Forget(ushort channel) => _channels.Remove(channel);
