@@ -3,40 +3,13 @@ using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Omnibus.Tests.Shared;
 
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>SIGKILL under load with publisher confirms: every confirmed message is there after a restart, in order per publisher.</summary>
 public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static string HostDll([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
-    {
-        string configuration = typeof(KillTests).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "../../examples/host/bin", configuration, "net10.0/Omnibus.ExamplesHost.dll"));
-    }
-
-    private static async Task<(Process Process, int Port)> StartHostAsync(string dataDirectory)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(HostDll());
-        start.ArgumentList.Add(dataDirectory);
-        start.ArgumentList.Add("0");
-        Process process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            string? line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
-            {
-                throw new InvalidOperationException("host exited: " + await process.StandardError.ReadToEndAsync());
-            }
-            if (line.StartsWith("LISTENING ", StringComparison.Ordinal))
-            {
-                return (process, int.Parse(line["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-    }
-
     private static Task<IConnection> ConnectAsync(int port) =>
         new ConnectionFactory { HostName = "127.0.0.1", Port = port, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
 
@@ -45,7 +18,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         string data = Path.Combine(Path.GetTempPath(), "omnibus-rabbit-kill-" + Guid.NewGuid().ToString("N"));
         var confirmed = new ConcurrentDictionary<int, List<int>>();
-        (Process first, int port) = await StartHostAsync(data);
+        (Process first, int port) = await ExampleHostProcess.StartAsync(data);
         try
         {
             await using IConnection connection = await ConnectAsync(port);
@@ -94,7 +67,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(total > 20, $"only {total} publishes confirmed");
         output.WriteLine($"{total} publishes confirmed before the kill");
 
-        (Process second, int port2) = await StartHostAsync(data);
+        (Process second, int port2) = await ExampleHostProcess.StartAsync(data);
         try
         {
             await using IConnection connection = await ConnectAsync(port2);

@@ -184,7 +184,8 @@ public sealed class RabbitClientTests : IAsyncLifetime
     public async Task Messages_with_a_higher_priority_are_delivered_first_on_a_queue_with_max_priority()
     {
         await using IConnection connection = await ConnectAsync();
-        await using IChannel channel = await connection.CreateChannelAsync();
+        // Confirmed publishes: all three are stored before the first get.
+        await using IChannel channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await channel.QueueDeclareAsync("urgent-first", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-max-priority"] = 10 });
         foreach ((string body, byte priority) in new[] { ("low", (byte)1), ("high", (byte)9), ("mid", (byte)5) })
         {

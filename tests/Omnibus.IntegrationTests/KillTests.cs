@@ -1,40 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure.Messaging.ServiceBus;
+using Omnibus.Tests.Shared;
 
 namespace Omnibus.IntegrationTests;
 
 /// <summary>Durability through the SDK: a broker process killed (SIGKILL) under load keeps every send the SDK saw succeed.</summary>
 public sealed class KillTests
 {
-    private static string HostDll([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
-    {
-        string configuration = typeof(KillTests).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "../../examples/host/bin", configuration, "net10.0/Omnibus.ExamplesHost.dll"));
-    }
-
-    private static async Task<(Process Process, int Port)> StartHostAsync(string dataDirectory)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(HostDll());
-        start.ArgumentList.Add(dataDirectory);
-        start.ArgumentList.Add("0");
-        Process process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            string? line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
-            {
-                throw new InvalidOperationException("host exited: " + await process.StandardError.ReadToEndAsync());
-            }
-            if (line.StartsWith("LISTENING ", StringComparison.Ordinal))
-            {
-                return (process, int.Parse(line["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-    }
-
     private static string ConnectionString(int port) =>
         $"Endpoint=sb://127.0.0.1:{port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;";
 
@@ -43,7 +16,7 @@ public sealed class KillTests
     {
         string data = Path.Combine(Path.GetTempPath(), "omnibus-kill-" + Guid.NewGuid().ToString("N"));
         var acknowledged = new ConcurrentBag<string>();
-        (Process first, int port) = await StartHostAsync(data);
+        (Process first, int port) = await ExampleHostProcess.StartAsync(data);
         try
         {
             await using var client = new ServiceBusClient(ConnectionString(port), new ServiceBusClientOptions
@@ -84,7 +57,7 @@ public sealed class KillTests
         }
         Assert.True(acknowledged.Count > 10, $"only {acknowledged.Count} sends acknowledged");
 
-        (Process second, int port2) = await StartHostAsync(data);
+        (Process second, int port2) = await ExampleHostProcess.StartAsync(data);
         try
         {
             await using var client = new ServiceBusClient(ConnectionString(port2));

@@ -146,7 +146,7 @@ internal sealed partial class Amqp091Connection
         {
             TimeSpan interval = TimeSpan.FromSeconds(heartbeat) / 2;
             _ = Heartbeats.RunAsync(Writer, interval, SendHeartbeat, Clock, Stopping);
-            ExpectHeartbeats(TimeSpan.FromSeconds(heartbeat));
+            _ = WatchPeerAsync(TimeSpan.FromSeconds(heartbeat));
         }
     }
 

@@ -7,7 +7,6 @@ using Omnibus.Amqp091.Codec;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Security;
 using Omnibus.Transport.Output;
-using Omnibus.Transport.Timers;
 
 namespace Omnibus.Amqp091.Connection;
 
@@ -26,7 +25,7 @@ internal sealed partial class Amqp091Connection : IDisposable
     private State _state = State.AwaitingStartOk;
     private bool _closeSent;
     private Dictionary<string, object?> _clientCapabilities = [];
-    private TimeSpan _peerSilenceLimit = Timeout.InfiniteTimeSpan; // two heartbeat intervals, once negotiated
+    private long _lastReadMs = Environment.TickCount64;
 
     private enum State
     {
@@ -122,32 +121,11 @@ internal sealed partial class Amqp091Connection : IDisposable
     private async Task ReadFramesAsync()
     {
         var frames = new List<Frame>();
-        // On the system clock, as the AMQP 1.0 engine's: the broker's clock may be a test's fake one,
-        // and a socket's silence is real time.
-        using var idle = new ReadIdleTimer(TimeProvider.System);
         while (!Stopping.IsCancellationRequested)
         {
             await Writer.WhenReadAllowedAsync().ConfigureAwait(false);
-            // A peer that sends nothing, not even heartbeats, for two intervals is gone (RabbitMQ: "missed heartbeats").
-            bool watching = _peerSilenceLimit != Timeout.InfiniteTimeSpan;
-            if (watching && !idle.Rearm(_peerSilenceLimit))
-            {
-                return;
-            }
-            using var read = CancellationTokenSource.CreateLinkedTokenSource(Stopping, watching ? idle.Token : CancellationToken.None);
-            ReadResult result;
-            try
-            {
-                result = await _input.ReadAsync(read.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (watching && idle.Expired)
-            {
-                if (Logger.IsEnabled(LogLevel.Information))
-                {
-                    Logger.LogInformation("AMQP 0-9-1 connection {Connection}: missed heartbeats from the client, timeout {Timeout}.", _context.ConnectionId, _peerSilenceLimit);
-                }
-                return;
-            }
+            ReadResult result = await _input.ReadAsync(Stopping).ConfigureAwait(false);
+            Volatile.Write(ref _lastReadMs, Environment.TickCount64);
             ReadOnlySequence<byte> buffer = result.Buffer;
             frames.Clear();
             Amqp091Exception? framingError = null;
@@ -255,8 +233,35 @@ internal sealed partial class Amqp091Connection : IDisposable
         return channel.HandleAsync(frame);
     }
 
-    /// <summary>Set once tune-ok negotiated a heartbeat: a silent peer is dropped after two intervals.</summary>
-    private void ExpectHeartbeats(TimeSpan interval) => _peerSilenceLimit = interval * 2;
+    /// <summary>
+    /// Once tune-ok negotiated a heartbeat: a peer that sends nothing, not even heartbeats, for two
+    /// intervals is gone (RabbitMQ: "missed heartbeats"). Checked once per interval against the time of
+    /// the last read, on the system clock (a socket's silence is real time, whatever the broker's clock),
+    /// so the read loop pays one timestamp per read and no timer.
+    /// </summary>
+    private async Task WatchPeerAsync(TimeSpan heartbeat)
+    {
+        using var timer = new PeriodicTimer(heartbeat);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(Stopping).ConfigureAwait(false))
+            {
+                long silentMs = Environment.TickCount64 - Volatile.Read(ref _lastReadMs);
+                if (silentMs > 2 * heartbeat.TotalMilliseconds)
+                {
+                    if (Logger.IsEnabled(LogLevel.Information))
+                    {
+                        Logger.LogInformation("AMQP 0-9-1 connection {Connection}: missed heartbeats from the client, timeout {Timeout}.", _context.ConnectionId, heartbeat * 2);
+                    }
+                    Stop();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     /// <summary>Called by a channel once it is closed both ways.</summary>
     public void Forget(ushort channel) => _channels.Remove(channel);

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace Omnibus.Tests.Shared;
+
+/// <summary>The examples' host (examples/host) as a separate process on a data directory, for tests that SIGKILL a broker.</summary>
+internal static class ExampleHostProcess
+{
+    /// <summary>Starts it with a free port and returns the process and the AMQP port it printed (<c>LISTENING n</c>).</summary>
+    public static async Task<(Process Process, int Port)> StartAsync(string dataDirectory, [System.Runtime.CompilerServices.CallerFilePath] string callerFile = "")
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(HostDll(callerFile));
+        start.ArgumentList.Add(dataDirectory);
+        start.ArgumentList.Add("0");
+        Process process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            string? line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            if (line is null)
+            {
+                throw new InvalidOperationException("host exited: " + await process.StandardError.ReadToEndAsync());
+            }
+            if (line.StartsWith("LISTENING ", StringComparison.Ordinal))
+            {
+                return (process, int.Parse(line["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    // The build of the test project calling (Debug or Release) next to its own tests/<project>/ directory.
+    private static string HostDll(string callerFile)
+    {
+        string configuration = typeof(ExampleHostProcess).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(callerFile)!, "../../examples/host/bin", configuration, "net10.0/Omnibus.ExamplesHost.dll"));
+    }
+}
