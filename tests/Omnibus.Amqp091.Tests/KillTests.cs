@@ -8,6 +8,7 @@ using Omnibus.Tests.Shared;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>SIGKILL under load with publisher confirms: every confirmed message is there after a restart, in order per publisher.</summary>
+[Collection(KillCollection.Name)]
 public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static Task<IConnection> ConnectAsync(int port) =>
@@ -101,4 +102,15 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
             }
         }
     }
+}
+
+/// <summary>
+/// The SIGKILL test runs alone: once, run beside the in-process brokers of the other tests, a consumer
+/// there received one of this test's messages (a port reused between a killed host and a new broker
+/// is the suspect; not explained yet).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class KillCollection
+{
+    public const string Name = "SIGKILL";
 }
