@@ -203,7 +203,9 @@ public sealed class RabbitClientTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_credentials_are_refused_with_access_refused()
     {
-        await Assert.ThrowsAsync<BrokerUnreachableException>(() => ConnectAsync("guest", "wrong"));
+        var e = await Assert.ThrowsAsync<BrokerUnreachableException>(() => ConnectAsync("guest", "wrong"));
+        // The client names a refused login (connection.close 403 after start-ok), not an unreachable broker.
+        Assert.IsType<AuthenticationFailureException>(e.InnerException);
     }
 
     [Fact]

@@ -95,6 +95,12 @@ internal sealed partial class Amqp091Channel
         bool noWait = args.ReadBit();
         Dictionary<string, object?> arguments = args.ReadTable();
         var binding = new BindingDescription { Source = source, Destination = destination, DestinationKind = BindingDestinationKind.Exchange, RoutingKey = key, Arguments = MessageMapping.ToCoreTable(arguments) };
+        ApplyBinding(binding, bind, noWait, bind ? MethodIds.ExchangeBindOk : MethodIds.ExchangeUnbindOk);
+    }
+
+    /// <summary>queue.bind/unbind and exchange.bind/unbind alike: the core's Bind or Unbind, then the ok unless no-wait.</summary>
+    private void ApplyBinding(BindingDescription binding, bool bind, bool noWait, uint ok)
+    {
         if (bind)
         {
             Broker.Bind(binding, Connection.Caller);
@@ -105,7 +111,7 @@ internal sealed partial class Amqp091Channel
         }
         if (!noWait)
         {
-            Connection.SendMethod(Id, bind ? MethodIds.ExchangeBindOk : MethodIds.ExchangeUnbindOk);
+            Connection.SendMethod(Id, ok);
         }
     }
 
@@ -165,18 +171,7 @@ internal sealed partial class Amqp091Channel
             throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - operation not permitted on the default exchange", false, 50, (ushort)(bind ? 20 : 50));
         }
         var binding = new BindingDescription { Source = exchange, Destination = queue, RoutingKey = key, Arguments = MessageMapping.ToCoreTable(arguments) };
-        if (bind)
-        {
-            Broker.Bind(binding, Connection.Caller);
-        }
-        else
-        {
-            Broker.Unbind(binding, Connection.Caller);
-        }
-        if (!noWait)
-        {
-            Connection.SendMethod(Id, bind ? MethodIds.QueueBindOk : MethodIds.QueueUnbindOk);
-        }
+        ApplyBinding(binding, bind, noWait, bind ? MethodIds.QueueBindOk : MethodIds.QueueUnbindOk);
     }
 
     private void QueueDelete(ref WireReader args)
