@@ -65,7 +65,7 @@ internal static class MessageMapping
                 headers[key] = FromCoreValue(value);
             }
         }
-        if (headers is not null && headers.ContainsKey(DeadLetterHeaders.Reason))
+        if (headers is not null && headers.ContainsKey(DeadLetterHeaders.Cause))
         {
             AddDeathHeaders(headers);
         }
@@ -94,7 +94,7 @@ internal static class MessageMapping
     /// </summary>
     private static void AddDeathHeaders(Dictionary<string, object?> h)
     {
-        string reason = RabbitReason(h[DeadLetterHeaders.Reason] as string);
+        string reason = RabbitReason(h[DeadLetterHeaders.Cause] as string);
         var death = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["count"] = h.GetValueOrDefault(DeadLetterHeaders.Count) is long count ? count : 1L,
@@ -108,7 +108,7 @@ internal static class MessageMapping
             death["time"] = time;
         }
         h["x-death"] = new List<object?> { death };
-        h.TryAdd("x-first-death-reason", RabbitReason(h.GetValueOrDefault(DeadLetterHeaders.FirstReason) as string ?? reason));
+        h.TryAdd("x-first-death-reason", h.GetValueOrDefault(DeadLetterHeaders.FirstCause) is string first ? RabbitReason(first) : reason);
         h.TryAdd("x-first-death-queue", h.GetValueOrDefault(DeadLetterHeaders.FirstSource) as string ?? death["queue"]);
         h.TryAdd("x-first-death-exchange", death["exchange"]);
         h["x-last-death-reason"] = reason;
@@ -116,13 +116,13 @@ internal static class MessageMapping
         h["x-last-death-exchange"] = death["exchange"];
     }
 
-    /// <summary>The core's reasons in RabbitMQ's words (the others, such as <c>rejected</c>, are the same).</summary>
-    private static string RabbitReason(string? reason) => reason switch
+    /// <summary>The core's dead-letter causes in RabbitMQ's words (a rule's failure, which RabbitMQ does not have, reads as rejected).</summary>
+    private static string RabbitReason(string? cause) => DeadLetterCauses.Parse(cause) switch
     {
-        Core.Engine.Receivable.MaxDeliveryCountExceeded => "delivery_limit",
-        Core.Engine.Receivable.TtlExpired => "expired",
-        null => "rejected",
-        _ => reason,
+        DeadLetterCause.Expired => "expired",
+        DeadLetterCause.DeliveryLimit => "delivery_limit",
+        DeadLetterCause.MaxLength => "maxlen",
+        _ => "rejected",
     };
 
     /// <summary>The exchange and routing key a message was published with (what deliveries report).</summary>

@@ -1,6 +1,7 @@
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
+using Omnibus.Core.Routing;
 
 namespace Omnibus.Core.Tests;
 
@@ -126,7 +127,7 @@ public class QueueTests
         Assert.Empty(await h.Receive("q"));
         BrokerMessage dead = Assert.Single(await h.Receive("q/$DeadLetterQueue"));
         Assert.Equal("poison", BrokerHarness.Text(dead));
-        Assert.Equal("MaxDeliveryCountExceeded", dead.ApplicationProperties["DeadLetterReason"]);
+        Assert.Equal("delivery-limit", dead.ApplicationProperties[DeadLetterHeaders.Cause]);
         Assert.Equal("q", dead.DeadLetterSource);
         Assert.Equal(1, h.Broker.GetQueueRuntimeInfo("q").DeadLetterMessageCount);
     }
@@ -141,8 +142,8 @@ public class QueueTests
         await h.Broker.GetReceivable("q").DeadLetterAsync(m.Delivery.LockToken, "Invalid", "field x missing", new Dictionary<string, object?> { ["extra"] = 1 });
         h.Restart();
         BrokerMessage dead = Assert.Single(await h.Receive("q/$DeadLetterQueue"));
-        Assert.Equal("Invalid", dead.ApplicationProperties["DeadLetterReason"]);
-        Assert.Equal("field x missing", dead.ApplicationProperties["DeadLetterErrorDescription"]);
+        Assert.Equal("Invalid", dead.ApplicationProperties[DeadLetterHeaders.Reason]);
+        Assert.Equal("field x missing", dead.ApplicationProperties[DeadLetterHeaders.Description]);
         Assert.Equal(1, dead.ApplicationProperties["extra"]);
         Assert.Empty(await h.Receive("q"));
     }
@@ -221,7 +222,7 @@ public class QueueTests
         await h.Broker.SweepAsync();
         Assert.Empty(await h.Receive("plain/$DeadLetterQueue"));
         BrokerMessage dead = Assert.Single(await h.Receive("dlq/$DeadLetterQueue"));
-        Assert.Equal("TTLExpiredException", dead.ApplicationProperties["DeadLetterReason"]);
+        Assert.Equal("expired", dead.ApplicationProperties[DeadLetterHeaders.Cause]);
         Assert.Equal(1, h.Broker.GetReceivable("plain").Counters.Expired);
     }
 
@@ -306,7 +307,7 @@ public class QueueTests
         await h.Broker.GetReceivable("work").DeadLetterAsync(m.Delivery.LockToken, "r", "d");
         Assert.Empty(await h.Receive("work/$DeadLetterQueue"));
         BrokerMessage moved = Assert.Single(await h.Receive("graveyard"));
-        Assert.Equal("r", moved.ApplicationProperties["DeadLetterReason"]);
+        Assert.Equal("r", moved.ApplicationProperties[DeadLetterHeaders.Reason]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Omnibus.Core.Engine;
 using Omnibus.Core.Entities;
 using Omnibus.Core.Messages;
+using Omnibus.Core.Routing;
 
 namespace Omnibus.Core.Tests;
 
@@ -52,7 +53,7 @@ public class TransactionTests
             Assert.Equal(1, peeked[0].ApplicationProperties["tries"]);
             Assert.Equal(MessageState.Deferred, peeked[1].Delivery.State);
             BrokerMessage dead = Assert.Single(h.Broker.GetReceivable("in").DeadLetter.Peek(0, 10));
-            Assert.Equal(("dead-letter", "bad", "very bad"), (BrokerHarness.Text(dead), dead.ApplicationProperties[Receivable.DeadLetterReasonProperty], dead.ApplicationProperties[Receivable.DeadLetterDescriptionProperty]));
+            Assert.Equal(("dead-letter", "bad", "very bad"), (BrokerHarness.Text(dead), dead.ApplicationProperties[DeadLetterHeaders.Reason], dead.ApplicationProperties[DeadLetterHeaders.Description]));
             Assert.Equal(["o1", "o2"], h.Broker.GetReceivable("out").Peek(0, 10).Select(BrokerHarness.Text).Order());
             Assert.Equal(["t1"], h.Broker.GetReceivable("t", "s").Peek(0, 10).Select(BrokerHarness.Text));
             Assert.Equal(0, h.Broker.RecoveredTransactions);
@@ -209,7 +210,7 @@ public class TransactionTests
         Assert.Equal(1, h.Broker.RecoveredTransactions);
         Assert.Empty(h.Broker.GetReceivable("in").Peek(0, 10));
         BrokerMessage dead = Assert.Single(await h.Receive("in/$DeadLetterQueue", 10, ReceiveMode.ReceiveAndDelete));
-        Assert.Equal(("b", "r"), (BrokerHarness.Text(dead), dead.ApplicationProperties[Receivable.DeadLetterReasonProperty]));
+        Assert.Equal(("b", "r"), (BrokerHarness.Text(dead), dead.ApplicationProperties[DeadLetterHeaders.Reason]));
     }
 
     [Fact]

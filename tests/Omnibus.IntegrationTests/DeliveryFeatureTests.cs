@@ -62,6 +62,32 @@ public sealed class DeliveryFeatureTests(BrokerHostFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_dead_letter_shows_the_sdk_its_own_properties_with_the_reason_and_description_only()
+    {
+        string queue = Host.CreateQueue("dlq-properties", q => q with { MaxDeliveryCount = 1 });
+        await using ServiceBusClient client = Host.CreateClient();
+        await client.CreateSender(queue).SendMessagesAsync([
+            new ServiceBusMessage("refused") { ApplicationProperties = { ["tenant"] = "a" } },
+            new ServiceBusMessage("dropped") { ApplicationProperties = { ["tenant"] = "b" } },
+        ]);
+        await using ServiceBusReceiver receiver = client.CreateReceiver(queue);
+        List<ServiceBusReceivedMessage> got = await ReceiveAll(receiver, 2);
+        await receiver.DeadLetterMessageAsync(got.Single(m => m.Body.ToString() == "refused"), "BadInput", "field x missing");
+        await receiver.AbandonMessageAsync(got.Single(m => m.Body.ToString() == "dropped")); // the one attempt allowed
+
+        await using ServiceBusReceiver dlq = client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
+        List<ServiceBusReceivedMessage> dead = await ReceiveAll(dlq, 2);
+        ServiceBusReceivedMessage refused = dead.Single(m => m.Body.ToString() == "refused");
+        Assert.Equal(["DeadLetterErrorDescription", "DeadLetterReason", "tenant"], refused.ApplicationProperties.Keys.Order());
+        Assert.Equal(("BadInput", "field x missing"), (refused.DeadLetterReason, refused.DeadLetterErrorDescription));
+        ServiceBusReceivedMessage dropped = dead.Single(m => m.Body.ToString() == "dropped");
+        Assert.Equal(["DeadLetterErrorDescription", "DeadLetterReason", "tenant"], dropped.ApplicationProperties.Keys.Order());
+        Assert.Equal("MaxDeliveryCountExceeded", dropped.DeadLetterReason);
+        Assert.Equal("Message could not be consumed after 1 delivery attempts.", dropped.DeadLetterErrorDescription);
+        Assert.Equal(queue, dropped.DeadLetterSource);
+    }
+
+    [Fact]
     public async Task An_expired_message_is_never_delivered_and_goes_to_the_dead_letter_queue_when_configured()
     {
         string queue = Host.CreateQueue("ttl", q => q with { DeadLetteringOnMessageExpiration = true });

@@ -378,13 +378,11 @@ public sealed partial class Broker
         return sequences;
     }
 
-    private static async Task DeadLetterFilterFailuresAsync(List<(SubscriptionEntity, BrokerMessage, string)> failures)
+    private async Task DeadLetterFilterFailuresAsync(List<(SubscriptionEntity, BrokerMessage, string)> failures)
     {
-        foreach ((SubscriptionEntity s, BrokerMessage m, string reason) in failures)
+        foreach ((SubscriptionEntity s, BrokerMessage m, string error) in failures)
         {
-            m.ApplicationProperties[Receivable.DeadLetterReasonProperty] = "FilterEvaluationException";
-            m.ApplicationProperties[Receivable.DeadLetterDescriptionProperty] = reason;
-            m.DeadLetterSource = s.Receivable.Path;
+            DeadLetterMarking.Mark(m, new DeadLetterReason(DeadLetterCause.FilterError, s.Receivable.Path, Description: error), Clock.GetUtcNow());
             await s.Receivable.DeadLetterSink!([m]).ConfigureAwait(false);
         }
     }
@@ -449,13 +447,9 @@ public sealed partial class Broker
         {
             foreach (BrokerMessage m in messages)
             {
-                var reason = new DeadLetterReason(
-                    m.ApplicationProperties.TryGetValue(Receivable.DeadLetterReasonProperty, out object? r) && r is string text ? text : "dead-lettered",
-                    m.DeadLetterSource ?? dlq.Path,
-                    m.ApplicationProperties.TryGetValue(Receivable.DeadLetterDescriptionProperty, out object? d) ? d as string : null);
                 try
                 {
-                    await DeadLetterAsync([m], exchange, reason).ConfigureAwait(false);
+                    await StoreDeadLettersAsync([m], exchange).ConfigureAwait(false);
                 }
                 catch (MessagingException e) when (e.Code == MessagingErrorCode.EntityNotFound)
                 {

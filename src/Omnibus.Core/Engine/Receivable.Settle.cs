@@ -1,21 +1,13 @@
 using Omnibus.Core.Messages;
+using Omnibus.Core.Routing;
 using Omnibus.Storage.State;
 
 namespace Omnibus.Core.Engine;
 
 public sealed partial class Receivable
 {
-    /// <summary>Service Bus's dead-letter reason for too many delivery attempts.</summary>
-    public const string MaxDeliveryCountExceeded = "MaxDeliveryCountExceeded";
-
-    /// <summary>Service Bus's dead-letter reason for expired messages.</summary>
-    public const string TtlExpired = "TTLExpiredException";
-
-    /// <summary>Application property carrying the dead-letter reason.</summary>
-    public const string DeadLetterReasonProperty = "DeadLetterReason";
-
-    /// <summary>Application property carrying the dead-letter description.</summary>
-    public const string DeadLetterDescriptionProperty = "DeadLetterErrorDescription";
+    /// <summary>The description of a dead-lettering for too many delivery attempts.</summary>
+    private string DeliveryLimitDescription => $"Message could not be consumed after {Settings.MaxDeliveryCount} delivery attempts.";
 
     private readonly List<(ReceivablePartition, Entry)> _pendingExpiries = [];
 
@@ -137,7 +129,7 @@ public sealed partial class Receivable
         }
         if (deadLetter)
         {
-            await DeadLetterEntryAsync(p, entry, MaxDeliveryCountExceeded, $"Message could not be consumed after {Settings.MaxDeliveryCount} delivery attempts.", null).ConfigureAwait(false);
+            await DeadLetterEntryAsync(p, entry, DeadLetterCause.DeliveryLimit, null, DeliveryLimitDescription).ConfigureAwait(false);
         }
         else
         {
@@ -145,7 +137,10 @@ public sealed partial class Receivable
         }
     }
 
-    /// <summary>Moves a locked message to the dead-letter queue with a reason and description.</summary>
+    /// <summary>
+    /// Moves a locked message to the dead-letter queue (or the entity's dead-letter target) as rejected
+    /// by its consumer, with the consumer's reason text and description when it gave them.
+    /// </summary>
     public async Task DeadLetterAsync(Guid lockToken, string? reason, string? description, IDictionary<string, object?>? propertiesToModify = null)
     {
         if (DeadLetterSink is null)
@@ -153,7 +148,7 @@ public sealed partial class Receivable
             throw new MessagingException(MessagingErrorCode.InvalidOperation, $"Messages in '{Path}' cannot be dead-lettered again.");
         }
         (ReceivablePartition p, Entry entry) = Unlock(lockToken, EntryState.Leaving, propertiesToModify);
-        await DeadLetterEntryAsync(p, entry, reason, description, null).ConfigureAwait(false);
+        await DeadLetterEntryAsync(p, entry, DeadLetterCause.Rejected, reason, description).ConfigureAwait(false);
     }
 
     /// <summary>Sets a locked message aside; it is then received only by sequence number.</summary>
@@ -261,21 +256,12 @@ public sealed partial class Receivable
     /// Copies the message to the dead-letter sink with the reason, then settles it here. A crash
     /// between the two leaves it in both places (at-least-once), never in neither.
     /// </summary>
-    private async Task DeadLetterEntryAsync(ReceivablePartition p, Entry entry, string? reason, string? description, Exception? _)
+    private async Task DeadLetterEntryAsync(ReceivablePartition p, Entry entry, DeadLetterCause cause, string? text, string? description)
     {
         BrokerMessage m = p.Read(entry.Sequence);
         ApplyOverrides(m, entry.Overrides);
-        if (reason is not null)
-        {
-            m.ApplicationProperties[DeadLetterReasonProperty] = reason;
-        }
-        if (description is not null)
-        {
-            m.ApplicationProperties[DeadLetterDescriptionProperty] = description;
-        }
-        m.DeadLetterSource ??= Path;
-        m.ScheduledEnqueueTime = null;
-        m.TimeToLive = null; // a dead letter does not expire
+        // A message that came here as a dead letter of another entity keeps that entity as its source.
+        DeadLetterMarking.Mark(m, new DeadLetterReason(cause, m.DeadLetterSource ?? Path, text, description), _clock.GetUtcNow());
         await DeadLetterSink!([m]).ConfigureAwait(false);
         List<Entry>? settling = null;
         lock (_gate)

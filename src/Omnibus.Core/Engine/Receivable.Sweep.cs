@@ -1,3 +1,5 @@
+using Omnibus.Core.Routing;
+
 namespace Omnibus.Core.Engine;
 
 public sealed partial class Receivable
@@ -10,7 +12,7 @@ public sealed partial class Receivable
     internal async Task SweepAsync()
     {
         long now = NowTicks;
-        var toDeadLetter = new List<(ReceivablePartition, Entry, string, string)>();
+        var toDeadLetter = new List<(ReceivablePartition, Entry)>();
         var toExpire = new List<(ReceivablePartition, Entry)>();
         int madeAvailable = 0;
         lock (_gate)
@@ -33,7 +35,7 @@ public sealed partial class Receivable
                 {
                     e.State = EntryState.Leaving;
                     e.LockToken = Guid.Empty;
-                    toDeadLetter.Add((p, e, MaxDeliveryCountExceeded, $"Message could not be consumed after {Settings.MaxDeliveryCount} delivery attempts."));
+                    toDeadLetter.Add((p, e));
                 }
                 else
                 {
@@ -88,9 +90,9 @@ public sealed partial class Receivable
         {
             await ExpireAsync(p, e).ConfigureAwait(false);
         }
-        foreach ((ReceivablePartition p, Entry e, string reason, string description) in toDeadLetter)
+        foreach ((ReceivablePartition p, Entry e) in toDeadLetter)
         {
-            await DeadLetterEntryAsync(p, e, reason, description, null).ConfigureAwait(false);
+            await DeadLetterEntryAsync(p, e, DeadLetterCause.DeliveryLimit, null, DeliveryLimitDescription).ConfigureAwait(false);
         }
         foreach (ReceivablePartition p in _partitions)
         {
@@ -119,7 +121,7 @@ public sealed partial class Receivable
         Counters.AddExpired();
         if (Settings.DeadLetteringOnMessageExpiration && DeadLetterSink is not null)
         {
-            await DeadLetterEntryAsync(p, e, TtlExpired, "The message expired and was dead lettered.", null).ConfigureAwait(false);
+            await DeadLetterEntryAsync(p, e, DeadLetterCause.Expired, null, "The message expired and was dead lettered.").ConfigureAwait(false);
             return;
         }
         lock (_gate)

@@ -1,4 +1,5 @@
 using Omnibus.Core.Messages;
+using Omnibus.Core.Routing;
 using Omnibus.Storage.State;
 
 namespace Omnibus.Core.Engine;
@@ -94,11 +95,6 @@ public sealed partial class Receivable
                     break;
             }
         }
-        if (kind == SettlementKind.Abandon && deadLetter)
-        {
-            reason = MaxDeliveryCountExceeded;
-            description = $"Message could not be consumed after {Settings.MaxDeliveryCount} delivery attempts.";
-        }
         await FinishSettlementAsync(p, entry, kind, properties is { Count: > 0 }, deadLetter, reason, description).ConfigureAwait(false);
     }
 
@@ -172,7 +168,7 @@ public sealed partial class Receivable
                 Counters.AddAbandoned();
                 if (deadLetter)
                 {
-                    await DeadLetterEntryAsync(p, entry, reason, description, null).ConfigureAwait(false);
+                    await DeadLetterEntryAsync(p, entry, DeadLetterCause.DeliveryLimit, null, DeliveryLimitDescription).ConfigureAwait(false);
                 }
                 else
                 {
@@ -180,7 +176,7 @@ public sealed partial class Receivable
                 }
                 break;
             case SettlementKind.DeadLetter:
-                await DeadLetterEntryAsync(p, entry, reason, description, null).ConfigureAwait(false);
+                await DeadLetterEntryAsync(p, entry, DeadLetterCause.Rejected, reason, description).ConfigureAwait(false);
                 break;
         }
     }

@@ -85,17 +85,17 @@ public sealed partial class Broker
         }
         if (declared)
         {
-            await RouteAndStoreAsync(topic, m => RoutingKeyOf(m) is { Length: > 0 } key ? key : m.Subject ?? "", messages, includeTopic: false).ConfigureAwait(false);
+            await RouteAndStoreAsync(topic, m => DeadLetterMarking.RoutingKeyOf(m) is { Length: > 0 } key ? key : m.Subject ?? "", messages, includeTopic: false).ConfigureAwait(false);
         }
     }
 
     /// <summary>
     /// Dead-letters messages to <paramref name="target"/>: each copy gets the reason in its headers
-    /// (<see cref="DeadLetterHeaders"/>: reason, source, the exchange and routing key it had, time,
-    /// a count raised each time, the first reason and source kept), loses its time to live, and is
-    /// published to the target exchange (with the target's routing key, else its own) or appended to
-    /// the target queue. The originals are not changed; settling them is the caller's next step. A
-    /// message the target exchange routes nowhere is dropped (the result says so), as RabbitMQ does.
+    /// (<see cref="DeadLetterHeaders"/>: cause, reason text, source, the exchange and routing key it
+    /// had, time, a count raised each time, the first cause and source kept), loses its time to live,
+    /// and is published to the target exchange (with the target's routing key, else its own) or
+    /// appended to the target queue. The originals are not changed; settling them is the caller's next
+    /// step. A message the target exchange routes nowhere is dropped (the result says so), as RabbitMQ does.
     /// </summary>
     public Task<IReadOnlyList<PublishResult>> DeadLetterAsync(IReadOnlyList<BrokerMessage> messages, DeadLetterTarget target, DeadLetterReason reason)
     {
@@ -103,46 +103,29 @@ public sealed partial class Broker
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(reason);
         DateTimeOffset now = Clock.GetUtcNow();
-        var copies = messages.Select(m => MarkDeadLettered(m, reason, now)).ToList();
+        var copies = new List<BrokerMessage>(messages.Count);
+        foreach (BrokerMessage original in messages)
+        {
+            BrokerMessage copy = original.Clone();
+            DeadLetterMarking.Mark(copy, reason, now);
+            copies.Add(copy);
+        }
+        return StoreDeadLettersAsync(copies, target);
+    }
+
+    /// <summary>Publishes or appends messages already marked as dead letters to <paramref name="target"/>.</summary>
+    private Task<IReadOnlyList<PublishResult>> StoreDeadLettersAsync(IReadOnlyList<BrokerMessage> marked, DeadLetterTarget target)
+    {
         if (target.Queue is { } queue)
         {
-            return RouteAndStoreAsync(DefaultExchange, _ => queue, copies);
+            return RouteAndStoreAsync(DefaultExchange, _ => queue, marked);
         }
         string exchange = target.Exchange!;
         if (exchange.Length > 0)
         {
             GetExchange(exchange);
         }
-        return RouteAndStoreAsync(exchange, m => target.RoutingKey ?? RoutingKeyOf(m), copies);
-    }
-
-    private static string RoutingKeyOf(BrokerMessage m) =>
-        m.HasNativeFields && m.NativeFields.TryGetValue(RoutingAnnotations.RoutingKey, out object? key) && key is string s ? s : "";
-
-    private static BrokerMessage MarkDeadLettered(BrokerMessage original, DeadLetterReason reason, DateTimeOffset now)
-    {
-        BrokerMessage m = original.Clone();
-        MessageHeaders h = m.ApplicationProperties;
-        h[DeadLetterHeaders.Reason] = reason.Reason;
-        if (reason.Description is { } description)
-        {
-            h[DeadLetterHeaders.Description] = description;
-        }
-        else
-        {
-            h.Remove(DeadLetterHeaders.Description);
-        }
-        h[DeadLetterHeaders.Source] = reason.Source;
-        h[DeadLetterHeaders.Time] = now;
-        h[DeadLetterHeaders.Exchange] = m.HasNativeFields && m.NativeFields.TryGetValue(RoutingAnnotations.Exchange, out object? x) ? x as string : null;
-        h[DeadLetterHeaders.RoutingKey] = RoutingKeyOf(m);
-        h[DeadLetterHeaders.Count] = (h.TryGetValue(DeadLetterHeaders.Count, out object? count) && count is long c ? c : 0L) + 1;
-        h.TryAdd(DeadLetterHeaders.FirstReason, reason.Reason);
-        h.TryAdd(DeadLetterHeaders.FirstSource, reason.Source);
-        m.DeadLetterSource = reason.Source;
-        m.TimeToLive = null;
-        m.ScheduledEnqueueTime = null;
-        return m;
+        return RouteAndStoreAsync(exchange, m => target.RoutingKey ?? DeadLetterMarking.RoutingKeyOf(m), marked);
     }
 
     /// <summary>

@@ -38,20 +38,73 @@ public sealed record DeadLetterTarget
     }
 }
 
+/// <summary>
+/// What made the broker or a consumer dead-letter a message, in neutral terms each front-end words
+/// its own way (RabbitMQ's <c>x-death</c> reasons <c>rejected</c>, <c>expired</c>, <c>delivery_limit</c>,
+/// <c>maxlen</c>; Service Bus's <c>MaxDeliveryCountExceeded</c>, <c>TTLExpiredException</c>,
+/// <c>FilterEvaluationException</c>).
+/// </summary>
+public enum DeadLetterCause
+{
+    /// <summary>A consumer dead-lettered (rejected) it, maybe with a reason text of its own.</summary>
+    Rejected,
+
+    /// <summary>Its time to live ended.</summary>
+    Expired,
+
+    /// <summary>It was delivered the entity's maximum number of times without being settled.</summary>
+    DeliveryLimit,
+
+    /// <summary>It was pushed out of a queue at its length limit.</summary>
+    MaxLength,
+
+    /// <summary>A subscription's rule failed to evaluate on it.</summary>
+    FilterError,
+}
+
 /// <summary>Why messages are dead-lettered, and from where.</summary>
-/// <param name="Reason">A short reason (<c>rejected</c>, <c>expired</c>, <c>maxlen</c>, <c>delivery_limit</c>, <c>MaxDeliveryCountExceeded</c>…: the front-end's words).</param>
+/// <param name="Cause">What made them dead letters.</param>
 /// <param name="Source">The queue (or receivable path) the messages leave.</param>
+/// <param name="Text">The consumer's own reason, when it gave one (Service Bus lets it; RabbitMQ does not).</param>
 /// <param name="Description">A longer explanation, or null.</param>
-public sealed record DeadLetterReason(string Reason, string Source, string? Description = null);
+public sealed record DeadLetterReason(DeadLetterCause Cause, string Source, string? Text = null, string? Description = null);
+
+/// <summary>The stored words of <see cref="DeadLetterCause"/> (the <see cref="DeadLetterHeaders.Cause"/> header).</summary>
+public static class DeadLetterCauses
+{
+    /// <summary>The cause as stored: <c>rejected</c>, <c>expired</c>, <c>delivery-limit</c>, <c>max-length</c>, <c>filter-error</c>.</summary>
+    public static string Word(DeadLetterCause cause) => cause switch
+    {
+        DeadLetterCause.Expired => "expired",
+        DeadLetterCause.DeliveryLimit => "delivery-limit",
+        DeadLetterCause.MaxLength => "max-length",
+        DeadLetterCause.FilterError => "filter-error",
+        _ => "rejected",
+    };
+
+    /// <summary>The cause a stored word names, or null for a word that is not one (or none).</summary>
+    public static DeadLetterCause? Parse(string? word) => word switch
+    {
+        "rejected" => DeadLetterCause.Rejected,
+        "expired" => DeadLetterCause.Expired,
+        "delivery-limit" => DeadLetterCause.DeliveryLimit,
+        "max-length" => DeadLetterCause.MaxLength,
+        "filter-error" => DeadLetterCause.FilterError,
+        _ => null,
+    };
+}
 
 /// <summary>
 /// The headers (application properties) dead-lettering writes on each message, in neutral names a
 /// front-end maps to its own (RabbitMQ's <c>x-death</c> and <c>x-first-death-*</c>, Service Bus's
-/// <c>DeadLetterReason</c>).
+/// <c>DeadLetterReason</c> and <c>DeadLetterErrorDescription</c>).
 /// </summary>
 public static class DeadLetterHeaders
 {
-    /// <summary>The reason of the latest dead-lettering.</summary>
+    /// <summary>The cause of the latest dead-lettering (<see cref="DeadLetterCauses.Word"/>).</summary>
+    public const string Cause = "dead-letter-cause";
+
+    /// <summary>The consumer's own reason text of the latest dead-lettering, when it gave one.</summary>
     public const string Reason = "dead-letter-reason";
 
     /// <summary>The description of the latest dead-lettering, when one was given.</summary>
@@ -72,9 +125,13 @@ public static class DeadLetterHeaders
     /// <summary>How many times the message has been dead-lettered (a long).</summary>
     public const string Count = "dead-letter-count";
 
-    /// <summary>The reason of the first dead-lettering (kept once set).</summary>
-    public const string FirstReason = "dead-letter-first-reason";
+    /// <summary>The cause of the first dead-lettering (kept once set).</summary>
+    public const string FirstCause = "dead-letter-first-cause";
 
     /// <summary>The queue the message left the first time (kept once set).</summary>
     public const string FirstSource = "dead-letter-first-source";
+
+    /// <summary>Every dead-letter header name.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [Cause, Reason, Description, Source, Exchange, RoutingKey, Time, Count, FirstCause, FirstSource];
 }

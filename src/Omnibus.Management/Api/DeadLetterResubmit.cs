@@ -1,5 +1,6 @@
 using Omnibus.Core.Engine;
 using Omnibus.Core.Messages;
+using Omnibus.Core.Routing;
 using Omnibus.Core.Security;
 
 namespace Omnibus.Management.Api;
@@ -30,8 +31,7 @@ internal static class DeadLetterResubmit
             foreach (BrokerMessage m in batch)
             {
                 BrokerMessage copy = m.Clone();
-                copy.ApplicationProperties.Remove(Receivable.DeadLetterReasonProperty);
-                copy.ApplicationProperties.Remove(Receivable.DeadLetterDescriptionProperty);
+                RemoveDeadLetterHeaders(copy);
                 copy.DeadLetterSource = null;
                 copy.SequenceNumber = -1;
                 copy.Delivery = default; // a new message: no delivery of it yet
@@ -42,4 +42,23 @@ internal static class DeadLetterResubmit
         }
         return new ResubmitResult(moved, target);
     }
+
+    /// <summary>
+    /// A resubmitted message is a new message: the dead-letter headers go (and the Service Bus names of
+    /// reason and description, which messages dead-lettered before the neutral headers still carry).
+    /// </summary>
+    private static void RemoveDeadLetterHeaders(BrokerMessage m)
+    {
+        if (!m.HasApplicationProperties)
+        {
+            return;
+        }
+        foreach (string name in m.ApplicationProperties.Select(p => p.Key).Where(IsDeadLetterHeader).ToList())
+        {
+            m.ApplicationProperties.Remove(name);
+        }
+    }
+
+    private static bool IsDeadLetterHeader(string name) =>
+        DeadLetterHeaders.All.Contains(name) || name is "DeadLetterReason" or "DeadLetterErrorDescription";
 }

@@ -37,11 +37,11 @@ internal static class AmqpValueConverter
         foreach (KeyValuePair<object?, object?> pair in error?.Info ?? [])
         {
             string? key = KeyText(pair.Key);
-            if (key == Receivable.DeadLetterReasonProperty)
+            if (key == DeadLetterProperties.Reason)
             {
                 reason = pair.Value?.ToString();
             }
-            else if (key == Receivable.DeadLetterDescriptionProperty)
+            else if (key == DeadLetterProperties.Description)
             {
                 description = pair.Value?.ToString();
             }

@@ -84,7 +84,7 @@ internal static partial class MessageMapper
         if (message.HasApplicationProperties)
         {
             var properties = new AmqpMap(message.ApplicationProperties.Count);
-            foreach (KeyValuePair<string, object?> pair in message.ApplicationProperties)
+            foreach (KeyValuePair<string, object?> pair in DeadLetterProperties.Visible(message.ApplicationProperties))
             {
                 properties.Add(pair.Key, AmqpValueConverter.ToAmqp(pair.Value));
             }

@@ -38,7 +38,8 @@ public sealed class DeadLetterExchangeTests : RoutingFixture
 
         BrokerMessage dead = Assert.Single(await Harness.Receive("dead", mode: ReceiveMode.ReceiveAndDelete));
         Assert.Equal("poison", BrokerHarness.Text(dead));
-        Assert.Equal(Receivable.MaxDeliveryCountExceeded, dead.ApplicationProperties[DeadLetterHeaders.Reason]);
+        Assert.Equal("delivery-limit", dead.ApplicationProperties[DeadLetterHeaders.Cause]);
+        Assert.False(dead.ApplicationProperties.ContainsKey(DeadLetterHeaders.Reason));
         Assert.Equal("work", dead.ApplicationProperties[DeadLetterHeaders.Source]);
         Assert.Equal(1L, dead.ApplicationProperties[DeadLetterHeaders.Count]);
         Assert.Empty(await Q("work").DeadLetter.ReceiveAsync(1, TimeSpan.Zero, ReceiveMode.PeekLock));
@@ -62,9 +63,10 @@ public sealed class DeadLetterExchangeTests : RoutingFixture
         List<BrokerMessage> dead = [.. await Harness.Receive("rejected", mode: ReceiveMode.ReceiveAndDelete)];
         Assert.Equal(["refused", "stale"], dead.Select(BrokerHarness.Text).Order());
         BrokerMessage explicitOne = dead.Single(m => BrokerHarness.Text(m) == "refused");
+        Assert.Equal("rejected", explicitOne.ApplicationProperties[DeadLetterHeaders.Cause]);
         Assert.Equal("invalid", explicitOne.ApplicationProperties[DeadLetterHeaders.Reason]);
         Assert.Equal("no such customer", explicitOne.ApplicationProperties[DeadLetterHeaders.Description]);
-        Assert.Equal(Receivable.TtlExpired, dead.Single(m => BrokerHarness.Text(m) == "stale").ApplicationProperties[DeadLetterHeaders.Reason]);
+        Assert.Equal("expired", dead.Single(m => BrokerHarness.Text(m) == "stale").ApplicationProperties[DeadLetterHeaders.Cause]);
         Assert.Empty(await Drain("other"));
     }
 

@@ -17,12 +17,13 @@ public sealed class DeadLetterRoutingTests : RoutingFixture
         await Broker.PublishAsync("in", "job.created", new BrokerMessage { Body = "payload"u8.ToArray(), TimeToLive = TimeSpan.FromMinutes(5) });
         BrokerMessage received = Assert.Single(await Harness.Receive("work"));
 
-        IReadOnlyList<PublishResult> r = await Broker.DeadLetterAsync([received], DeadLetterTarget.ToExchange("dlx"), new DeadLetterReason("rejected", "work", "no handler"));
+        IReadOnlyList<PublishResult> r = await Broker.DeadLetterAsync([received], DeadLetterTarget.ToExchange("dlx"), new DeadLetterReason(DeadLetterCause.Rejected, "work", Description: "no handler"));
 
         Assert.Equal(["dead"], r[0].Queues);
         BrokerMessage dead = Assert.Single(await Harness.Receive("dead"));
         Assert.Equal("payload", BrokerHarness.Text(dead));
-        Assert.Equal("rejected", dead.ApplicationProperties[DeadLetterHeaders.Reason]);
+        Assert.Equal("rejected", dead.ApplicationProperties[DeadLetterHeaders.Cause]);
+        Assert.False(dead.ApplicationProperties.ContainsKey(DeadLetterHeaders.Reason));
         Assert.Equal("no handler", dead.ApplicationProperties[DeadLetterHeaders.Description]);
         Assert.Equal("work", dead.ApplicationProperties[DeadLetterHeaders.Source]);
         Assert.Equal("in", dead.ApplicationProperties[DeadLetterHeaders.Exchange]);
@@ -43,14 +44,15 @@ public sealed class DeadLetterRoutingTests : RoutingFixture
         await Publish("", "a", "m");
         BrokerMessage first = Assert.Single(await Harness.Receive("a"));
 
-        await Broker.DeadLetterAsync([first], DeadLetterTarget.ToExchange("dlx", "to-b"), new DeadLetterReason("expired", "a"));
+        await Broker.DeadLetterAsync([first], DeadLetterTarget.ToExchange("dlx", "to-b"), new DeadLetterReason(DeadLetterCause.Expired, "a"));
         BrokerMessage second = Assert.Single(await Harness.Receive("b"));
-        await Broker.DeadLetterAsync([second], DeadLetterTarget.ToQueue("c"), new DeadLetterReason("maxlen", "b"));
+        await Broker.DeadLetterAsync([second], DeadLetterTarget.ToQueue("c"), new DeadLetterReason(DeadLetterCause.MaxLength, "b", Text: "too many"));
 
         BrokerMessage third = Assert.Single(await Harness.Receive("c"));
         Assert.Equal(2L, third.ApplicationProperties[DeadLetterHeaders.Count]);
-        Assert.Equal("maxlen", third.ApplicationProperties[DeadLetterHeaders.Reason]);
-        Assert.Equal("expired", third.ApplicationProperties[DeadLetterHeaders.FirstReason]);
+        Assert.Equal("max-length", third.ApplicationProperties[DeadLetterHeaders.Cause]);
+        Assert.Equal("too many", third.ApplicationProperties[DeadLetterHeaders.Reason]);
+        Assert.Equal("expired", third.ApplicationProperties[DeadLetterHeaders.FirstCause]);
         Assert.Equal("a", third.ApplicationProperties[DeadLetterHeaders.FirstSource]);
         Assert.Equal("to-b", third.ApplicationProperties[DeadLetterHeaders.RoutingKey]);
         Assert.False(third.ApplicationProperties.ContainsKey(DeadLetterHeaders.Description));
@@ -64,11 +66,11 @@ public sealed class DeadLetterRoutingTests : RoutingFixture
         await Publish("", "a", "m");
         BrokerMessage m = Assert.Single(await Harness.Receive("a"));
 
-        IReadOnlyList<PublishResult> r = await Broker.DeadLetterAsync([m], DeadLetterTarget.ToExchange("dlx"), new DeadLetterReason("rejected", "a"));
+        IReadOnlyList<PublishResult> r = await Broker.DeadLetterAsync([m], DeadLetterTarget.ToExchange("dlx"), new DeadLetterReason(DeadLetterCause.Rejected, "a"));
 
         Assert.False(r[0].Routed);
         MessagingException e = await Assert.ThrowsAsync<MessagingException>(() =>
-            Broker.DeadLetterAsync([m], DeadLetterTarget.ToExchange("missing"), new DeadLetterReason("rejected", "a")));
+            Broker.DeadLetterAsync([m], DeadLetterTarget.ToExchange("missing"), new DeadLetterReason(DeadLetterCause.Rejected, "a")));
         Assert.Equal(MessagingErrorCode.EntityNotFound, e.Code);
     }
 }
