@@ -92,13 +92,24 @@ public sealed partial class Broker
         }
     }
 
+    /// <summary>
+    /// The broker's own bounds, wide enough for every protocol (SQS visibility up to 12 h, RabbitMQ's
+    /// <c>x-expires</c> in milliseconds); a front-end checks its protocol's narrower limits first
+    /// (Service Bus: <c>ServiceBusLimits</c>).
+    /// </summary>
     private static void ValidateCommon(TimeSpan lockDuration, int maxDeliveryCount, TimeSpan ttl, TimeSpan autoDelete)
     {
-        Check(lockDuration >= TimeSpan.FromSeconds(1) && lockDuration <= TimeSpan.FromMinutes(5), $"LockDuration {lockDuration} must be between 00:00:01 and 00:05:00.");
+        Check(lockDuration > TimeSpan.Zero && lockDuration <= Receivable.MaxVisibility, $"LockDuration {lockDuration} must be positive and at most {Receivable.MaxVisibility}.");
         Check(maxDeliveryCount >= 1, $"MaxDeliveryCount {maxDeliveryCount} must be at least 1.");
         Check(ttl > TimeSpan.Zero, $"DefaultMessageTimeToLive {ttl} must be positive.");
-        Check(autoDelete >= TimeSpan.FromMinutes(5), $"AutoDeleteOnIdle {autoDelete} must be at least 00:05:00.");
+        Check(autoDelete > TimeSpan.Zero, $"AutoDeleteOnIdle {autoDelete} must be positive.");
     }
+
+    private static void ValidateDuplicateWindow(TimeSpan window) =>
+        Check(window > TimeSpan.Zero && window <= MaxDuplicateWindow, $"DuplicateDetectionHistoryTimeWindow {window} must be positive and at most {MaxDuplicateWindow}.");
+
+    /// <summary>The longest duplicate-detection window (Service Bus's 7 days; SQS uses 5 minutes).</summary>
+    private static readonly TimeSpan MaxDuplicateWindow = TimeSpan.FromDays(7);
 
     private static void ValidateQueue(QueueDescription q)
     {
@@ -107,8 +118,7 @@ public sealed partial class Broker
         Check(q.PartitionCount is >= 1 and <= 32, $"PartitionCount {q.PartitionCount} must be between 1 and 32.");
         Check(q.MaxSizeInMegabytes >= 1, "MaxSizeInMegabytes must be at least 1.");
         Check(q.MaxMessageSizeInKilobytes is >= 1 and <= 102400, "MaxMessageSizeInKilobytes must be between 1 and 102400.");
-        Check(q.DuplicateDetectionHistoryTimeWindow >= TimeSpan.FromSeconds(20) && q.DuplicateDetectionHistoryTimeWindow <= TimeSpan.FromDays(7),
-            $"DuplicateDetectionHistoryTimeWindow {q.DuplicateDetectionHistoryTimeWindow} must be between 00:00:20 and 7.00:00:00.");
+        ValidateDuplicateWindow(q.DuplicateDetectionHistoryTimeWindow);
         Check(q.MaxPriority is null or (>= 0 and <= byte.MaxValue), $"MaxPriority {q.MaxPriority} must be between 0 and 255.");
         Check(!(q.RequiresSession && q.MaxPriority > 0), "MaxPriority cannot be combined with RequiresSession: a session's messages go out in their order.");
     }
@@ -216,9 +226,8 @@ public sealed partial class Broker
         Check(t.PartitionCount is >= 1 and <= 32, $"PartitionCount {t.PartitionCount} must be between 1 and 32.");
         Check(t.MaxSizeInMegabytes >= 1, "MaxSizeInMegabytes must be at least 1.");
         Check(t.MaxMessageSizeInKilobytes is >= 1 and <= 102400, "MaxMessageSizeInKilobytes must be between 1 and 102400.");
-        Check(t.AutoDeleteOnIdle >= TimeSpan.FromMinutes(5), "AutoDeleteOnIdle must be at least 00:05:00.");
-        Check(t.DuplicateDetectionHistoryTimeWindow >= TimeSpan.FromSeconds(20) && t.DuplicateDetectionHistoryTimeWindow <= TimeSpan.FromDays(7),
-            "DuplicateDetectionHistoryTimeWindow must be between 00:00:20 and 7.00:00:00.");
+        Check(t.AutoDeleteOnIdle > TimeSpan.Zero, $"AutoDeleteOnIdle {t.AutoDeleteOnIdle} must be positive.");
+        ValidateDuplicateWindow(t.DuplicateDetectionHistoryTimeWindow);
     }
 
     /// <summary>Creates a topic.</summary>

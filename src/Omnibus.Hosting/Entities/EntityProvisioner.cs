@@ -14,7 +14,7 @@ internal sealed class EntityProvisioner(Broker broker, ILogger logger)
 {
     public void Apply(EmulatorConfig config)
     {
-        ValidateNames(config);
+        Validate(config);
         foreach (QueueDescription q in config.Queues)
         {
             bool exists = broker.ListQueues().Any(x => Same(x.Name, q.Name));
@@ -33,19 +33,25 @@ internal sealed class EntityProvisioner(Broker broker, ILogger logger)
         }
     }
 
-    /// <summary>The file is a Service Bus file: every name in it is held to Service Bus's rules before anything is created, so a bad name leaves nothing half-provisioned.</summary>
-    private static void ValidateNames(EmulatorConfig config)
+    /// <summary>
+    /// The file is a Service Bus file: every name and property in it is held to Service Bus's rules before
+    /// anything is created, so a bad entry leaves nothing half-provisioned.
+    /// </summary>
+    private static void Validate(EmulatorConfig config)
     {
         foreach (QueueDescription q in config.Queues)
         {
             ServiceBusNames.ValidateEntityName(q.Name, "queue");
+            ServiceBusLimits.Check(q);
         }
         foreach (ConfiguredTopic t in config.Topics)
         {
             ServiceBusNames.ValidateEntityName(t.Topic.Name, "topic");
+            ServiceBusLimits.Check(t.Topic);
             foreach (ConfiguredSubscription s in t.Subscriptions)
             {
                 ServiceBusNames.ValidateSubscriptionName(s.Subscription.Name);
+                ServiceBusLimits.Check(s.Subscription);
                 foreach (RuleDescription r in s.Rules)
                 {
                     ServiceBusNames.ValidateRuleName(r.Name);

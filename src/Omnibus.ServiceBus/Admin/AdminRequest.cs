@@ -47,13 +47,13 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         {
             case (AdminTarget.Entity, "QueueDescription"):
                 QueueDescription q = update
-                    ? broker.UpdateQueue(Targets(EntityXmlReader.Queue(description, broker.GetQueue(target.Entity))), _caller)
-                    : broker.CreateQueue(Targets(EntityXmlReader.Queue(description, new QueueDescription { Name = target.Entity })), _caller);
+                    ? broker.UpdateQueue(ServiceBusLimits.Check(Targets(EntityXmlReader.Queue(description, broker.GetQueue(target.Entity)))), _caller)
+                    : broker.CreateQueue(ServiceBusLimits.Check(Targets(EntityXmlReader.Queue(description, new QueueDescription { Name = target.Entity }))), _caller);
                 return QueueEntry(q.Name);
             case (AdminTarget.Entity, "TopicDescription"):
                 TopicDescription t = update
-                    ? broker.UpdateTopic(EntityXmlReader.Topic(description, broker.GetTopic(target.Entity)), _caller)
-                    : broker.CreateTopic(EntityXmlReader.Topic(description, new TopicDescription { Name = target.Entity }), _caller);
+                    ? broker.UpdateTopic(ServiceBusLimits.Check(EntityXmlReader.Topic(description, broker.GetTopic(target.Entity))), _caller)
+                    : broker.CreateTopic(ServiceBusLimits.Check(EntityXmlReader.Topic(description, new TopicDescription { Name = target.Entity })), _caller);
                 return TopicEntry(t.Name);
             case (AdminTarget.Subscription, "SubscriptionDescription"):
                 return PutSubscription(description, update);
@@ -98,7 +98,7 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         if (update)
         {
             SubscriptionDescription current = broker.GetSubscription(target.Entity, target.Subscription);
-            broker.UpdateSubscription(Targets(EntityXmlReader.Subscription(description, current)), _caller);
+            broker.UpdateSubscription(ServiceBusLimits.Check(Targets(EntityXmlReader.Subscription(description, current))), _caller);
             return SubscriptionEntry(target.Entity, target.Subscription);
         }
         XElement? ruleXml = description.Element(AtomNames.ServiceBusNs + "DefaultRuleDescription");
@@ -108,7 +108,7 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
             ServiceBusNames.ValidateRuleName(rule.Name);
         }
         var start = new SubscriptionDescription { TopicName = target.Entity, Name = target.Subscription };
-        broker.CreateSubscription(Targets(EntityXmlReader.Subscription(description, start)), rule, _caller);
+        broker.CreateSubscription(ServiceBusLimits.Check(Targets(EntityXmlReader.Subscription(description, start))), rule, _caller);
         return SubscriptionEntry(target.Entity, target.Subscription);
     }
 
