@@ -68,7 +68,7 @@ public class BadInputTests
     public void Invalid_entity_definitions_are_refused_naming_the_setting()
     {
         using var h = new BrokerHarness();
-        Assert.Contains("LockDuration", Assert.Throws<MessagingException>(() => h.Broker.CreateQueue(new QueueDescription { Name = "q", LockDuration = TimeSpan.FromHours(1) })).Message, StringComparison.Ordinal);
+        Assert.Contains("LockDuration", Assert.Throws<MessagingException>(() => h.Broker.CreateQueue(new QueueDescription { Name = "q", LockDuration = TimeSpan.FromHours(13) })).Message, StringComparison.Ordinal);
         Assert.Contains("MaxDeliveryCount", Assert.Throws<MessagingException>(() => h.Broker.CreateQueue(new QueueDescription { Name = "q", MaxDeliveryCount = 0 })).Message, StringComparison.Ordinal);
         Assert.Contains("control character", Assert.Throws<MessagingException>(() => h.Broker.CreateQueue(new QueueDescription { Name = "bad\u0007name" })).Message, StringComparison.Ordinal);
         h.Broker.CreateQueue(new QueueDescription { Name = "Dup" });
