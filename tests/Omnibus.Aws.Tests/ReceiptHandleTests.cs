@@ -19,8 +19,8 @@ public sealed class ReceiptHandleTests
     {
         string handle = _handles.Encode(new Receipt("orders", Guid.NewGuid(), 1));
         Assert.Equal(SqsError.ReceiptHandleIsInvalid, Assert.Throws<SqsException>(() => _handles.Decode(handle, "payments")).Error);
-        char last = handle[^1] == 'A' ? 'B' : 'A';
-        Assert.Equal(SqsError.ReceiptHandleIsInvalid, Assert.Throws<SqsException>(() => _handles.Decode(handle[..^1] + last, "orders")).Error);
+        string altered = handle[..10] + (handle[10] == 'A' ? 'B' : 'A') + handle[11..];
+        Assert.Equal(SqsError.ReceiptHandleIsInvalid, Assert.Throws<SqsException>(() => _handles.Decode(altered, "orders")).Error);
         Assert.Equal(SqsError.ReceiptHandleIsInvalid, Assert.Throws<SqsException>(() => _handles.Decode("not a handle", "orders")).Error);
         Assert.Equal(SqsError.ReceiptHandleIsInvalid, Assert.Throws<SqsException>(() => new ReceiptHandles(new byte[] { 1 }).Decode(handle, "orders")).Error);
     }
