@@ -19,6 +19,7 @@ public sealed class FakeTimeTests : IAsyncLifetime
             o.InMemory = true;
             o.TimeProvider = _clock;
             o.Aws = a => a.MaxClockSkew = TimeSpan.FromDays(30);
+            o.Host = h => h.SweepInterval = TimeSpan.FromMinutes(1); // few timer runs per advance: the tests sweep after each
         });
         _sqs = SqsClients.For(_broker);
     }
