@@ -123,6 +123,10 @@ public sealed class OmnibusHost : IAsyncDisposable
         IsStarted = true;
         string amqp = AmqpEndpoint is { } a ? Endpoint(a, "amqp") : "disabled";
         Log.Listening(_logger, HttpEndpoint is { } h ? Endpoint(h, "http") : "disabled", amqp);
+        if (AwsEndpoint is { } aws)
+        {
+            Log.ListeningAws(_logger, Endpoint(aws, "http"));
+        }
         if (!Options.Amqp.Enabled)
         {
             Log.AmqpDisabled(_logger);
