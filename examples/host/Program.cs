@@ -5,7 +5,8 @@ using Omnibus.Hosting;
 
 // Usage: Omnibus.ExamplesHost <data-directory> [port]   (port 0 or absent: a free one)
 //        Omnibus.ExamplesHost verify-interop <connection string>
-// Prints "LISTENING <port>" once the AMQP endpoint accepts connections, after sending the
+// Prints "SQS <port>" (the Amazon SQS endpoint, free port on loopback), then "LISTENING <port>" once the
+// AMQP endpoint accepts connections, after sending the
 // interop message with the .NET SDK (the JS tests read it; verify-interop reads the JS one).
 if (args.Length == 2 && args[0] == "verify-interop")
 {
@@ -21,11 +22,14 @@ builder.Options.DataDirectory = dataDirectory;
 builder.Options.Http.Enabled = false;
 builder.Options.Amqp.Host = IPAddress.Loopback;
 builder.Options.Amqp.Port = requestedPort;
+builder.Options.Aws.Host = IPAddress.Loopback;
+builder.Options.Aws.Port = 0;
 await using OmnibusHost host = builder.Build();
 CreateExampleEntities(host.Broker);
 await host.StartAsync();
 int port = host.AmqpEndpoint!.Port;
 await Interop.SendFromDotNetAsync(Interop.ConnectionString(port));
+Console.WriteLine("SQS " + host.AwsEndpoint!.Port);
 Console.WriteLine("LISTENING " + port);
 await host.RunUntilStoppedAsync();
 return 0;

@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(101, LogLevel.Information, "Listening: HTTP (administration, /api, /metrics, /health) on {HttpEndpoint}; AMQP on {AmqpEndpoint}")]
     public static partial void Listening(ILogger logger, string httpEndpoint, string amqpEndpoint);
 
+    [LoggerMessage(104, LogLevel.Information, "Listening: Amazon SQS (AWS SDKs, SigV4) on {AwsEndpoint}")]
+    public static partial void ListeningAws(ILogger logger, string awsEndpoint);
+
     [LoggerMessage(102, LogLevel.Information, "Ready in {ElapsedMs} ms after process start")]
     public static partial void Ready(ILogger logger, long elapsedMs);
 

@@ -81,6 +81,12 @@ public sealed class OmnibusHost : IAsyncDisposable
     /// <summary>The bound management HTTP endpoint; null when HTTP is disabled.</summary>
     public IPEndPoint? HttpEndpoint => _endpoints.Http?.IPEndPoint;
 
+    /// <summary>The bound Amazon SQS endpoint; null when it is disabled.</summary>
+    public IPEndPoint? AwsEndpoint => _endpoints.Aws?.IPEndPoint;
+
+    /// <summary>The SQS endpoint URL for the AWS SDKs' <c>ServiceURL</c> / <c>endpoint</c> (access key <c>test</c>, secret <c>test</c> by default); null when disabled.</summary>
+    public Uri? SqsServiceUrl => AwsEndpoint is { } aws ? new Uri($"http://{ClientHost(aws)}:{aws.Port}/") : null;
+
     /// <summary>The management HTTP base address (administration API, /api, /health, /metrics).</summary>
     public Uri? AdminEndpoint => HttpEndpoint is { } http ? new Uri($"http://{ClientHost(http)}:{http.Port}/") : null;
 
@@ -110,12 +116,17 @@ public sealed class OmnibusHost : IAsyncDisposable
         }
         catch (IOException e)
         {
-            string listener = Options.Amqp.Enabled && Options.Amqp.Port != 0 && e.Message.Contains($":{Options.Amqp.Port}", StringComparison.Ordinal) ? "amqp" : "http";
+            string listener = Options.Amqp.Enabled && Options.Amqp.Port != 0 && e.Message.Contains($":{Options.Amqp.Port}", StringComparison.Ordinal) ? "amqp"
+                : Options.Aws.Enabled && Options.Aws.Port != 0 && e.Message.Contains($":{Options.Aws.Port}", StringComparison.Ordinal) ? "aws" : "http";
             throw new OmnibusStartupException(OmnibusStartupFailure.Listen, $"the {listener} listener cannot be bound: {e.Message}", e) { Listener = listener };
         }
         IsStarted = true;
         string amqp = AmqpEndpoint is { } a ? Endpoint(a, "amqp") : "disabled";
         Log.Listening(_logger, HttpEndpoint is { } h ? Endpoint(h, "http") : "disabled", amqp);
+        if (AwsEndpoint is { } aws)
+        {
+            Log.ListeningAws(_logger, Endpoint(aws, "http"));
+        }
         if (!Options.Amqp.Enabled)
         {
             Log.AmqpDisabled(_logger);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Omnibus.Aws;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Security;
@@ -65,6 +66,11 @@ public sealed class OmnibusHostBuilder
             var endpoints = new HostEndpoints();
             ConfigureServices(broker, options, endpoints);
             WebApplication app = _web.Build();
+            if (options.Aws.Enabled)
+            {
+                // First, so that nothing else answers on the AWS listener.
+                app.UseOmnibusAws();
+            }
             app.MapOmnibusManagement();
             app.MapServiceBusAdministration();
             ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Omnibus.Server");
@@ -175,6 +181,10 @@ public sealed class OmnibusHostBuilder
             TransportWiring.AddServices(services, options.Connections);
             AmqpWiring.AddServices(services, options.Amqp);
         }
+        if (options.Aws.Enabled)
+        {
+            services.AddOmnibusAws(options.Aws.Configure);
+        }
         // A broker has few, busy connections: read straight into a buffer instead of a zero-byte
         // read to wait for data first, which cost a second receive syscall for most reads under load.
         // Inline I/O runs socket continuations on the socket thread instead of handing each to a
@@ -194,6 +204,10 @@ public sealed class OmnibusHostBuilder
             if (options.Amqp.Enabled)
             {
                 endpoints.Amqp = Listen(kestrel, options.Amqp, l => AmqpWiring.UseAmqp(l.CountConnections("amqp")));
+            }
+            if (options.Aws.Enabled)
+            {
+                endpoints.Aws = Listen(kestrel, options.Aws, l => l.CountConnections("aws").UseOmnibusAws());
             }
         });
     }
@@ -228,4 +242,6 @@ internal sealed class HostEndpoints
     public ListenOptions? Http { get; set; }
 
     public ListenOptions? Amqp { get; set; }
+
+    public ListenOptions? Aws { get; set; }
 }

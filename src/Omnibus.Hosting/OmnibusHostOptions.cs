@@ -71,6 +71,9 @@ public sealed class OmnibusHostOptions
     /// <summary>The AMQP 1.0 listener (Azure Service Bus clients).</summary>
     public AmqpEndpointOptions Amqp { get; } = new();
 
+    /// <summary>The Amazon SQS listener (AWS SDKs over HTTP, SigV4): LocalStack's port 4566 by default.</summary>
+    public AwsEndpointOptions Aws { get; } = new();
+
     /// <summary>Caps the shared transport applies to every protocol listener.</summary>
     public ConnectionLimitOptions Connections { get; } = new();
 
@@ -93,6 +96,11 @@ public sealed class OmnibusHostOptions
         ArgumentNullException.ThrowIfNull(TimeProvider);
         Http.Validate("Http");
         Amqp.Validate("Amqp");
+        Aws.Validate("Aws");
+        if (Aws.Enabled && Aws.Port != 0 && (Http.Enabled && Aws.Port == Http.Port || Amqp.Enabled && Aws.Port == Amqp.Port))
+        {
+            throw new ArgumentException($"Aws.Port {Aws.Port} is taken by another listener: they must differ.", nameof(Aws));
+        }
         if (Http.Enabled && Amqp.Enabled && Http.Port != 0 && Http.Port == Amqp.Port)
         {
             throw new ArgumentException($"Http.Port and Amqp.Port are both {Http.Port}: they must differ.", nameof(Amqp));
@@ -149,6 +157,13 @@ public sealed class AmqpEndpointOptions() : EndpointOptions(5672)
 {
     /// <summary>Frame size, message size, idle timeout and the other engine settings (validated when the host is built).</summary>
     public Action<AmqpListenerOptions>? Configure { get; set; }
+}
+
+/// <summary>The Amazon SQS listener.</summary>
+public sealed class AwsEndpointOptions() : EndpointOptions(4566)
+{
+    /// <summary>Access keys, account id, clock skew and the other front-end settings (validated when the host is built).</summary>
+    public Action<Aws.AwsOptions>? Configure { get; set; }
 }
 
 /// <summary>

@@ -46,6 +46,12 @@ public sealed class OmnibusTestBrokerOptions
     /// <summary>Whether the HTTP administration API asks for a shared access signature.</summary>
     public bool RequireHttpAuthorization { get; set; } = true;
 
+    /// <summary>Whether the Amazon SQS listener runs. Default true.</summary>
+    public bool EnableAws { get; set; } = true;
+
+    /// <summary>SQS front-end settings (access keys, clock skew).</summary>
+    public Action<Aws.AwsOptions>? Aws { get; set; }
+
     /// <summary>AMQP engine settings (frame size, message size, idle timeout).</summary>
     public Action<AmqpListenerOptions>? Amqp { get; set; }
 

@@ -11,7 +11,7 @@ namespace Omnibus.Server.Configuration;
 /// OMNIBUS__Area__Key environment variables, --Omnibus:Area:Key=value arguments) under the <c>Omnibus</c>
 /// section. Defaults live here and in docs/server.md.
 /// </summary>
-internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown, ConnectionSettings Connections)
+internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown, ConnectionSettings Connections, AwsSettings Aws)
 {
     public const string Section = "Omnibus";
 
@@ -26,12 +26,17 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         EntitiesSettings entities = EntitiesSettings.Load(configuration, all);
         ShutdownSettings shutdown = ShutdownSettings.Load(configuration, all);
         ConnectionSettings connections = ConnectionSettings.Load(configuration, all);
+        AwsSettings aws = AwsSettings.Load(configuration, all);
+        if (aws.Enabled && (aws.Port == http.Port || amqp.Enabled && aws.Port == amqp.Port))
+        {
+            all.Add($"{Section}:Aws:Port {aws.Port} is taken by another listener: they must differ.");
+        }
         if (amqp.Enabled && amqp.Port == http.Port)
         {
             all.Add($"{Section}:Amqp:Port and {Section}:Http:Port are both {http.Port}: they must differ.");
         }
         errors = all;
-        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections);
+        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections, aws);
     }
 
     /// <summary>Sets the host's options from these settings; the host adds nothing of its own but defaults.</summary>
@@ -73,6 +78,19 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
             o.MaxFrameSize = (uint)amqp.MaxFrameSize;
             o.MaxMessageSize = (ulong)amqp.MaxMessageSizeKiB * 1024;
             o.IdleTimeout = amqp.IdleTimeout;
+        };
+        options.Aws.Enabled = Aws.Enabled;
+        options.Aws.Host = Aws.Host;
+        options.Aws.Port = Aws.Port;
+        AwsSettings aws = Aws;
+        options.Aws.Configure = o =>
+        {
+            o.Credentials.Clear();
+            foreach (KeyValuePair<string, string> k in aws.Credentials)
+            {
+                o.Credentials[k.Key] = k.Value;
+            }
+            o.MaxClockSkew = aws.MaxClockSkew;
         };
     }
 
@@ -157,6 +175,39 @@ internal sealed record AmqpSettings(bool Enabled, IPAddress Host, int Port, int 
             r.Int("MaxMessageSizeKiB", 4096, 1, 102_400),
             r.Duration("IdleTimeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)),
             r.Bool("InlineIo", true));
+        errors.AddRange(r.Errors);
+        return s;
+    }
+}
+
+/// <summary><c>Omnibus:Aws</c> — the Amazon SQS listener (LocalStack's port) and the SigV4 access keys it accepts.</summary>
+internal sealed record AwsSettings(bool Enabled, IPAddress Host, int Port, IReadOnlyDictionary<string, string> Credentials, TimeSpan MaxClockSkew)
+{
+    public static AwsSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "Aws");
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (IConfigurationSection k in c.GetSection($"{OmnibusSettings.Section}:Aws:AccessKeys").GetChildren())
+        {
+            if (string.IsNullOrEmpty(k.Value))
+            {
+                errors.Add($"{OmnibusSettings.Section}:Aws:AccessKeys:{k.Key} is empty: give the access key its secret.");
+            }
+            else
+            {
+                keys[k.Key] = k.Value;
+            }
+        }
+        if (keys.Count == 0)
+        {
+            keys[Omnibus.Aws.AwsOptions.DefaultAccessKeyId] = Omnibus.Aws.AwsOptions.DefaultSecretKey;
+        }
+        var s = new AwsSettings(
+            r.Bool("Enabled", true),
+            OmnibusSettings.Address(r, "0.0.0.0"),
+            r.Int("Port", 4566, 1, 65535),
+            keys,
+            r.Duration("MaxClockSkew", TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)));
         errors.AddRange(r.Errors);
         return s;
     }
