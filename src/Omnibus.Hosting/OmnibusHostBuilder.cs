@@ -170,10 +170,17 @@ public sealed class OmnibusHostBuilder
                 o.SharedAccessKeys[k.Key] = k.Value;
             }
         });
-        if (options.Amqp.Enabled)
+        if (options.Amqp.Enabled || options.Kafka.Enabled)
         {
             TransportWiring.AddServices(services, options.Connections);
+        }
+        if (options.Amqp.Enabled)
+        {
             AmqpWiring.AddServices(services, options.Amqp);
+        }
+        if (options.Kafka.Enabled)
+        {
+            KafkaWiring.AddServices(services, options.Kafka);
         }
         // A broker has few, busy connections: read straight into a buffer instead of a zero-byte
         // read to wait for data first, which cost a second receive syscall for most reads under load.
@@ -194,6 +201,10 @@ public sealed class OmnibusHostBuilder
             if (options.Amqp.Enabled)
             {
                 endpoints.Amqp = Listen(kestrel, options.Amqp, l => AmqpWiring.UseAmqp(l.CountConnections("amqp")));
+            }
+            if (options.Kafka.Enabled)
+            {
+                endpoints.Kafka = Listen(kestrel, options.Kafka, l => KafkaWiring.UseKafka(l.CountConnections("kafka")));
             }
         });
     }
@@ -228,4 +239,6 @@ internal sealed class HostEndpoints
     public ListenOptions? Http { get; set; }
 
     public ListenOptions? Amqp { get; set; }
+
+    public ListenOptions? Kafka { get; set; }
 }

@@ -71,6 +71,9 @@ public sealed class OmnibusHostOptions
     /// <summary>The AMQP 1.0 listener (Azure Service Bus clients).</summary>
     public AmqpEndpointOptions Amqp { get; } = new();
 
+    /// <summary>The Kafka listener (Confluent.Kafka, kafkajs and every other Kafka client).</summary>
+    public KafkaEndpointOptions Kafka { get; } = new();
+
     /// <summary>Caps the shared transport applies to every protocol listener.</summary>
     public ConnectionLimitOptions Connections { get; } = new();
 
@@ -96,6 +99,11 @@ public sealed class OmnibusHostOptions
         if (Http.Enabled && Amqp.Enabled && Http.Port != 0 && Http.Port == Amqp.Port)
         {
             throw new ArgumentException($"Http.Port and Amqp.Port are both {Http.Port}: they must differ.", nameof(Amqp));
+        }
+        Kafka.Validate("Kafka");
+        if (Kafka.Enabled && Kafka.Port != 0 && ((Http.Enabled && Http.Port == Kafka.Port) || (Amqp.Enabled && Amqp.Port == Kafka.Port)))
+        {
+            throw new ArgumentException($"Kafka.Port {Kafka.Port} is taken by another listener: ports must differ.", nameof(Kafka));
         }
         if (MinFreeSpaceBytes < 0)
         {
@@ -149,6 +157,38 @@ public sealed class AmqpEndpointOptions() : EndpointOptions(5672)
 {
     /// <summary>Frame size, message size, idle timeout and the other engine settings (validated when the host is built).</summary>
     public Action<AmqpListenerOptions>? Configure { get; set; }
+}
+
+/// <summary>The Kafka listener: its port (9092), the address clients are told to reconnect to, topic auto-creation.</summary>
+public sealed class KafkaEndpointOptions : EndpointOptions
+{
+    /// <summary>Off unless asked for, so embedded hosts (tests side by side) do not all reach for 9092; the server's settings turn it on.</summary>
+    public KafkaEndpointOptions()
+        : base(9092) => Enabled = false;
+
+    /// <summary>The host name Metadata and FindCoordinator give clients; null: the address each client reached.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>The port Metadata and FindCoordinator give clients; null: the port each client reached.</summary>
+    public int? AdvertisedPort { get; set; }
+
+    /// <summary>Whether Metadata for an unknown topic creates it (Kafka's default: on).</summary>
+    public bool AutoCreateTopics { get; set; } = true;
+
+    /// <summary>Partitions of an auto-created topic (Kafka's <c>num.partitions</c>, 1).</summary>
+    public int DefaultPartitions { get; set; } = 1;
+
+    /// <summary>The other front-end settings (group time-outs, request size), validated when the host is built.</summary>
+    public Action<Omnibus.Kafka.KafkaOptions>? Configure { get; set; }
+
+    internal void Apply(Omnibus.Kafka.KafkaOptions o)
+    {
+        o.AdvertisedHost = AdvertisedHost;
+        o.AdvertisedPort = AdvertisedPort;
+        o.AutoCreateTopics = AutoCreateTopics;
+        o.DefaultPartitions = DefaultPartitions;
+        Configure?.Invoke(o);
+    }
 }
 
 /// <summary>

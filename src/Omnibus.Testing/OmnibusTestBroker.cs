@@ -25,6 +25,7 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
     private OmnibusHost? _host;
     private int _amqpPort;
     private int _httpPort;
+    private int _kafkaPort;
     private bool _disposed;
     private readonly Storage.Memory.MemoryLogStore? _memory;
 
@@ -79,15 +80,30 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
     /// <summary>The RabbitMQ URI (AMQP 0-9-1, user <c>guest</c>, vhost <c>/</c>) for <c>ConnectionFactory.Uri</c> or amqplib.</summary>
     public string RabbitMqUri => $"amqp://guest:guest@127.0.0.1:{AmqpPort}/";
 
+    /// <summary>The Kafka <c>bootstrap.servers</c> (Confluent.Kafka, kafkajs): <c>127.0.0.1:port</c>.</summary>
+    public string KafkaBootstrapServers =>
+        Host.KafkaEndpoint is { } kafka ? $"127.0.0.1:{kafka.Port}" : throw new InvalidOperationException("Kafka is disabled (OmnibusTestBrokerOptions.EnableKafka).");
+
     /// <summary>
     /// The connection string of every protocol this broker serves, by <see cref="OmnibusProtocols"/> name. Only
     /// protocols that exist are listed; a front-end added later (RabbitMQ, Kafka, SQS/SNS) adds its entry here.
     /// </summary>
-    public IReadOnlyDictionary<string, string> ConnectionStrings => new Dictionary<string, string>(StringComparer.Ordinal)
+    public IReadOnlyDictionary<string, string> ConnectionStrings
     {
-        [OmnibusProtocols.ServiceBus] = ServiceBusConnectionString,
-        [OmnibusProtocols.RabbitMq] = RabbitMqUri,
-    };
+        get
+        {
+            var all = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [OmnibusProtocols.ServiceBus] = ServiceBusConnectionString,
+                [OmnibusProtocols.RabbitMq] = RabbitMqUri,
+            };
+            if (Host.KafkaEndpoint is not null)
+            {
+                all[OmnibusProtocols.Kafka] = KafkaBootstrapServers;
+            }
+            return all;
+        }
+    }
 
     /// <summary>
     /// Stops the broker gracefully and starts it again on the same data directory and the same ports, so
@@ -124,13 +140,16 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
         o.Amqp.Configure = _options.Amqp;
         o.Http.Enabled = _options.EnableHttp;
         o.Http.RequireAuthorization = _options.RequireHttpAuthorization;
+        o.Kafka.Enabled = _options.EnableKafka;
         _options.Host?.Invoke(o);
         // Loopback on a free port, then the same port again after a restart.
         (o.Amqp.Host, o.Amqp.Port) = (IPAddress.Loopback, _amqpPort);
         (o.Http.Host, o.Http.Port) = (IPAddress.Loopback, _httpPort);
+        (o.Kafka.Host, o.Kafka.Port) = (IPAddress.Loopback, _kafkaPort);
         _host = await builder.StartAsync(cancellationToken).ConfigureAwait(false);
         _amqpPort = _host.AmqpEndpoint?.Port ?? 0;
         _httpPort = _host.HttpEndpoint?.Port ?? 0;
+        _kafkaPort = _host.KafkaEndpoint?.Port ?? 0;
     }
 
     /// <summary>Stops the broker and deletes the temporary data directory (unless kept or given).</summary>
@@ -181,4 +200,7 @@ public static class OmnibusProtocols
 
     /// <summary>RabbitMQ's AMQP 0-9-1 (RabbitMQ.Client, amqplib).</summary>
     public const string RabbitMq = "rabbitmq";
+
+    /// <summary>The Kafka wire protocol (Confluent.Kafka, kafkajs): the bootstrap servers.</summary>
+    public const string Kafka = "kafka";
 }

@@ -15,6 +15,9 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
 {
     public const string Section = "Omnibus";
 
+    /// <summary><c>Omnibus:Kafka</c> — the Kafka listener (off unless enabled).</summary>
+    public KafkaSettings Kafka { get; init; } = KafkaSettings.Off;
+
     /// <summary>Reads and validates everything; <paramref name="errors"/> gets one line per bad setting.</summary>
     public static OmnibusSettings Load(IConfiguration configuration, out IReadOnlyList<string> errors)
     {
@@ -30,8 +33,13 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         {
             all.Add($"{Section}:Amqp:Port and {Section}:Http:Port are both {http.Port}: they must differ.");
         }
+        KafkaSettings kafka = KafkaSettings.Load(configuration, all);
+        if (kafka.Enabled && ((amqp.Enabled && kafka.Port == amqp.Port) || kafka.Port == http.Port))
+        {
+            all.Add($"{Section}:Kafka:Port {kafka.Port} is taken by another listener: ports must differ.");
+        }
         errors = all;
-        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections);
+        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections) { Kafka = kafka };
     }
 
     /// <summary>Sets the host's options from these settings; the host adds nothing of its own but defaults.</summary>
@@ -67,6 +75,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         options.Amqp.Enabled = Amqp.Enabled;
         options.Amqp.Host = Amqp.Host;
         options.Amqp.Port = Amqp.Port;
+        Kafka.ApplyTo(options.Kafka);
         AmqpSettings amqp = Amqp;
         options.Amqp.Configure = o =>
         {
@@ -216,5 +225,42 @@ internal sealed record ShutdownSettings(TimeSpan Timeout)
         var s = new ShutdownSettings(r.Duration("Timeout", TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(10)));
         errors.AddRange(r.Errors);
         return s;
+    }
+}
+
+/// <summary>
+/// <c>Omnibus:Kafka</c> — the Kafka listener: Enabled (false), Host, Port (9092), AdvertisedHost and
+/// AdvertisedPort (what clients are told to reconnect to; default the address they reached),
+/// AutoCreateTopics (true), DefaultPartitions (1).
+/// </summary>
+internal sealed record KafkaSettings(bool Enabled, IPAddress Host, int Port, string? AdvertisedHost, int? AdvertisedPort, bool AutoCreateTopics, int DefaultPartitions)
+{
+    public static readonly KafkaSettings Off = new(false, IPAddress.Any, 9092, null, null, true, 1);
+
+    public static KafkaSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "Kafka");
+        int advertisedPort = r.Int("AdvertisedPort", 0, 0, 65535);
+        var s = new KafkaSettings(
+            r.Bool("Enabled", false),
+            OmnibusSettings.Address(r, "0.0.0.0"),
+            r.Int("Port", 9092, 1, 65535),
+            r.OptionalString("AdvertisedHost") is { Length: > 0 } host ? host : null,
+            advertisedPort == 0 ? null : advertisedPort,
+            r.Bool("AutoCreateTopics", true),
+            r.Int("DefaultPartitions", 1, 1, 10_000));
+        errors.AddRange(r.Errors);
+        return s;
+    }
+
+    public void ApplyTo(KafkaEndpointOptions options)
+    {
+        options.Enabled = Enabled;
+        options.Host = Host;
+        options.Port = Port;
+        options.AdvertisedHost = AdvertisedHost;
+        options.AdvertisedPort = AdvertisedPort;
+        options.AutoCreateTopics = AutoCreateTopics;
+        options.DefaultPartitions = DefaultPartitions;
     }
 }
