@@ -92,7 +92,7 @@ internal sealed class KafkaReader(ReadOnlyMemory<byte> data, bool flexible)
     public ReadOnlyMemory<byte>? NullableBytes()
     {
         int length = Length(wide: true);
-        return length < 0 ? null : TakeMemory(length);
+        return length < 0 ? (ReadOnlyMemory<byte>?)null : TakeMemory(length);
     }
 
     public ReadOnlyMemory<byte> Bytes() => NullableBytes() ?? ReadOnlyMemory<byte>.Empty;
