@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(104, LogLevel.Information, "Listening: Amazon SQS (AWS SDKs, SigV4) on {AwsEndpoint}")]
     public static partial void ListeningAws(ILogger logger, string awsEndpoint);
 
+    [LoggerMessage(105, LogLevel.Information, "Listening: Kafka (bootstrap.servers) on {KafkaEndpoint}")]
+    public static partial void ListeningKafka(ILogger logger, string kafkaEndpoint);
+
     [LoggerMessage(102, LogLevel.Information, "Ready in {ElapsedMs} ms after process start")]
     public static partial void Ready(ILogger logger, long elapsedMs);
 

@@ -78,6 +78,12 @@ public sealed class OmnibusHost : IAsyncDisposable
     /// <summary>The bound AMQP 1.0 endpoint; null when AMQP is disabled. Its port is the real one after <see cref="StartAsync(CancellationToken)"/>.</summary>
     public IPEndPoint? AmqpEndpoint => _endpoints.Amqp?.IPEndPoint;
 
+    /// <summary>The bound Kafka endpoint; null when Kafka is disabled.</summary>
+    public IPEndPoint? KafkaEndpoint => _endpoints.Kafka?.IPEndPoint;
+
+    /// <summary>The Kafka <c>bootstrap.servers</c> value for the Kafka listener; null when Kafka is disabled.</summary>
+    public string? KafkaBootstrapServers => KafkaEndpoint is { } kafka ? $"{ClientHost(kafka)}:{kafka.Port.ToString(CultureInfo.InvariantCulture)}" : null;
+
     /// <summary>The bound management HTTP endpoint; null when HTTP is disabled.</summary>
     public IPEndPoint? HttpEndpoint => _endpoints.Http?.IPEndPoint;
 
@@ -117,7 +123,8 @@ public sealed class OmnibusHost : IAsyncDisposable
         catch (IOException e)
         {
             string listener = Options.Amqp.Enabled && Options.Amqp.Port != 0 && e.Message.Contains($":{Options.Amqp.Port}", StringComparison.Ordinal) ? "amqp"
-                : Options.Aws.Enabled && Options.Aws.Port != 0 && e.Message.Contains($":{Options.Aws.Port}", StringComparison.Ordinal) ? "aws" : "http";
+                : Options.Aws.Enabled && Options.Aws.Port != 0 && e.Message.Contains($":{Options.Aws.Port}", StringComparison.Ordinal) ? "aws"
+                : Options.Kafka.Enabled && Options.Kafka.Port != 0 && e.Message.Contains($":{Options.Kafka.Port}", StringComparison.Ordinal) ? "kafka" : "http";
             throw new OmnibusStartupException(OmnibusStartupFailure.Listen, $"the {listener} listener cannot be bound: {e.Message}", e) { Listener = listener };
         }
         IsStarted = true;
@@ -126,6 +133,10 @@ public sealed class OmnibusHost : IAsyncDisposable
         if (AwsEndpoint is { } aws)
         {
             Log.ListeningAws(_logger, Endpoint(aws, "http"));
+        }
+        if (KafkaEndpoint is { } kafka)
+        {
+            Log.ListeningKafka(_logger, Endpoint(kafka, "kafka"));
         }
         if (!Options.Amqp.Enabled)
         {

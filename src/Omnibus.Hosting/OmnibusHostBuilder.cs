@@ -176,14 +176,21 @@ public sealed class OmnibusHostBuilder
                 o.SharedAccessKeys[k.Key] = k.Value;
             }
         });
-        if (options.Amqp.Enabled)
+        if (options.Amqp.Enabled || options.Kafka.Enabled)
         {
             TransportWiring.AddServices(services, options.Connections);
+        }
+        if (options.Amqp.Enabled)
+        {
             AmqpWiring.AddServices(services, options.Amqp);
         }
         if (options.Aws.Enabled)
         {
             services.AddOmnibusAws(options.Aws.Configure);
+        }
+        if (options.Kafka.Enabled)
+        {
+            KafkaWiring.AddServices(services, options.Kafka);
         }
         // A broker has few, busy connections: read straight into a buffer instead of a zero-byte
         // read to wait for data first, which cost a second receive syscall for most reads under load.
@@ -208,6 +215,10 @@ public sealed class OmnibusHostBuilder
             if (options.Aws.Enabled)
             {
                 endpoints.Aws = Listen(kestrel, options.Aws, l => l.CountConnections("aws").UseOmnibusAws());
+            }
+            if (options.Kafka.Enabled)
+            {
+                endpoints.Kafka = Listen(kestrel, options.Kafka, l => KafkaWiring.UseKafka(l.CountConnections("kafka")));
             }
         });
     }
@@ -244,4 +255,5 @@ internal sealed class HostEndpoints
     public ListenOptions? Amqp { get; set; }
 
     public ListenOptions? Aws { get; set; }
+    public ListenOptions? Kafka { get; set; }
 }

@@ -73,6 +73,8 @@ public sealed class OmnibusHostOptions
 
     /// <summary>The Amazon SQS listener (AWS SDKs over HTTP, SigV4): LocalStack's port 4566 by default.</summary>
     public AwsEndpointOptions Aws { get; } = new();
+    /// <summary>The Kafka listener (Confluent.Kafka, kafkajs and every other Kafka client).</summary>
+    public KafkaEndpointOptions Kafka { get; } = new();
 
     /// <summary>Caps the shared transport applies to every protocol listener.</summary>
     public ConnectionLimitOptions Connections { get; } = new();
@@ -104,6 +106,11 @@ public sealed class OmnibusHostOptions
         if (Http.Enabled && Amqp.Enabled && Http.Port != 0 && Http.Port == Amqp.Port)
         {
             throw new ArgumentException($"Http.Port and Amqp.Port are both {Http.Port}: they must differ.", nameof(Amqp));
+        }
+        Kafka.Validate("Kafka");
+        if (Kafka.Enabled && Kafka.Port != 0 && ((Http.Enabled && Http.Port == Kafka.Port) || (Amqp.Enabled && Amqp.Port == Kafka.Port)))
+        {
+            throw new ArgumentException($"Kafka.Port {Kafka.Port} is taken by another listener: ports must differ.", nameof(Kafka));
         }
         if (MinFreeSpaceBytes < 0)
         {
@@ -164,6 +171,38 @@ public sealed class AwsEndpointOptions() : EndpointOptions(4566)
 {
     /// <summary>Access keys, account id, clock skew and the other front-end settings (validated when the host is built).</summary>
     public Action<Aws.AwsOptions>? Configure { get; set; }
+}
+
+/// <summary>The Kafka listener: its port (9092), the address clients are told to reconnect to, topic auto-creation.</summary>
+public sealed class KafkaEndpointOptions : EndpointOptions
+{
+    /// <summary>Off unless asked for, so embedded hosts (tests side by side) do not all reach for 9092; the server's settings turn it on.</summary>
+    public KafkaEndpointOptions()
+        : base(9092) => Enabled = false;
+
+    /// <summary>The host name Metadata and FindCoordinator give clients; null: the address each client reached.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>The port Metadata and FindCoordinator give clients; null: the port each client reached.</summary>
+    public int? AdvertisedPort { get; set; }
+
+    /// <summary>Whether Metadata for an unknown topic creates it (Kafka's default: on).</summary>
+    public bool AutoCreateTopics { get; set; } = true;
+
+    /// <summary>Partitions of an auto-created topic (Kafka's <c>num.partitions</c>, 1).</summary>
+    public int DefaultPartitions { get; set; } = 1;
+
+    /// <summary>The other front-end settings (group time-outs, request size), validated when the host is built.</summary>
+    public Action<Omnibus.Kafka.KafkaOptions>? Configure { get; set; }
+
+    internal void Apply(Omnibus.Kafka.KafkaOptions o)
+    {
+        o.AdvertisedHost = AdvertisedHost;
+        o.AdvertisedPort = AdvertisedPort;
+        o.AutoCreateTopics = AutoCreateTopics;
+        o.DefaultPartitions = DefaultPartitions;
+        Configure?.Invoke(o);
+    }
 }
 
 /// <summary>

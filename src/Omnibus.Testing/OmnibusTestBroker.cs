@@ -26,6 +26,7 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
     private int _amqpPort;
     private int _httpPort;
     private int _awsPort;
+    private int _kafkaPort;
     private bool _disposed;
     private readonly Storage.Memory.MemoryLogStore? _memory;
 
@@ -82,6 +83,9 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
 
     /// <summary>The Amazon SQS endpoint (<c>ServiceURL</c> of AmazonSQSConfig, <c>endpoint</c> of @aws-sdk/client-sqs), signed with access key <c>test</c> / secret <c>test</c>, any region.</summary>
     public Uri SqsServiceUrl => Host.SqsServiceUrl ?? throw new InvalidOperationException("SQS is disabled (OmnibusTestBrokerOptions.EnableAws).");
+    /// <summary>The Kafka <c>bootstrap.servers</c> (Confluent.Kafka, kafkajs): <c>127.0.0.1:port</c>.</summary>
+    public string KafkaBootstrapServers =>
+        Host.KafkaEndpoint is { } kafka ? $"127.0.0.1:{kafka.Port}" : throw new InvalidOperationException("Kafka is disabled (OmnibusTestBrokerOptions.EnableKafka).");
 
     /// <summary>
     /// The connection string of every protocol this broker serves, by <see cref="OmnibusProtocols"/> name. Only
@@ -99,6 +103,10 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
             if (Host.SqsServiceUrl is { } sqs)
             {
                 all[OmnibusProtocols.Sqs] = sqs.ToString();
+            }
+            if (Host.KafkaEndpoint is not null)
+            {
+                all[OmnibusProtocols.Kafka] = KafkaBootstrapServers;
             }
             return all;
         }
@@ -141,15 +149,18 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
         o.Http.RequireAuthorization = _options.RequireHttpAuthorization;
         o.Aws.Enabled = _options.EnableAws;
         o.Aws.Configure = _options.Aws;
+        o.Kafka.Enabled = _options.EnableKafka;
         _options.Host?.Invoke(o);
         // Loopback on a free port, then the same port again after a restart.
         (o.Amqp.Host, o.Amqp.Port) = (IPAddress.Loopback, _amqpPort);
         (o.Http.Host, o.Http.Port) = (IPAddress.Loopback, _httpPort);
         (o.Aws.Host, o.Aws.Port) = (IPAddress.Loopback, _awsPort);
+        (o.Kafka.Host, o.Kafka.Port) = (IPAddress.Loopback, _kafkaPort);
         _host = await builder.StartAsync(cancellationToken).ConfigureAwait(false);
         _amqpPort = _host.AmqpEndpoint?.Port ?? 0;
         _httpPort = _host.HttpEndpoint?.Port ?? 0;
         _awsPort = _host.AwsEndpoint?.Port ?? 0;
+        _kafkaPort = _host.KafkaEndpoint?.Port ?? 0;
     }
 
     /// <summary>Stops the broker and deletes the temporary data directory (unless kept or given).</summary>
@@ -203,4 +214,6 @@ public static class OmnibusProtocols
 
     /// <summary>Amazon SQS over HTTP (AWSSDK.SQS, @aws-sdk/client-sqs): the endpoint URL.</summary>
     public const string Sqs = "sqs";
+    /// <summary>The Kafka wire protocol (Confluent.Kafka, kafkajs): the bootstrap servers.</summary>
+    public const string Kafka = "kafka";
 }

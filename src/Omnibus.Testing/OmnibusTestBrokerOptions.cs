@@ -43,6 +43,9 @@ public sealed class OmnibusTestBrokerOptions
     /// <summary>Whether the management HTTP listener (administration API, /health, /metrics) runs.</summary>
     public bool EnableHttp { get; set; } = true;
 
+    /// <summary>Whether the Kafka listener runs (on 127.0.0.1 at a free port, <see cref="OmnibusTestBroker.KafkaBootstrapServers"/>).</summary>
+    public bool EnableKafka { get; set; } = true;
+
     /// <summary>Whether the HTTP administration API asks for a shared access signature.</summary>
     public bool RequireHttpAuthorization { get; set; } = true;
 

@@ -20,7 +20,7 @@ public sealed class ConfigurationTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
         // Generic keys first: a later --Omnibus:... argument overrides an earlier one, as .NET command-line configuration does.
-        string[] all = [$"--data={Path.Combine(_dir, "data")}", $"--Omnibus:Http:Port={TestServer.FreePort()}", $"--Omnibus:Amqp:Port={TestServer.FreePort()}", "--Omnibus:Aws:Enabled=false", "--Logging:LogLevel:Default=Warning", .. args];
+        string[] all = [$"--data={Path.Combine(_dir, "data")}", $"--Omnibus:Http:Port={TestServer.FreePort()}", $"--Omnibus:Amqp:Port={TestServer.FreePort()}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Logging:LogLevel:Default=Warning", .. args];
         // A wrongly accepted configuration would start a server that never returns: fail instead of hanging.
         int code = await OmnibusCli.RunAsync(all, output, error).WaitAsync(TimeSpan.FromSeconds(60));
         return (code, error.ToString());

@@ -54,7 +54,7 @@ public sealed class TestBrokerLifetimeTests
     {
         await using OmnibusTestBroker broker = await OmnibusTestBroker.StartAsync();
 
-        Assert.Equal([OmnibusProtocols.RabbitMq, OmnibusProtocols.ServiceBus, OmnibusProtocols.Sqs], broker.ConnectionStrings.Keys.Order());
+        Assert.Equal([OmnibusProtocols.Kafka, OmnibusProtocols.RabbitMq, OmnibusProtocols.ServiceBus, OmnibusProtocols.Sqs], broker.ConnectionStrings.Keys.Order());
         Assert.Equal($"Endpoint=sb://127.0.0.1:{broker.AmqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;", broker.ConnectionStrings[OmnibusProtocols.ServiceBus]);
         Assert.Equal($"amqp://guest:guest@127.0.0.1:{broker.AmqpPort}/", broker.ConnectionStrings[OmnibusProtocols.RabbitMq]);
     }

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Messages;
+using Omnibus.Core.Routing;
 
 namespace Omnibus.Aws.Sqs;
 
@@ -142,7 +143,7 @@ internal static class MessageAttributeMapping
         }
         foreach ((string name, object? value) in message.ApplicationProperties)
         {
-            if (name is Receivable.DeadLetterReasonProperty or Receivable.DeadLetterDescriptionProperty || !wanted.Matches(name) || list.Any(e => e.Key == name))
+            if (DeadLetterHeaders.All.Contains(name) || !wanted.Matches(name) || list.Any(e => e.Key == name))
             {
                 continue;
             }

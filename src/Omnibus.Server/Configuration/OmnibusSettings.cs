@@ -11,7 +11,7 @@ namespace Omnibus.Server.Configuration;
 /// OMNIBUS__Area__Key environment variables, --Omnibus:Area:Key=value arguments) under the <c>Omnibus</c>
 /// section. Defaults live here and in docs/server.md.
 /// </summary>
-internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown, ConnectionSettings Connections, AwsSettings Aws)
+internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown, ConnectionSettings Connections, AwsSettings Aws, KafkaSettings Kafka)
 {
     public const string Section = "Omnibus";
 
@@ -35,8 +35,13 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         {
             all.Add($"{Section}:Amqp:Port and {Section}:Http:Port are both {http.Port}: they must differ.");
         }
+        KafkaSettings kafka = KafkaSettings.Load(configuration, all);
+        if (kafka.Enabled && ((amqp.Enabled && kafka.Port == amqp.Port) || (aws.Enabled && kafka.Port == aws.Port) || kafka.Port == http.Port))
+        {
+            all.Add($"{Section}:Kafka:Port {kafka.Port} is taken by another listener: ports must differ.");
+        }
         errors = all;
-        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections, aws);
+        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections, aws, kafka);
     }
 
     /// <summary>Sets the host's options from these settings; the host adds nothing of its own but defaults.</summary>
@@ -72,6 +77,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         options.Amqp.Enabled = Amqp.Enabled;
         options.Amqp.Host = Amqp.Host;
         options.Amqp.Port = Amqp.Port;
+        Kafka.ApplyTo(options.Kafka);
         AmqpSettings amqp = Amqp;
         options.Amqp.Configure = o =>
         {
@@ -267,5 +273,40 @@ internal sealed record ShutdownSettings(TimeSpan Timeout)
         var s = new ShutdownSettings(r.Duration("Timeout", TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(10)));
         errors.AddRange(r.Errors);
         return s;
+    }
+}
+
+/// <summary>
+/// <c>Omnibus:Kafka</c> — the Kafka listener: Enabled (true), Host, Port (9092), AdvertisedHost and
+/// AdvertisedPort (what clients are told to reconnect to; default the address they reached),
+/// AutoCreateTopics (true), DefaultPartitions (1).
+/// </summary>
+internal sealed record KafkaSettings(bool Enabled, IPAddress Host, int Port, string? AdvertisedHost, int? AdvertisedPort, bool AutoCreateTopics, int DefaultPartitions)
+{
+    public static KafkaSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "Kafka");
+        int advertisedPort = r.Int("AdvertisedPort", 0, 0, 65535);
+        var s = new KafkaSettings(
+            r.Bool("Enabled", true),
+            OmnibusSettings.Address(r, "0.0.0.0"),
+            r.Int("Port", 9092, 1, 65535),
+            r.OptionalString("AdvertisedHost") is { Length: > 0 } host ? host : null,
+            advertisedPort == 0 ? null : advertisedPort,
+            r.Bool("AutoCreateTopics", true),
+            r.Int("DefaultPartitions", 1, 1, 10_000));
+        errors.AddRange(r.Errors);
+        return s;
+    }
+
+    public void ApplyTo(KafkaEndpointOptions options)
+    {
+        options.Enabled = Enabled;
+        options.Host = Host;
+        options.Port = Port;
+        options.AdvertisedHost = AdvertisedHost;
+        options.AdvertisedPort = AdvertisedPort;
+        options.AutoCreateTopics = AutoCreateTopics;
+        options.DefaultPartitions = DefaultPartitions;
     }
 }

@@ -1,0 +1,19 @@
+using Omnibus.Core;
+using Omnibus.Kafka.Protocol;
+
+namespace Omnibus.Kafka.Handlers;
+
+/// <summary>The core's neutral errors as Kafka's codes.</summary>
+internal static class ErrorMapping
+{
+    public static ErrorCode ToKafka(MessagingErrorCode code) => code switch
+    {
+        MessagingErrorCode.EntityNotFound => ErrorCode.UnknownTopicOrPartition,
+        MessagingErrorCode.OffsetOutOfRange => ErrorCode.OffsetOutOfRange,
+        MessagingErrorCode.MessageTooLarge => ErrorCode.MessageTooLarge,
+        MessagingErrorCode.QuotaExceeded or MessagingErrorCode.StorageFull => ErrorCode.KafkaStorageError,
+        MessagingErrorCode.InvalidArgument => ErrorCode.InvalidRecord,
+        MessagingErrorCode.Timeout => ErrorCode.RequestTimedOut,
+        _ => ErrorCode.UnknownServerError,
+    };
+}

@@ -1,0 +1,167 @@
+using System.Buffers;
+using Omnibus.Core;
+using Omnibus.Core.Streams;
+using Omnibus.Kafka.Connection;
+using Omnibus.Kafka.Protocol;
+using Omnibus.Kafka.Records;
+
+namespace Omnibus.Kafka.Handlers;
+
+/// <summary>
+/// Fetch (v4–12): reads every asked partition from its offset within the partition's and the request's
+/// byte budgets (the first record whole, as Kafka requires), and long-polls up to <c>max_wait_ms</c> until
+/// <c>min_bytes</c> are there. Records go out as one uncompressed batch v2 per partition. Fetch sessions
+/// (KIP-227) are declined the way Kafka allows: every answer has session id 0, so clients send full fetches.
+/// </summary>
+internal static class FetchApi
+{
+    private sealed record PartitionRequest(int Partition, long Offset, int MaxBytes);
+
+    private sealed record TopicRequest(string Topic, List<PartitionRequest> Partitions);
+
+    private sealed record PartitionAnswer(int Partition, ErrorCode Error, long HighWatermark, long LogStart, byte[] Records);
+
+    public static async Task<bool> HandleAsync(KafkaRequest request)
+    {
+        short v = request.Version;
+        KafkaReader r = request.Reader;
+        r.Int32(); // replica id: consumers only
+        int maxWaitMs = r.Int32();
+        int minBytes = r.Int32();
+        int maxBytes = r.Int32();
+        r.Int8(); // isolation level: nothing is ever uncommitted here
+        int sessionId = v >= 7 ? r.Int32() : 0;
+        int sessionEpoch = v >= 7 ? r.Int32() : -1;
+        List<TopicRequest> topics = r.Array(r => new TopicRequest(r.String(), r.Array(r =>
+        {
+            int partition = r.Int32();
+            if (v >= 9)
+            {
+                r.Int32(); // current leader epoch
+            }
+            long offset = r.Int64();
+            if (v >= 12)
+            {
+                r.Int32(); // last fetched epoch
+            }
+            if (v >= 5)
+            {
+                r.Int64(); // log start offset (followers only)
+            }
+            return new PartitionRequest(partition, offset, r.Int32());
+        })));
+
+        ErrorCode top = ErrorCode.None;
+        if (sessionId != 0)
+        {
+            top = ErrorCode.FetchSessionIdNotFound; // no session was ever created
+        }
+        List<(string Topic, List<PartitionAnswer> Partitions)> answers = top == ErrorCode.None
+            ? await ReadAsync(request, topics, TimeSpan.FromMilliseconds(Math.Max(0, maxWaitMs)), Math.Max(minBytes, 0), maxBytes <= 0 ? int.MaxValue : maxBytes).ConfigureAwait(false)
+            : [];
+        _ = sessionEpoch;
+
+        KafkaWriter w = request.Writer;
+        w.Int32(0);
+        if (v >= 7)
+        {
+            w.Int16((short)top).Int32(0);
+        }
+        w.Array(answers, (w, t) =>
+        {
+            w.String(t.Topic);
+            w.Array(t.Partitions, (w, p) =>
+            {
+                w.Int32(p.Partition).Int16((short)p.Error).Int64(p.HighWatermark).Int64(p.HighWatermark);
+                if (v >= 5)
+                {
+                    w.Int64(p.LogStart);
+                }
+                w.ArrayLength(0); // aborted transactions: none
+                if (v >= 11)
+                {
+                    w.Int32(-1);
+                }
+                w.Bytes(p.Records); // empty, never null: librdkafka fails on null records
+            });
+        });
+        w.Tags();
+        return true;
+    }
+
+    private static async Task<List<(string, List<PartitionAnswer>)>> ReadAsync(KafkaRequest request, List<TopicRequest> topics, TimeSpan maxWait, int minBytes, int maxBytes)
+    {
+        TimeProvider clock = request.Services.Clock;
+        long started = clock.GetTimestamp();
+        var streams = topics.Select(t => request.Services.FindStream(t.Topic)).ToList();
+        while (true)
+        {
+            var appended = new List<Task>();
+            var answers = new List<(string, List<PartitionAnswer>)>();
+            long total = 0;
+            for (int i = 0; i < topics.Count; i++)
+            {
+                var partitions = new List<PartitionAnswer>();
+                foreach (PartitionRequest p in topics[i].Partitions)
+                {
+                    PartitionAnswer answer = ReadPartition(streams[i], p, maxBytes - total, appended);
+                    total += answer.Records.Length;
+                    partitions.Add(answer);
+                }
+                answers.Add((topics[i].Topic, partitions));
+            }
+            TimeSpan remaining = maxWait - clock.GetElapsedTime(started);
+            bool anyError = answers.Any(a => a.Item2.Any(p => p.Error != ErrorCode.None));
+            if (total >= minBytes || anyError || remaining <= TimeSpan.Zero || appended.Count == 0)
+            {
+                return answers;
+            }
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(request.Closed);
+            appended.Add(Task.Delay(remaining, clock, wait.Token));
+            await Task.WhenAny(appended).ConfigureAwait(false);
+            await wait.CancelAsync().ConfigureAwait(false);
+            request.Closed.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static PartitionAnswer ReadPartition(MessageStream? stream, PartitionRequest p, long budget, List<Task> appended)
+    {
+        if (stream is null || p.Partition < 0 || p.Partition >= stream.PartitionCount)
+        {
+            return new PartitionAnswer(p.Partition, ErrorCode.UnknownTopicOrPartition, -1, -1, []);
+        }
+        // Taken before reading, so an append between the read and the wait still wakes the wait.
+        appended.Add(stream.NextAppend(p.Partition));
+        try
+        {
+            int limit = (int)Math.Clamp(Math.Min(budget, p.MaxBytes), 1, int.MaxValue);
+            if (budget <= 0 && p.Offset < stream.HighWatermark(p.Partition))
+            {
+                return new PartitionAnswer(p.Partition, ErrorCode.None, stream.HighWatermark(p.Partition), stream.EarliestOffset(p.Partition), []);
+            }
+            StreamReadResult read = stream.ReadAsync(new StreamReadRequest { Partition = p.Partition, Offset = p.Offset, MaxBytes = limit }).GetAwaiter().GetResult();
+            return new PartitionAnswer(p.Partition, ErrorCode.None, read.HighWatermark, read.EarliestOffset, Encode(read.Entries));
+        }
+        catch (MessagingException e)
+        {
+            return new PartitionAnswer(p.Partition, ErrorMapping.ToKafka(e.Code), stream.HighWatermark(p.Partition), stream.EarliestOffset(p.Partition), []);
+        }
+    }
+
+    private static byte[] Encode(IReadOnlyList<StreamEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+        var records = new List<(long, KafkaRecord)>(entries.Count);
+        foreach (StreamEntry e in entries)
+        {
+            StreamRecord s = e.Record;
+            records.Add((e.Offset, new KafkaRecord(0, s.Timestamp ?? e.AppendTimeMs, s.Key, s.Value, [.. s.Headers.Select(h => new KafkaHeader(h.Name, h.Value))])));
+        }
+        var output = new ArrayBufferWriter<byte>();
+        RecordBatch.Write(output, entries[0].Offset, records);
+        return output.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,39 @@
+using Omnibus.Core;
+using Omnibus.Core.Streams;
+using Omnibus.Kafka.Connection;
+using Omnibus.Kafka.Protocol;
+
+namespace Omnibus.Kafka.Handlers;
+
+/// <summary>Kafka topics are the core's streams of the same name; this finds, creates and names them.</summary>
+internal static class TopicNames
+{
+    /// <summary>The stream whose derived topic id this is, or null.</summary>
+    public static string? ByTopicId(KafkaServices services, KafkaUuid id) =>
+        services.Streams.List().FirstOrDefault(d => KafkaUuid.ForTopic(d.Name) == id)?.Name;
+
+    /// <summary>Creates a topic; the error Kafka gives when that is not possible.</summary>
+    public static ErrorCode TryCreate(KafkaServices services, StreamDefinition definition, out string? message)
+    {
+        message = null;
+        try
+        {
+            services.Streams.Create(definition);
+            return ErrorCode.None;
+        }
+        catch (MessagingException e)
+        {
+            message = e.Message;
+            return e.Code switch
+            {
+                MessagingErrorCode.EntityAlreadyExists => ErrorCode.TopicAlreadyExists,
+                MessagingErrorCode.InvalidArgument => ErrorCode.InvalidTopicException,
+                _ => ErrorCode.UnknownServerError,
+            };
+        }
+    }
+
+    /// <summary>Kafka's rule: 1 to 249 of letters, digits, '.', '_' and '-', not "." or "..".</summary>
+    public static bool IsValid(string name) =>
+        name.Length is > 0 and <= 249 && name != "." && name != ".." && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+}
