@@ -78,7 +78,7 @@ public sealed partial class Broker
     private void EnsureNameFree(string name)
     {
         string key = name;
-        if (_queues.ContainsKey(key) || _topics.ContainsKey(key))
+        if (_queues.ContainsKey(key) || _topics.ContainsKey(key) || _streams?.Find(key) is not null)
         {
             throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"An entity named '{name}' already exists.");
         }
@@ -281,6 +281,7 @@ public sealed partial class Broker
         }
         t.Dispose();
         Store.DeleteDirectory(t.Directory);
+        DeleteStreamOfTopic(name);
     }
 
     /// <summary>A topic's definition.</summary>

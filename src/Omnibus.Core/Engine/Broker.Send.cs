@@ -232,7 +232,7 @@ public sealed partial class Broker
         return sequences;
     }
 
-    private async Task<long[]> SendToTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> messages, int hop, bool enforceLimits)
+    private async Task<long[]> SendToTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> messages, int hop, bool enforceLimits, bool toStream = true)
     {
         TopicDescription d = topic.Description;
         Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, topic.Log.SizeInBytes, d.DefaultMessageTimeToLive, enforceLimits);
@@ -243,7 +243,7 @@ public sealed partial class Broker
         {
             return result;
         }
-        long[] stored = await StoreInTopicAsync(topic, accepted, hop, Guid.Empty).ConfigureAwait(false);
+        long[] stored = await StoreInTopicAsync(topic, accepted, hop, Guid.Empty, toStream).ConfigureAwait(false);
         for (int i = 0; i < accepted.Count; i++)
         {
             result[positions[i]] = stored[i];
@@ -258,7 +258,7 @@ public sealed partial class Broker
     /// tagged, and the copies for forwarding subscriptions and for filter failures are written
     /// first, without limits: once the tagged append is durable the whole send is done.
     /// </summary>
-    private async Task<long[]> StoreInTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> accepted, int hop, Guid transaction)
+    private async Task<long[]> StoreInTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> accepted, int hop, Guid transaction, bool toStream = true)
     {
         bool committed = transaction != Guid.Empty;
         SubscriptionEntity[] subscriptions;
@@ -372,6 +372,10 @@ public sealed partial class Broker
         if (!committed)
         {
             await DeadLetterFilterFailuresAsync(filterFailures).ConfigureAwait(false);
+        }
+        if (toStream)
+        {
+            await AppendToStreamOfTopicAsync(topic.Description.Name, accepted).ConfigureAwait(false);
         }
         topic.Counters.AddSent(accepted.Count);
         topic.Counters.AddTransferred(forwards.Count);

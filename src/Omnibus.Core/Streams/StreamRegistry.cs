@@ -154,6 +154,16 @@ public sealed class StreamRegistry : IDisposable
         }
     }
 
+    /// <summary>The stream of that name, or null.</summary>
+    public MessageStream? Find(string name)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _streams.GetValueOrDefault(name);
+        }
+    }
+
     /// <summary>Every stream's definition, by name (ordinal).</summary>
     public IReadOnlyList<StreamDefinition> List()
     {

@@ -103,7 +103,8 @@ internal static class MetadataApi
         {
             return new TopicAnswer(ErrorCode.InvalidTopicException, name, KafkaUuid.Zero, 0);
         }
-        if (!create)
+        // A topic another protocol made is a Kafka topic already: its stream is made on first mention.
+        if (!create && !services.Broker.TopicExists(name))
         {
             return new TopicAnswer(ErrorCode.UnknownTopicOrPartition, name, KafkaUuid.Zero, 0);
         }

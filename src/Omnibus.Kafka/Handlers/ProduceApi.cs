@@ -114,14 +114,14 @@ internal static class ProduceApi
         {
             return Idempotent(request, stream, topic, partition, batch, records);
         }
-        return Store(stream, partition, () => stream.AppendAsync(partition, records));
+        return Store(stream, partition, () => request.Services.Broker.AppendToTopicStreamAsync(topic, partition, records));
     }
 
     private static async Task<PartitionResult> Idempotent(KafkaRequest request, MessageStream stream, string topic, int partition, RecordBatch batch, StreamRecord[] records)
     {
         try
         {
-            (ErrorCode error, long offset) = await request.Services.Producers.Admit(topic, partition, batch.ProducerId, batch.ProducerEpoch, batch.BaseSequence, records.Length, () => stream.AppendAsync(partition, records)).ConfigureAwait(false);
+            (ErrorCode error, long offset) = await request.Services.Producers.Admit(topic, partition, batch.ProducerId, batch.ProducerEpoch, batch.BaseSequence, records.Length, () => request.Services.Broker.AppendToTopicStreamAsync(topic, partition, records)).ConfigureAwait(false);
             return new PartitionResult(partition, error, offset, stream.EarliestOffset(partition));
         }
         catch (MessagingException e)

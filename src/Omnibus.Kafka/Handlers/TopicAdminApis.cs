@@ -136,7 +136,7 @@ internal static class TopicAdminApis
             }
             try
             {
-                await services.Streams.DeleteAsync(name).ConfigureAwait(false);
+                await services.Broker.DeleteTopicStreamAsync(name).ConfigureAwait(false);
                 services.Producers.ForgetTopic(name);
                 answers.Add((name, KafkaUuid.ForTopic(name), ErrorCode.None, null));
             }

@@ -5,7 +5,7 @@ using Omnibus.Kafka.Protocol;
 
 namespace Omnibus.Kafka.Handlers;
 
-/// <summary>Kafka topics are the core's streams of the same name; this finds, creates and names them.</summary>
+/// <summary>A Kafka topic is the core's topic of that name, read through its stream; this finds, creates and names them.</summary>
 internal static class TopicNames
 {
     /// <summary>The stream whose derived topic id this is, or null.</summary>
@@ -18,7 +18,7 @@ internal static class TopicNames
         message = null;
         try
         {
-            services.Streams.Create(definition);
+            services.Broker.CreateTopicStream(definition);
             return ErrorCode.None;
         }
         catch (MessagingException e)
