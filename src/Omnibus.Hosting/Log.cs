@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(400, LogLevel.Warning, "Storage full: new messages are refused until space is freed ({FreeBytes} bytes free, floor {FloorBytes} bytes): {Reason}")]
     public static partial void StorageFull(ILogger logger, long freeBytes, long floorBytes, string reason);
 
+    [LoggerMessage(402, LogLevel.Warning, "Storage repaired at open: {Repair}")]
+    public static partial void StorageRepaired(ILogger logger, string repair);
+
     [LoggerMessage(401, LogLevel.Information, "Storage space is back: new messages are accepted again ({FreeBytes} bytes free, floor {FloorBytes} bytes)")]
     public static partial void StorageSpaceReturned(ILogger logger, long freeBytes, long floorBytes);
 }

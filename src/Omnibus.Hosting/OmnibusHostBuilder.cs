@@ -79,6 +79,10 @@ public sealed class OmnibusHostBuilder
                 ApplyEntities(broker, entities, options.EntitiesFile!, logger);
             }
             Log.BrokerOpened(logger, broker.DataDirectory, _started.ElapsedMilliseconds, broker.ListQueues().Count, broker.ListTopics().Count, options.Durability.ToString());
+            foreach (StorageRepair repair in broker.RepairsAtOpen)
+            {
+                Log.StorageRepaired(logger, repair.Describe());
+            }
             return new OmnibusHost(app, broker, options, endpoints, logger);
         }
         catch

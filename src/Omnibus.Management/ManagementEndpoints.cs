@@ -30,13 +30,18 @@ public static class ManagementEndpoints
     /// <summary>
     /// "Healthy" alone when all is well (as the default writer); otherwise the status and why
     /// ("Degraded: Storage full: ..."), so an operator reading the probe sees the reason. Degraded
-    /// stays 200: the broker still serves receives and settlements.
+    /// stays 200: the broker still serves receives and settlements. Repairs storage made when the
+    /// broker opened follow the status in every case ("Healthy: Repaired at open: ...").
     /// </summary>
     private static Task WriteStatusAndReason(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "text/plain";
         string text = report.Status.ToString();
-        string[] reasons = [.. report.Entries.Values.Where(e => e.Status != HealthStatus.Healthy && e.Description is not null).Select(e => e.Description!)];
+        string[] reasons =
+        [
+            .. report.Entries.Values.Where(e => e.Status != HealthStatus.Healthy && e.Description is not null).Select(e => e.Description!),
+            .. report.Entries.Values.Select(e => e.Data.GetValueOrDefault(BrokerReadyCheck.RepairsKey) as string).OfType<string>(),
+        ];
         if (reasons.Length > 0)
         {
             text += ": " + string.Join(" ", reasons);

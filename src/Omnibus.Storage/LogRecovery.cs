@@ -224,19 +224,29 @@ internal static class LogRecovery
             bool rewroteHeader = false;
             if (IsTornCreation(handle, length))
             {
-                // The crash hit between creating the file and making its header durable: it never held a record.
+                // A crash between creating the file and making its header durable leaves a short file or
+                // zeros. The header is rewritten in place, never by truncating: zeros are also what
+                // damage to a written header looks like, and the records after it are read and kept.
                 Span<byte> fresh = stackalloc byte[SegmentHeader.Size];
                 SegmentHeader.Write(fresh, baseSequence);
-                RandomAccess.SetLength(handle, 0);
+                if (length < SegmentHeader.Size)
+                {
+                    RandomAccess.SetLength(handle, 0);
+                    length = SegmentHeader.Size;
+                }
                 RandomAccess.Write(handle, fresh, 0);
                 FileSync.DataSync(handle);
-                length = SegmentHeader.Size;
                 rewroteHeader = true;
             }
             CheckHeader(handle, path, baseSequence, length);
             var index = new SparseIndex();
             ScanResult scan = SegmentScanner.Scan(handle, length, baseSequence, options.IndexInterval, index);
-            var report = new RecoveryReport { TailSegment = path, RewroteTornSegmentHeader = rewroteHeader };
+            var report = new RecoveryReport
+            {
+                TailSegment = path,
+                RewroteTornSegmentHeader = rewroteHeader,
+                RecordsKeptAfterRewrittenHeader = rewroteHeader ? scan.NextSequence - baseSequence : 0,
+            };
             // Zeros after the last record are a preallocated segment's free space: kept, not a repair.
             bool zeroTail = scan.Stop == ScanStop.CleanEnd && scan.RecordsPastConsistentEnd == 0;
             if (scan.ConsistentEnd < length && !zeroTail)
@@ -296,6 +306,7 @@ internal static class LogRecovery
         }
         // A preallocated spare is all zeros until its header is written: a crash in between leaves
         // a zero header (and nothing after it, since the header is flushed before any record).
+        // Zeros over a header that was written are damage; the caller keeps what follows either way.
         Span<byte> header = stackalloc byte[SegmentHeader.Size];
         RandomAccess.Read(handle, header, 0);
         return header.IndexOfAnyExcept((byte)0) < 0;

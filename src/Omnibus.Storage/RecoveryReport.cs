@@ -24,6 +24,12 @@ public sealed record RecoveryReport
     /// <summary>A tail segment whose header was never completely written and was rewritten (it held no records).</summary>
     public bool RewroteTornSegmentHeader { get; init; }
 
+    /// <summary>
+    /// Records found after a tail header that was zeros and was rewritten: 0 for a header a crash
+    /// kept from being written; more means the header of a segment holding records was damaged.
+    /// </summary>
+    public long RecordsKeptAfterRewrittenHeader { get; init; }
+
     /// <summary>True when nothing had to be repaired.</summary>
     public bool IsClean => TruncatedBytes == 0 && RebuiltIndexes.Count == 0 && !RewroteTornSegmentHeader;
 }

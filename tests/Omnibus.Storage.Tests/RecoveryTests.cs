@@ -260,6 +260,29 @@ public class RecoveryTests
     }
 
     [Fact]
+    public async Task A_zeroed_header_of_a_tail_segment_holding_records_is_rewritten_and_every_record_kept()
+    {
+        using var dir = new TempDirectory();
+        string tail = await WriteLog(dir, 300);
+        long first;
+        using (PartitionLog before = PartitionLog.Open(dir.Path, Small))
+        {
+            first = before.Segments[^1].BaseSequence;
+        }
+        using (var f = new FileStream(tail, FileMode.Open))
+        {
+            f.Write(new byte[32]);
+        }
+
+        using var log = PartitionLog.Open(dir.Path, Small);
+
+        Assert.True(log.Recovery.RewroteTornSegmentHeader);
+        Assert.Equal(300 - first, log.Recovery.RecordsKeptAfterRewrittenHeader);
+        Assert.True(log.Recovery.RecordsKeptAfterRewrittenHeader > 0);
+        AssertIntactPrefix(log, 300);
+    }
+
+    [Fact]
     public async Task A_missing_segment_in_the_middle_is_reported_as_a_gap()
     {
         using var dir = new TempDirectory();

@@ -49,6 +49,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             _transactionLog = new TransactionLog(Path.Combine(DataDirectory, "transactions"), options);
             RecoverTransactions();
             OpenStreamsIfPresent();
+            CollectRepairs();
         }
         catch
         {

@@ -27,11 +27,25 @@ internal sealed class BrokerReadyCheck(Broker broker, IHostApplicationLifetime l
             {
                 return Task.FromResult(HealthCheckResult.Degraded($"Storage full: new messages are refused until space is freed ({space.Reason ?? "the disk is full"})."));
             }
-            return Task.FromResult(HealthCheckResult.Healthy($"Serving from {broker.DataDirectory}."));
+            string serving = $"Serving from {broker.DataDirectory}.";
+            return Task.FromResult(broker.RepairsAtOpen.Count == 0
+                ? HealthCheckResult.Healthy(serving)
+                : HealthCheckResult.Healthy(serving, new Dictionary<string, object> { [RepairsKey] = RepairsNote(broker.RepairsAtOpen) }));
         }
         catch (ObjectDisposedException)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("The broker is closed."));
         }
     }
+
+    /// <summary>The data entry naming the repairs made at open, which the ready answer prints even when healthy.</summary>
+    public const string RepairsKey = "repairs";
+
+    // Repairs keep the broker healthy (what they dropped was never confirmed, or they lost nothing), but an operator should see them.
+    private static string RepairsNote(IReadOnlyList<StorageRepair> repairs) => repairs.Count switch
+    {
+        0 => "",
+        <= 3 => $"Repaired at open: {string.Join(" | ", repairs.Select(r => r.Describe()))}.",
+        _ => $"Repaired at open: {string.Join(" | ", repairs.Take(3).Select(r => r.Describe()))} | and {repairs.Count - 3} more (log event 402).",
+    };
 }

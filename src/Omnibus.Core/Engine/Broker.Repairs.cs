@@ -1,0 +1,51 @@
+using Omnibus.Storage;
+
+namespace Omnibus.Core.Engine;
+
+public sealed partial class Broker
+{
+    /// <summary>Every log that opening this broker repaired (empty after a clean shutdown), in entity order.</summary>
+    public IReadOnlyList<StorageRepair> RepairsAtOpen { get; private set; } = [];
+
+    private void CollectRepairs()
+    {
+        var repairs = new List<StorageRepair>();
+        void Add(string entity, string prefix, MessageLog log)
+        {
+            for (int i = 0; i < log.Partitions.Length; i++)
+            {
+                if (log.Partitions[i]?.Recovery is { IsClean: false } report)
+                {
+                    repairs.Add(new StorageRepair(entity, $"{prefix}p{i}", report));
+                }
+            }
+        }
+        foreach (QueueEntity q in _queues.Values.OrderBy(q => q.Description.Name, StringComparer.Ordinal))
+        {
+            Add($"queue {q.Description.Name}", "", q.Log);
+            Add($"queue {q.Description.Name}", "dead-letter ", q.DeadLetterLog);
+        }
+        foreach (TopicEntity t in _topics.Values.OrderBy(t => t.Description.Name, StringComparer.Ordinal))
+        {
+            Add($"topic {t.Description.Name}", "", t.Log);
+            foreach (SubscriptionEntity s in t.Subscriptions.Values.OrderBy(s => s.Description.Name, StringComparer.Ordinal))
+            {
+                Add($"subscription {t.Description.Name}/{s.Description.Name}", "dead-letter ", s.DeadLetterLog);
+            }
+        }
+        if (_streams is { } streams)
+        {
+            foreach (Streams.StreamDefinition d in streams.List())
+            {
+                foreach (Streams.StreamPartition p in streams.Get(d.Name).Partitions)
+                {
+                    if (p.Log.Recovery is { IsClean: false } report)
+                    {
+                        repairs.Add(new StorageRepair($"stream {d.Name}", $"p{p.Index}", report));
+                    }
+                }
+            }
+        }
+        RepairsAtOpen = repairs;
+    }
+}

@@ -1,0 +1,61 @@
+using Omnibus.Core.Engine;
+using Omnibus.Core.Entities;
+
+namespace Omnibus.Core.Tests;
+
+/// <summary>Every repair storage makes when the broker opens is named per entity, for the host to report.</summary>
+[Trait("Store", TestStore.FileOnly)] // damages files on disk
+public sealed class RepairReportTests : IDisposable
+{
+    private readonly BrokerHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    private string TailSegmentOf(string queue)
+    {
+        string dir = Directory.GetDirectories(Path.Combine(_harness.Directory, "queues")).Single(d => Path.GetFileName(d).StartsWith(queue, StringComparison.Ordinal));
+        return Directory.GetFiles(Path.Combine(dir, "log", "p0"), "*.seg").Order(StringComparer.Ordinal).Last();
+    }
+
+    [Fact]
+    public async Task A_clean_restart_reports_no_repair()
+    {
+        _harness.Broker.CreateQueue(new QueueDescription { Name = "orders" });
+        await _harness.Send("orders", "a");
+
+        _harness.Restart();
+
+        Assert.Empty(_harness.Broker.RepairsAtOpen);
+    }
+
+    [Fact]
+    public async Task A_cut_tail_and_a_zeroed_header_are_reported_with_their_entity_and_what_was_kept()
+    {
+        _harness.Broker.CreateQueue(new QueueDescription { Name = "orders" });
+        _harness.Broker.CreateQueue(new QueueDescription { Name = "payments" });
+        for (int i = 0; i < 20; i++)
+        {
+            await _harness.Send("orders", $"o{i}");
+            await _harness.Send("payments", $"p{i}");
+        }
+        _harness.Broker.Dispose();
+        string orders = TailSegmentOf("orders");
+        using (var f = new FileStream(orders, FileMode.Open))
+        {
+            f.SetLength(f.Length - 5);
+        }
+        using (var f = new FileStream(TailSegmentOf("payments"), FileMode.Open))
+        {
+            f.Write(new byte[32]);
+        }
+
+        _harness.Restart();
+
+        IReadOnlyList<StorageRepair> repairs = _harness.Broker.RepairsAtOpen;
+        Assert.Equal(["queue orders", "queue payments"], repairs.Select(r => r.Entity));
+        Assert.Contains("bytes cut at byte", repairs[0].Describe(), StringComparison.Ordinal);
+        Assert.Contains("zeroed header", repairs[1].Describe(), StringComparison.Ordinal);
+        Assert.Equal(19, (await _harness.Receive("orders", 100, ReceiveMode.ReceiveAndDelete)).Count);
+        Assert.Equal(20, (await _harness.Receive("payments", 100, ReceiveMode.ReceiveAndDelete)).Count);
+    }
+}
