@@ -58,4 +58,21 @@ public sealed class RepairReportTests : IDisposable
         Assert.Equal(19, (await _harness.Receive("orders", 100, ReceiveMode.ReceiveAndDelete)).Count);
         Assert.Equal(20, (await _harness.Receive("payments", 100, ReceiveMode.ReceiveAndDelete)).Count);
     }
+
+    [Fact]
+    public async Task A_lost_catalog_beside_entity_data_stops_the_open_with_the_reason_and_changes_nothing()
+    {
+        _harness.Broker.CreateQueue(new QueueDescription { Name = "orders" });
+        await _harness.Send("orders", "kept");
+        _harness.Broker.Dispose();
+        string catalog = Path.Combine(_harness.Directory, "catalog.json");
+        File.Move(catalog, catalog + ".aside");
+
+        var refused = Assert.Throws<Omnibus.Storage.StorageFormatException>(() => _harness.Restart());
+
+        Assert.Contains("catalog.json' is missing", refused.Message, StringComparison.Ordinal);
+        File.Move(catalog + ".aside", catalog);
+        _harness.Restart();
+        Assert.Equal("kept", BrokerHarness.Text(Assert.Single(await _harness.Receive("orders", 10, ReceiveMode.ReceiveAndDelete))));
+    }
 }

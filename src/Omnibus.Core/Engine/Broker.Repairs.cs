@@ -7,6 +7,28 @@ public sealed partial class Broker
     /// <summary>Every log that opening this broker repaired (empty after a clean shutdown), in entity order.</summary>
     public IReadOnlyList<StorageRepair> RepairsAtOpen { get; private set; } = [];
 
+    /// <summary>
+    /// A missing catalog beside entity directories means the definitions were lost, not that the
+    /// broker is new (the catalog is written with the first entity): opening would serve an empty
+    /// broker over data it no longer knows, so it refuses and says so.
+    /// </summary>
+    private void RefuseLostCatalog()
+    {
+        string catalog = Path.Combine(DataDirectory, EntityCatalog.FileName);
+        if (Store.Exists(catalog))
+        {
+            return;
+        }
+        string? orphaned = new[] { QueuesDirectory, TopicsDirectory }.FirstOrDefault(Store.Exists);
+        if (orphaned is not null)
+        {
+            throw new StorageFormatException(
+                $"'{catalog}' is missing, but '{orphaned}' holds entity data: the definitions of those entities are lost. " +
+                $"Restore {EntityCatalog.FileName} from a backup, or move '{orphaned}' away to start without that data. Nothing was changed.")
+            { FilePath = catalog };
+        }
+    }
+
     private void CollectRepairs()
     {
         var repairs = new List<StorageRepair>();

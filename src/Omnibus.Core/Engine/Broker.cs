@@ -36,6 +36,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             : new StorageSpace(DataDirectory, 0, options.FreeSpaceProbeInterval, _ => long.MaxValue, Clock);
         try
         {
+            RefuseLostCatalog();
             CatalogDocument doc = EntityCatalog.Load(Store, DataDirectory);
             foreach (QueueDescription q in doc.Queues)
             {
