@@ -15,6 +15,14 @@ internal static class LogRecovery
     public static (Segment[] Segments, RecoveryReport Report) OpenSegments(string directory, LogOptions options)
     {
         List<(long Base, string Path)> files = ListSegmentFiles(directory);
+        if (TailMarker.Read(directory) is long recordedTail && (files.Count == 0 || recordedTail > files[^1].Base))
+        {
+            string missing = Path.Combine(directory, Segment.FileName(recordedTail));
+            throw new StorageCorruptionException(
+                $"The log's tail segment '{missing}' is missing (the latest roll created it): records from sequence {recordedTail} on are lost. " +
+                $"Restore the file, or delete '{Path.Combine(directory, TailMarker.FileName)}' to open the log without them. Nothing was changed.")
+            { FilePath = missing };
+        }
         var segments = new List<Segment>(files.Count);
         var rebuilt = new List<string>();
         RecoveryReport report;

@@ -447,6 +447,22 @@ public sealed partial class PartitionLog
             Segment[] grown = [.. _segments, next];
             Volatile.Write(ref _segments, grown);
         }
+        RecordTail(baseSequence);
         return next;
+    }
+
+    // Best effort: without it, a later loss of this tail file goes unnoticed, as before the marker existed.
+    private void RecordTail(long baseSequence)
+    {
+        try
+        {
+            TailMarker.Write(Directory, baseSequence);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

@@ -283,6 +283,34 @@ public class RecoveryTests
     }
 
     [Fact]
+    public async Task A_deleted_tail_segment_refuses_to_open_naming_the_lost_sequences()
+    {
+        using var dir = new TempDirectory();
+        string tail = await WriteLog(dir, 300);
+        long tailBase = long.Parse(Path.GetFileNameWithoutExtension(tail), System.Globalization.CultureInfo.InvariantCulture);
+        File.Delete(tail);
+
+        var ex = Assert.Throws<StorageCorruptionException>(() => PartitionLog.Open(dir.Path, Small));
+
+        Assert.Contains($"records from sequence {tailBase} on are lost", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(tail, ex.FilePath);
+    }
+
+    [Fact]
+    public async Task A_log_reopened_after_many_rolls_opens_cleanly_with_its_tail_marker()
+    {
+        using var dir = new TempDirectory();
+        await WriteLog(dir, 300);
+        using (PartitionLog log = PartitionLog.Open(dir.Path, Small))
+        {
+            Assert.True(log.Segments.Count > 2);
+            await log.AppendAsync(Payload.For(300));
+        }
+        using PartitionLog reopened = PartitionLog.Open(dir.Path, Small);
+        AssertIntactPrefix(reopened, 301);
+    }
+
+    [Fact]
     public async Task A_missing_segment_in_the_middle_is_reported_as_a_gap()
     {
         using var dir = new TempDirectory();
