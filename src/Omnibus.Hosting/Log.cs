@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(402, LogLevel.Warning, "Storage repaired at open: {Repair}")]
     public static partial void StorageRepaired(ILogger logger, string repair);
 
+    [LoggerMessage(403, LogLevel.Error, "Quarantined {Kind} {Name}: its stored data is damaged and it refuses traffic until the file is restored (and the broker restarted) or the entity is deleted: {Reason}")]
+    public static partial void EntityQuarantined(ILogger logger, string kind, string name, string reason);
+
     [LoggerMessage(401, LogLevel.Information, "Storage space is back: new messages are accepted again ({FreeBytes} bytes free, floor {FloorBytes} bytes)")]
     public static partial void StorageSpaceReturned(ILogger logger, long freeBytes, long floorBytes);
 }

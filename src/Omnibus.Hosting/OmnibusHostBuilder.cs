@@ -83,6 +83,10 @@ public sealed class OmnibusHostBuilder
             {
                 Log.StorageRepaired(logger, repair.Describe());
             }
+            foreach (QuarantinedEntity q in broker.Quarantined)
+            {
+                Log.EntityQuarantined(logger, q.Kind.ToString().ToLowerInvariant(), q.Name, q.Reason);
+            }
             return new OmnibusHost(app, broker, options, endpoints, logger);
         }
         catch

@@ -7,9 +7,11 @@ public sealed partial class Broker
 {
     private CatalogDocument Snapshot() => new()
     {
-        Queues = [.. _queues.Values.Select(q => q.Description).OrderBy(q => q.Name, StringComparer.Ordinal)],
-        Topics = [.. _topics.Values.Select(t => t.Document).OrderBy(t => t.Topic.Name, StringComparer.Ordinal)],
-        QueueDirectories = _queues.Values.ToDictionary(q => q.Description.Name, q => Path.GetFileName(q.Directory), StringComparer.Ordinal),
+        Queues = [.. _queues.Values.Select(q => q.Description).Concat(_quarantinedQueues).OrderBy(q => q.Name, StringComparer.Ordinal)],
+        Topics = [.. _topics.Values.Select(t => t.Document).Concat(_quarantinedTopics).OrderBy(t => t.Topic.Name, StringComparer.Ordinal)],
+        QueueDirectories = _queues.Values.Select(q => (q.Description.Name, Directory: Path.GetFileName(q.Directory)))
+            .Concat(_quarantinedQueueDirectories.Select(d => (d.Key, Directory: d.Value)))
+            .ToDictionary(d => d.Item1, d => d.Directory, StringComparer.Ordinal),
     };
 
     /// <summary>Writes the catalog (durably), then tells the watchers what changed.</summary>
@@ -78,7 +80,7 @@ public sealed partial class Broker
     private void EnsureNameFree(string name)
     {
         string key = name;
-        if (_queues.ContainsKey(key) || _topics.ContainsKey(key) || _streams?.Find(key) is not null)
+        if (_queues.ContainsKey(key) || _topics.ContainsKey(key) || _quarantine.ContainsKey(key) || _streams?.Find(key) is not null)
         {
             throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"An entity named '{name}' already exists.");
         }
@@ -170,6 +172,10 @@ public sealed partial class Broker
     public void DeleteQueue(string name, CallerIdentity? caller = null)
     {
         Authorize(caller, EntityRight.Manage, name);
+        if (TryDeleteQuarantined(name, EntityKind.Queue))
+        {
+            return;
+        }
         QueueEntity q;
         lock (_catalogLock)
         {
@@ -214,7 +220,7 @@ public sealed partial class Broker
     private QueueEntity FindQueue(string name)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _queues.TryGetValue(name, out QueueEntity? q) ? q : throw MessagingException.NotFound(name);
+        return _queues.TryGetValue(name, out QueueEntity? q) ? q : throw Missing(name);
     }
 
     // ---------------- topics ----------------
@@ -271,6 +277,10 @@ public sealed partial class Broker
     public void DeleteTopic(string name, CallerIdentity? caller = null)
     {
         Authorize(caller, EntityRight.Manage, name);
+        if (TryDeleteQuarantined(name, EntityKind.Topic))
+        {
+            return;
+        }
         TopicEntity t;
         lock (_catalogLock)
         {
@@ -316,7 +326,7 @@ public sealed partial class Broker
     private TopicEntity FindTopic(string name)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _topics.TryGetValue(name, out TopicEntity? t) ? t : throw MessagingException.NotFound(name);
+        return _topics.TryGetValue(name, out TopicEntity? t) ? t : throw Missing(name);
     }
 
     // ---------------- subscriptions ----------------

@@ -134,7 +134,7 @@ public sealed partial class Broker
         {
             return Enumerable.Repeat(-1L, messages.Count).ToArray();
         }
-        throw MessagingException.NotFound(entityPath);
+        throw Missing(entityPath);
     }
 
     private (QueueEntity? Queue, TopicEntity? Topic) FindSendTarget(string entityPath)

@@ -38,13 +38,27 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             RefuseLostCatalog();
             CatalogDocument doc = EntityCatalog.Load(Store, DataDirectory);
+            // One entity's damaged data quarantines that entity (Broker.Quarantine), not the broker.
             foreach (QueueDescription q in doc.Queues)
             {
-                _queues[q.Name] = OpenQueue(q, doc.QueueDirectories.GetValueOrDefault(q.Name) ?? EntityNames.DirectoryName(q.Name));
+                string directory = doc.QueueDirectories.GetValueOrDefault(q.Name) ?? EntityNames.DirectoryName(q.Name);
+                try
+                {
+                    _queues[q.Name] = OpenQueue(q, directory);
+                }
+                catch (StorageException e) when (TryQuarantineQueue(q, directory, e))
+                {
+                }
             }
             foreach (TopicDocument t in doc.Topics)
             {
-                _topics[t.Topic.Name] = OpenTopic(t);
+                try
+                {
+                    _topics[t.Topic.Name] = OpenTopic(t);
+                }
+                catch (StorageException e) when (TryQuarantineTopic(t, e))
+                {
+                }
             }
             OpenRouting();
             _transactionLog = new TransactionLog(Path.Combine(DataDirectory, "transactions"), options);
@@ -249,7 +263,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
                 return q.Receivable;
             }
         }
-        throw MessagingException.NotFound(queue);
+        throw Missing(queue);
     }
 
     /// <summary>The receivable of subscription <paramref name="subscription"/> of <paramref name="topic"/>.</summary>
@@ -267,7 +281,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
                 return s.Receivable;
             }
         }
-        throw MessagingException.NotFound(path);
+        throw Missing(path);
     }
 
     /// <summary>

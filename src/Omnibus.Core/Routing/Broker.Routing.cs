@@ -28,6 +28,11 @@ public sealed partial class Broker
             {
                 _router.AddBinding(source, b);
             }
+            else if (b.DestinationKind != BindingDestinationKind.Exchange && _quarantine.ContainsKey(b.Destination))
+            {
+                // Kept for when the entity's data is restored; routes nothing meanwhile.
+                _quarantinedBindings.Add(b);
+            }
         }
     }
 
@@ -317,7 +322,7 @@ public sealed partial class Broker
             exchanges.Add(extraExchange);
         }
         var bindings = _router.Exchanges.Values.SelectMany(x => x.Bindings)
-            .Where(b => dropBindings?.Contains(b) != true && IsDurable(b)).ToList();
+            .Where(b => dropBindings?.Contains(b) != true && IsDurable(b)).Concat(_quarantinedBindings).ToList();
         if (extraBinding is not null)
         {
             bindings.Add(extraBinding);

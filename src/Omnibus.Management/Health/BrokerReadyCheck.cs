@@ -6,7 +6,8 @@ namespace Omnibus.Management.Health;
 
 /// <summary>
 /// Ready once the host has started (entities loaded, listeners bound) and until it begins to stop;
-/// Degraded while the disk is below the free-space floor (receives work, sends are refused).
+/// Degraded while the disk is below the free-space floor (receives work, sends are refused) and
+/// while a damaged entity is quarantined (the others serve).
 /// </summary>
 internal sealed class BrokerReadyCheck(Broker broker, IHostApplicationLifetime lifetime) : IHealthCheck
 {
@@ -26,6 +27,12 @@ internal sealed class BrokerReadyCheck(Broker broker, IHostApplicationLifetime l
             if (broker.Space.State is { IsFull: true } space)
             {
                 return Task.FromResult(HealthCheckResult.Degraded($"Storage full: new messages are refused until space is freed ({space.Reason ?? "the disk is full"})."));
+            }
+            if (broker.Quarantined is { Count: > 0 } quarantined)
+            {
+                return Task.FromResult(HealthCheckResult.Degraded(
+                    $"Quarantined (damaged data, refusing traffic): {string.Join(" | ", quarantined.Select(q => $"{q.Kind.ToString().ToLowerInvariant()} {q.Name}: {q.Reason}"))}",
+                    data: broker.RepairsAtOpen.Count == 0 ? null : new Dictionary<string, object> { [RepairsKey] = RepairsNote(broker.RepairsAtOpen) }));
             }
             string serving = $"Serving from {broker.DataDirectory}.";
             return Task.FromResult(broker.RepairsAtOpen.Count == 0
