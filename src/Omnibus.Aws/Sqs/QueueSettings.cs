@@ -222,7 +222,7 @@ internal sealed class QueueSettings
         return q with
         {
             // Other protocols lock for this long; SQS receives always pass their own visibility.
-            LockDuration = TimeSpan.FromSeconds(Math.Clamp(VisibilityTimeout, 1, 300)),
+            LockDuration = TimeSpan.FromSeconds(Math.Clamp(VisibilityTimeout, 1, 43200)),
             DefaultMessageTimeToLive = TimeSpan.FromSeconds(MessageRetentionPeriod),
             MaxDeliveryCount = redrive?.MaxReceiveCount ?? int.MaxValue,
             ForwardDeadLetteredMessagesTo = redrive?.Target,
