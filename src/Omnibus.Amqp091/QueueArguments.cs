@@ -13,6 +13,15 @@ internal static class QueueArguments
         long? deliveryLimit = Integer(arguments, "x-delivery-limit", 0, int.MaxValue);
         string? dlx = String(arguments, "x-dead-letter-exchange");
         string? dlk = String(arguments, "x-dead-letter-routing-key");
+        long? maxLength = Integer(arguments, "x-max-length", 0, long.MaxValue);
+        long? maxLengthBytes = Integer(arguments, "x-max-length-bytes", 0, long.MaxValue);
+        QueueOverflow overflow = String(arguments, "x-overflow") switch
+        {
+            null or "drop-head" => QueueOverflow.DropHead,
+            "reject-publish" => QueueOverflow.RejectPublish,
+            "reject-publish-dlx" => QueueOverflow.RejectPublishDeadLetter,
+            string other => throw Invalid("x-overflow", other),
+        };
         if (String(arguments, "x-queue-type") is { } type && type is not ("classic" or "quorum"))
         {
             throw new Amqp091Exception(ReplyCodes.NotImplemented, $"NOT_IMPLEMENTED - x-queue-type '{type}' is not supported yet", false, 50, 10);
@@ -27,6 +36,9 @@ internal static class QueueArguments
             DeadLetterExchange = dlx,
             DeadLetterRoutingKey = dlk,
             MaxPriority = priority is long p && p > 0 ? (int)p : null,
+            MaxLength = maxLength,
+            MaxLengthBytes = maxLengthBytes,
+            Overflow = overflow,
             MaxSizeInMegabytes = 1024L * 1024,
             MaxMessageSizeInKilobytes = 102400,
         };
@@ -53,6 +65,9 @@ internal static class QueueArguments
         Compare("x-dead-letter-routing-key", asked.DeadLetterRoutingKey, existing.DeadLetterRoutingKey);
         Compare("x-message-ttl", asked.DefaultMessageTimeToLive, existing.DefaultMessageTimeToLive);
         Compare("x-delivery-limit", asked.MaxDeliveryCount, existing.MaxDeliveryCount);
+        Compare("x-max-length", asked.MaxLength, existing.MaxLength);
+        Compare("x-max-length-bytes", asked.MaxLengthBytes, existing.MaxLengthBytes);
+        Compare("x-overflow", asked.Overflow, existing.Overflow);
     }
 
     private static string? String(Dictionary<string, object?> arguments, string key) =>

@@ -19,19 +19,34 @@ internal sealed class AvailableMessages : IEnumerable<long>
 
     public int Count => _keys.Count;
 
+    /// <summary>Stored bytes of the available messages (for length limits in bytes).</summary>
+    public long Bytes { get; private set; }
+
     /// <summary>The priority of the message a receive would take next. Only when <see cref="Count"/> &gt; 0.</summary>
     public byte HighestPriority => (byte)-(_keys.Min >> PriorityShift);
 
-    public bool Add(Entry entry) => _keys.Add(KeyOf(entry));
+    public bool Add(Entry entry)
+    {
+        bool added = _keys.Add(KeyOf(entry));
+        Bytes += added ? entry.Size : 0;
+        return added;
+    }
 
-    public bool Remove(Entry entry) => _keys.Remove(KeyOf(entry));
+    public bool Remove(Entry entry)
+    {
+        bool removed = _keys.Remove(KeyOf(entry));
+        Bytes -= removed ? entry.Size : 0;
+        return removed;
+    }
 
-    /// <summary>Removes and returns the sequence of the message a receive takes next. Only when <see cref="Count"/> &gt; 0.</summary>
-    public long TakeFirst()
+    /// <summary>Removes and returns the entry of the message a receive takes next (looked up in <paramref name="entries"/>). Only when <see cref="Count"/> &gt; 0.</summary>
+    public Entry TakeFirst(Dictionary<long, Entry> entries)
     {
         long key = _keys.Min;
         _keys.Remove(key);
-        return key & SequenceMask;
+        Entry entry = entries[key & SequenceMask];
+        Bytes -= entry.Size;
+        return entry;
     }
 
     /// <summary>Sequences in receive order.</summary>

@@ -122,6 +122,9 @@ public sealed partial class Broker
         Check(q.MaxMessageSizeInKilobytes is >= 1 and <= 102400, "MaxMessageSizeInKilobytes must be between 1 and 102400.");
         ValidateDuplicateWindow(q.DuplicateDetectionHistoryTimeWindow);
         Check(q.MaxPriority is null or (>= 0 and <= byte.MaxValue), $"MaxPriority {q.MaxPriority} must be between 0 and 255.");
+        Check(q.MaxLength is null or >= 0, $"MaxLength {q.MaxLength} must not be negative.");
+        Check(q.MaxLengthBytes is null or >= 0, $"MaxLengthBytes {q.MaxLengthBytes} must not be negative.");
+        Check(Enum.IsDefined(q.Overflow), $"Overflow {q.Overflow} is not a known behaviour.");
         Check(!(q.RequiresSession && q.MaxPriority > 0), "MaxPriority cannot be combined with RequiresSession: a session's messages go out in their order.");
     }
 

@@ -195,6 +195,10 @@ public sealed partial class Broker
             return forwarded;
         }
         Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, queue.Receivable.UnsettledBytes(), d.DefaultMessageTimeToLive, enforceLimits);
+        if (enforceLimits)
+        {
+            await RefuseOverLengthAsync(queue, messages).ConfigureAwait(false);
+        }
         queue.Receivable.AccessedAt = Clock.GetUtcNow();
         (IReadOnlyList<BrokerMessage> accepted, int[] positions) = FilterDuplicates(queue.Log, messages);
         var result = Enumerable.Repeat(-1L, messages.Count).ToArray();
@@ -229,6 +233,7 @@ public sealed partial class Broker
         }
         queue.Receivable.OnStored(partition, stored);
         queue.Receivable.Counters.AddSent(accepted.Count);
+        await queue.Receivable.TrimToLengthAsync().ConfigureAwait(false);
         return sequences;
     }
 

@@ -58,6 +58,7 @@ public sealed partial class Broker
             try
             {
                 Stamp(batches[i], d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, queue.Receivable.UnsettledBytes(), d.DefaultMessageTimeToLive);
+                await RefuseOverLengthAsync(queue, batches[i], accepted).ConfigureAwait(false);
             }
             catch (MessagingException e)
             {

@@ -216,6 +216,11 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         MessageGroups = q.MessageGroups,
         MaxPriority = (byte)(q.MaxPriority ?? 0),
         Status = q.Status,
+        MaxLength = q.MaxLength,
+        MaxLengthBytes = q.MaxLengthBytes,
+        Overflow = q.Overflow,
+        // Pushed out of a RabbitMQ queue without a dead-letter exchange, a message is gone (not kept in a hidden dead-letter queue).
+        DeadLetterOverflow = q.DeadLetterExchange is not null || q.ForwardDeadLetteredMessagesTo is not null,
     };
 
     private static ReceivableSettings SettingsOf(SubscriptionDescription s) => new()

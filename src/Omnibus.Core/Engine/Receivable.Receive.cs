@@ -155,7 +155,7 @@ public sealed partial class Receivable
                     emptyRounds++;
                     continue;
                 }
-                seq = p.Available.TakeFirst();
+                seq = p.Available.TakeFirst(p.Entries).Sequence;
             }
             emptyRounds = 0;
             Entry entry = p.Entries[seq];

@@ -57,6 +57,18 @@ public sealed record QueueDescription
 
     /// <summary>The routing key dead letters are published with to <see cref="DeadLetterExchange"/> (RabbitMQ's <c>x-dead-letter-routing-key</c>).</summary>
     public string? DeadLetterRoutingKey { get; init; }
+
+    /// <summary>
+    /// The most ready messages (available, not locked, scheduled or deferred) the queue holds: RabbitMQ's
+    /// <c>x-max-length</c>. Null for no limit. What happens at the limit is <see cref="Overflow"/>.
+    /// </summary>
+    public long? MaxLength { get; init; }
+
+    /// <summary>The most bytes of ready messages the queue holds (RabbitMQ's <c>x-max-length-bytes</c>); null for no limit.</summary>
+    public long? MaxLengthBytes { get; init; }
+
+    /// <summary>What a send beyond <see cref="MaxLength"/> or <see cref="MaxLengthBytes"/> does (RabbitMQ's <c>x-overflow</c>).</summary>
+    public QueueOverflow Overflow { get; init; } = QueueOverflow.DropHead;
     public int PartitionCount { get; init; } = 1;
     public long MaxSizeInMegabytes { get; init; } = 1024;
     public long MaxMessageSizeInKilobytes { get; init; } = 1024;
@@ -66,6 +78,19 @@ public sealed record QueueDescription
     public string? UserMetadata { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>What a queue at its length limit does with one more message.</summary>
+public enum QueueOverflow
+{
+    /// <summary>Takes it, and pushes the oldest ready messages out (dead-lettered, cause max-length, when the queue names a dead-letter exchange or forward target; else dropped).</summary>
+    DropHead,
+
+    /// <summary>Refuses the send (<see cref="MessagingErrorCode.QuotaExceeded"/>); the queue keeps what it has.</summary>
+    RejectPublish,
+
+    /// <summary>Refuses the send as <see cref="RejectPublish"/>, and dead-letters the refused message (cause max-length).</summary>
+    RejectPublishDeadLetter,
 }
 
 /// <summary>A topic's definition.</summary>
