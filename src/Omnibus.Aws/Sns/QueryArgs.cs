@@ -30,17 +30,8 @@ internal sealed class QueryArgs
         return new QueryArgs(values);
     }
 
-    private static string Decode(string s)
-    {
-        try
-        {
-            return Uri.UnescapeDataString(s.Replace('+', ' '));
-        }
-        catch (UriFormatException)
-        {
-            throw new SnsException(SnsError.InvalidParameter, "The request body is not a valid form encoding.");
-        }
-    }
+    /// <summary>A malformed escape is kept as written (as lenient form readers do); it can only make a value SNS then refuses.</summary>
+    private static string Decode(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
 
     public string? String(string name) => _values.TryGetValue(name, out string? v) ? v : null;
 
