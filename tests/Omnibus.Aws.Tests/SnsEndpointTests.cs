@@ -52,4 +52,43 @@ public sealed class SnsEndpointTests(SqsFixture fixture) : IClassFixture<SqsFixt
         Assert.Equal((400, "InvalidParameter"), (status, SnsHttp.ErrorCode(root)));
         Assert.Empty(fixture.Broker.Broker.ListBindings("bad-policy"));
     }
+
+    [Fact]
+    public async Task A_message_with_characters_sns_refuses_is_invalid_parameter()
+    {
+        string topicArn = await _sns.ResultAsync("CreateTopic", "TopicArn", ("Name", "bad-chars"));
+        (int status, System.Xml.Linq.XElement root) = await _sns.CallAsync("Publish", ("TopicArn", topicArn), ("Message", "a\u0001b"));
+        Assert.Equal((400, "InvalidParameter"), (status, SnsHttp.ErrorCode(root)));
+    }
+
+    [Fact]
+    public async Task Malformed_batches_are_refused_whole_with_the_batch_codes()
+    {
+        string topicArn = await _sns.ResultAsync("CreateTopic", "TopicArn", ("Name", "bad-batches"));
+        (int status, System.Xml.Linq.XElement root) = await _sns.CallAsync("PublishBatch", ("TopicArn", topicArn));
+        Assert.Equal((400, "EmptyBatchRequest"), (status, SnsHttp.ErrorCode(root)));
+        (status, root) = await _sns.CallAsync("PublishBatch", ("TopicArn", topicArn),
+            ("PublishBatchRequestEntries.member.1.Id", "a"), ("PublishBatchRequestEntries.member.1.Message", "x"),
+            ("PublishBatchRequestEntries.member.2.Id", "a"), ("PublishBatchRequestEntries.member.2.Message", "y"));
+        Assert.Equal((400, "BatchEntryIdsNotDistinct"), (status, SnsHttp.ErrorCode(root)));
+        (status, root) = await _sns.CallAsync("PublishBatch", ("TopicArn", topicArn),
+            ("PublishBatchRequestEntries.member.1.Id", "no spaces"), ("PublishBatchRequestEntries.member.1.Message", "x"));
+        Assert.Equal((400, "InvalidBatchEntryId"), (status, SnsHttp.ErrorCode(root)));
+        var eleven = Enumerable.Range(1, 11).SelectMany(i => new[] { ($"PublishBatchRequestEntries.member.{i}.Id", $"e{i}"), ($"PublishBatchRequestEntries.member.{i}.Message", "m") });
+        (status, root) = await _sns.CallAsync("PublishBatch", [("TopicArn", topicArn), .. eleven]);
+        Assert.Equal((400, "TooManyEntriesInBatchRequest"), (status, SnsHttp.ErrorCode(root)));
+    }
+
+    [Fact]
+    public async Task Fifo_rules_are_checked_at_publish()
+    {
+        string fifoArn = await _sns.ResultAsync("CreateTopic", "TopicArn", ("Name", "rules.fifo"), ("Attributes.entry.1.key", "FifoTopic"), ("Attributes.entry.1.value", "true"));
+        (int status, System.Xml.Linq.XElement root) = await _sns.CallAsync("Publish", ("TopicArn", fifoArn), ("Message", "m"), ("MessageGroupId", "g"));
+        Assert.Equal((400, "InvalidParameter"), (status, SnsHttp.ErrorCode(root))); // no deduplication id, no content-based deduplication
+        string standardArn = await _sns.ResultAsync("CreateTopic", "TopicArn", ("Name", "rules-standard"));
+        (status, root) = await _sns.CallAsync("Publish", ("TopicArn", standardArn), ("Message", "m"), ("MessageDeduplicationId", "d"));
+        Assert.Equal((400, "InvalidParameter"), (status, SnsHttp.ErrorCode(root)));
+        (status, root) = await _sns.CallAsync("SetTopicAttributes", ("TopicArn", standardArn), ("AttributeName", "ContentBasedDeduplication"), ("AttributeValue", "true"));
+        Assert.Equal((400, "InvalidParameter"), (status, SnsHttp.ErrorCode(root)));
+    }
 }

@@ -140,6 +140,11 @@ internal sealed partial class SnsService
     private static PreparedPublish Prepare(QueryArgs args, TopicSettings settings)
     {
         string message = args.String("Message") is { Length: > 0 } text ? text : throw new SnsException(SnsError.InvalidParameter, "Invalid parameter: Empty message");
+        if (!MessageText.IsValid(message))
+        {
+            throw new SnsException(SnsError.InvalidParameter,
+                "Invalid parameter: Message Reason: the allowed characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
+        }
         string? sqsText = null;
         string? structure = args.String("MessageStructure");
         if (structure is { Length: > 0 })
