@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omnibus.Aws.Http;
+using Omnibus.Aws.Sns;
 using Omnibus.Aws.Sqs;
 
 namespace Omnibus.Aws;
 
 /// <summary>
 /// Registers the AWS front-end and gives it an endpoint: connections accepted on a listener marked with
-/// <see cref="UseOmnibusAws(ListenOptions)"/> are answered by SQS, and nothing else answers there; requests on
+/// <see cref="UseOmnibusAws(ListenOptions)"/> are answered by SQS and SNS, and nothing else answers there; requests on
 /// other listeners pass by untouched.
 /// </summary>
 public static class AwsExtensions
@@ -25,6 +26,7 @@ public static class AwsExtensions
         options.Validate();
         services.TryAddSingleton(options);
         services.TryAddSingleton<SqsService>();
+        services.TryAddSingleton<SnsService>();
         services.TryAddSingleton<AwsRequestHandler>();
         return services;
     }

@@ -160,6 +160,8 @@ public sealed class OmnibusHostBuilder
                 TimeProvider = options.TimeProvider,
                 Authorization = options.Authorization ?? AllowAllAuthorization.Instance,
                 RuleCompiler = ServiceBusRuleCompiler.Instance,
+                // Registered even when the AWS endpoint is off, so a data directory with SNS topics always opens.
+                ExchangeTypes = [new Aws.Sns.SnsExchangeType(options.TimeProvider)],
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Storage.StorageException or InvalidDataException or System.Text.Json.JsonException)

@@ -5,23 +5,27 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Omnibus.Aws.Signing;
+using Omnibus.Aws.Sns;
 using Omnibus.Aws.Sqs;
 using Omnibus.Core.Security;
 
 namespace Omnibus.Aws.Http;
 
 /// <summary>
-/// One HTTP request on the AWS endpoint: the body read (bounded), the SigV4 signature verified, the SQS JSON
-/// action (<c>X-Amz-Target: AmazonSQS.&lt;Action&gt;</c>) run, and its answer or its SQS error written. Any
-/// failure is answered and contained: the endpoint keeps serving.
+/// One HTTP request on the AWS endpoint: the body read (bounded), the SigV4 signature verified, the action run,
+/// and its answer or its error written. A form post (<c>application/x-www-form-urlencoded</c>) is the query
+/// protocol, which serves SNS (AwsRequestHandler.Query.cs); anything else is the SQS JSON protocol
+/// (<c>X-Amz-Target: AmazonSQS.&lt;Action&gt;</c>). Any failure is answered and contained: the endpoint keeps serving.
 /// </summary>
-internal sealed partial class AwsRequestHandler(SqsService sqs, AwsOptions options, TimeProvider clock, ILogger<AwsRequestHandler> logger)
+internal sealed partial class AwsRequestHandler(SqsService sqs, SnsService sns, AwsOptions options, TimeProvider clock, ILogger<AwsRequestHandler> logger)
 {
     private const string JsonContentType = "application/x-amz-json-1.0";
     private const string SqsTargetPrefix = "AmazonSQS.";
     private readonly SigV4Verifier _verifier = new(options.Credentials, clock, options.MaxClockSkew);
 
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context) => IsQueryProtocol(context.Request) ? HandleQueryAsync(context) : HandleJsonAsync(context);
+
+    private async Task HandleJsonAsync(HttpContext context)
     {
         string requestId = Guid.NewGuid().ToString();
         context.Response.Headers["x-amzn-RequestId"] = requestId;

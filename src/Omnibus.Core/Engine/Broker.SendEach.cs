@@ -33,9 +33,12 @@ public sealed partial class Broker
             || (d.ForwardTo is { } forward && !string.Equals(forward, d.Name, StringComparison.OrdinalIgnoreCase)))
         {
             var sends = new Task[batches.Count];
+            // A topic is also the exchange of its name: what it takes goes through that exchange's bindings too (as SendAsync does).
+            string name = entityPath.Trim('/');
+            bool topic = queue is null && IsTopic(name);
             for (int i = 0; i < batches.Count; i++)
             {
-                sends[i] = SendAsync(entityPath, batches[i], 0);
+                sends[i] = topic ? SendToTopicAndItsExchangeAsync(name, batches[i]) : SendAsync(entityPath, batches[i], 0);
             }
             for (int i = 0; i < sends.Length; i++)
             {

@@ -61,6 +61,21 @@ public sealed class TopicAsExchangeTests : RoutingFixture
     }
 
     [Fact]
+    public async Task Batches_sent_each_on_their_own_to_a_topic_also_go_through_the_exchange_of_its_name()
+    {
+        Topic("events", ("all", RuleFilterDescription.True));
+        Queues("audit");
+        Exchange("events", ExchangeTypes.Fanout);
+        BindQueue("events", "audit");
+
+        Exception?[] errors = await Broker.SendEachAsync("events", [[BrokerHarness.Message("a")], [BrokerHarness.Message("b")]]);
+
+        Assert.All(errors, Assert.Null);
+        Assert.Equal(["a", "b"], await DrainSubscription("events", "all"));
+        Assert.Equal(["a", "b"], await Drain("audit"));
+    }
+
+    [Fact]
     public async Task A_send_to_a_topic_also_goes_through_the_bindings_of_the_exchange_of_its_name_keyed_by_subject()
     {
         Topic("events", ("all", RuleFilterDescription.True));
