@@ -99,7 +99,7 @@ public sealed class MassTransitTests : IAsyncLifetime
             ISendEndpoint endpoint = await bus.GetSendEndpoint(new Uri("queue:payments"));
             await endpoint.Send(new ChargeCard(id));
 
-            BasicGetResult faulted = await GetFromQueueAsync("payments_error");
+            BasicGetResult faulted = await QueueProbe.GetAsync(_broker.AmqpPort, "payments_error");
 
             Assert.Equal(3, Volatile.Read(ref attempts));
             Assert.Contains(id.ToString(), System.Text.Encoding.UTF8.GetString(faulted.Body.Span), StringComparison.Ordinal);
@@ -113,28 +113,4 @@ public sealed class MassTransitTests : IAsyncLifetime
 
     private static string HeaderText(BasicGetResult got, string name) =>
         got.BasicProperties.Headers?.TryGetValue(name, out object? v) == true && v is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : "";
-
-    private async Task<BasicGetResult> GetFromQueueAsync(string queue)
-    {
-        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort };
-        await using IConnection connection = await factory.CreateConnectionAsync();
-        DateTime until = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < until)
-        {
-            // A channel per attempt: the error queue is declared on the first fault, and a get before that is a 404 that closes the channel.
-            await using IChannel channel = await connection.CreateChannelAsync();
-            try
-            {
-                if (await channel.BasicGetAsync(queue, autoAck: true) is { } got)
-                {
-                    return got;
-                }
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Nothing arrived in {queue}.");
-    }
 }

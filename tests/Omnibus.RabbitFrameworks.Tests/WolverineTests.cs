@@ -80,32 +80,8 @@ public sealed class WolverineTests : IAsyncLifetime
 
         await _host.Services.GetRequiredService<IMessageBus>().SendAsync(new RefundOrder(id));
 
-        BasicGetResult dead = await GetFromQueueAsync("wolverine-dead-letter-queue");
+        BasicGetResult dead = await QueueProbe.GetAsync(_broker.AmqpPort, "wolverine-dead-letter-queue");
         Assert.Contains(id.ToString(), System.Text.Encoding.UTF8.GetString(dead.Body.Span), StringComparison.Ordinal);
         Assert.True(Volatile.Read(ref WolverineInbox.RefundAttempts) >= 1);
-    }
-
-    private async Task<BasicGetResult> GetFromQueueAsync(string queue)
-    {
-        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort };
-        await using IConnection connection = await factory.CreateConnectionAsync();
-        DateTime until = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < until)
-        {
-            await using IChannel channel = await connection.CreateChannelAsync();
-            try
-            {
-                if (await channel.BasicGetAsync(queue, autoAck: true) is { } got)
-                {
-                    return got;
-                }
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                // Not declared yet: the 404 closed this channel.
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Nothing arrived in {queue}.");
     }
 }
