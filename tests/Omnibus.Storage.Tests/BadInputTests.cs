@@ -212,7 +212,8 @@ public class BadInputTests
                 }
             }
             Assert.True(full);
-            Assert.True(acknowledged.Count > 10);
+            // 256 KiB hold about a dozen 20 KB records less the segment and tail.base pages: enough that several were taken.
+            Assert.True(acknowledged.Count > 5, $"{acknowledged.Count} records acknowledged before the disk was full");
             await Assert.ThrowsAsync<StorageFullException>(() => log.AppendAsync(Payload.For(-1, 200_000)));
 
             Assert.True(TinyFileSystem.Resize(mount, "4m"));
