@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JavaScript examples (@azure/service-bus 7.9.5, amqplib 2.3.1, @aws-sdk/client-sqs) against a broker started here:
+# Runs the JavaScript examples (@azure/service-bus 7.9.5, amqplib 2.3.1, @aws-sdk/client-sqs, @aws-sdk/client-sns, kafkajs 2.2.4) against a broker started here:
 # installs the npm packages, starts examples/host on a free port with a temporary data
 # directory, points the examples at it with the emulator-style connection string, stops it after.
 set -euo pipefail
@@ -29,6 +29,8 @@ export OMNIBUS_CONNECTION_STRING="Endpoint=sb://127.0.0.1:${port};SharedAccessKe
 export OMNIBUS_AMQP_URL="amqp://guest:guest@127.0.0.1:${port}"
 # Amazon SQS clients reach it over HTTP on a port of its own (access key test / secret test, any region).
 export OMNIBUS_SQS_ENDPOINT="http://127.0.0.1:$(sed -n 's/^SQS \([0-9]*\)$/\1/p' "$log" | head -1)"
+# Kafka clients reach it on a port of their own (PLAINTEXT, as Kafka's default).
+export OMNIBUS_KAFKA_BROKERS="127.0.0.1:$(sed -n 's/^KAFKA \([0-9]*\)$/\1/p' "$log" | head -1)"
 npm test
 # The JS test left a message for the .NET SDK: check it reads the same there.
 dotnet host/bin/Release/net10.0/Omnibus.ExamplesHost.dll verify-interop "$OMNIBUS_CONNECTION_STRING"

@@ -5,7 +5,7 @@ using Omnibus.Hosting;
 
 // Usage: Omnibus.ExamplesHost <data-directory> [port]   (port 0 or absent: a free one)
 //        Omnibus.ExamplesHost verify-interop <connection string>
-// Prints "SQS <port>" (the Amazon SQS endpoint, free port on loopback), then "LISTENING <port>" once the
+// Prints "SQS <port>" (the Amazon SQS endpoint, free port on loopback), "KAFKA <port>" (bootstrap.servers), then "LISTENING <port>" once the
 // AMQP endpoint accepts connections, after sending the
 // interop message with the .NET SDK (the JS tests read it; verify-interop reads the JS one).
 if (args.Length == 2 && args[0] == "verify-interop")
@@ -24,12 +24,16 @@ builder.Options.Amqp.Host = IPAddress.Loopback;
 builder.Options.Amqp.Port = requestedPort;
 builder.Options.Aws.Host = IPAddress.Loopback;
 builder.Options.Aws.Port = 0;
+builder.Options.Kafka.Enabled = true;
+builder.Options.Kafka.Host = IPAddress.Loopback;
+builder.Options.Kafka.Port = 0;
 await using OmnibusHost host = builder.Build();
 CreateExampleEntities(host.Broker);
 await host.StartAsync();
 int port = host.AmqpEndpoint!.Port;
 await Interop.SendFromDotNetAsync(Interop.ConnectionString(port));
 Console.WriteLine("SQS " + host.AwsEndpoint!.Port);
+Console.WriteLine("KAFKA " + host.KafkaEndpoint!.Port);
 Console.WriteLine("LISTENING " + port);
 await host.RunUntilStoppedAsync();
 return 0;
@@ -46,6 +50,9 @@ static void CreateExampleEntities(Broker broker)
     TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "events", Name = "audit" }));
     TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "events", Name = "high-value" }));
     TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "events", Name = "eu-orders" }));
+    // What kafkajs produces to this topic the Service Bus SDK reads from its subscription.
+    TryCreate(() => broker.CreateTopic(new TopicDescription { Name = "kafka-interop" }));
+    TryCreate(() => broker.CreateSubscription(new SubscriptionDescription { TopicName = "kafka-interop", Name = "from-kafka" }));
 }
 
 static void TryCreate(Action create)

@@ -74,6 +74,8 @@ public sealed class CrossProtocolTests
         Assert.Equal("{\"region\":\"eu\"}", eu.Body.ToString());
         Assert.Equal("application/json", eu.ContentType);
         Assert.Equal("eu", eu.ApplicationProperties["region"]);
+        Assert.False(string.IsNullOrEmpty(eu.MessageId), "a record without a message id gets one the SDK can key on (it was completed by it)");
+        Assert.Equal("k", eu.PartitionKey);
         Assert.Null(await receiver.ReceiveMessageAsync(TimeSpan.FromMilliseconds(300)));
 
         var audited = new List<string>();

@@ -34,7 +34,7 @@ internal static partial class MessageMapper
         {
             annotations.Add(ScheduledKey, AmqpTimestamp.FromDateTimeOffset(scheduled));
         }
-        if (message.PartitionKey is { } partitionKey)
+        if ((message.PartitionKey ?? KeyAsPartitionKey(message)) is { } partitionKey)
         {
             annotations.Add(PartitionKeyKey, partitionKey);
         }
@@ -65,7 +65,7 @@ internal static partial class MessageMapper
             MessageAnnotations = annotations,
             Properties = new MessageProperties
             {
-                MessageId = StoredId(message, MessageIdKey) ?? message.MessageId,
+                MessageId = StoredId(message, MessageIdKey) ?? message.MessageId ?? AssignedMessageId(message),
                 CorrelationId = StoredId(message, CorrelationIdKey) ?? message.CorrelationId,
                 To = message.To,
                 Subject = message.Subject,
@@ -104,6 +104,38 @@ internal static partial class MessageMapper
 
     private static AmqpTimestamp? ExpiryOf(BrokerMessage message) =>
         message.ExpiresAt == DateTimeOffset.MaxValue ? null : AmqpTimestamp.FromDateTimeOffset(message.ExpiresAt);
+
+    /// <summary>
+    /// Every Service Bus message has an id (the SDKs key settlement and logging on it), but a Kafka record or an
+    /// AMQP 0-9-1 publish may come without one: such a message gets one derived from its sequence number, the
+    /// same on every delivery.
+    /// </summary>
+    private static string AssignedMessageId(BrokerMessage message) =>
+        "omnibus-" + message.SequenceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A Kafka record's key shows as the partition key, Service Bus's word for the same idea (the key that places a
+    /// message), when it is text a partition key can hold; a binary key stays on the message only.
+    /// </summary>
+    private static string? KeyAsPartitionKey(BrokerMessage message)
+    {
+        if (message.Key is not { Length: > 0 and <= MaxPartitionKeyBytes } key)
+        {
+            return null;
+        }
+        try
+        {
+            return StrictUtf8.GetString(key.Span);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    // Service Bus allows partition keys of up to 128 characters; a key beyond that is not shown as one.
+    private const int MaxPartitionKeyBytes = 128;
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static object? StoredId(BrokerMessage message, string key) =>
         AmqpNativeFields.TryGet(message, key, out object? value) ? value switch
