@@ -8,11 +8,22 @@ internal static class ExampleHostProcess
     /// <summary>Starts it with a free port and returns the process and the AMQP port it printed (<c>LISTENING n</c>).</summary>
     public static async Task<(Process Process, int Port)> StartAsync(string dataDirectory, [System.Runtime.CompilerServices.CallerFilePath] string callerFile = "")
     {
+        (Process process, IReadOnlyDictionary<string, int> ports) = await StartWithPortsAsync(dataDirectory, callerFile);
+        return (process, ports["LISTENING"]);
+    }
+
+    /// <summary>
+    /// Starts it with free ports and returns the process and every port it printed before it listened, by the word
+    /// before each (<c>SQS</c>, <c>KAFKA</c>, and <c>LISTENING</c> for AMQP).
+    /// </summary>
+    public static async Task<(Process Process, IReadOnlyDictionary<string, int> Ports)> StartWithPortsAsync(string dataDirectory, [System.Runtime.CompilerServices.CallerFilePath] string callerFile = "")
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(HostDll(callerFile));
         start.ArgumentList.Add(dataDirectory);
         start.ArgumentList.Add("0");
         Process process = Process.Start(start)!;
+        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
@@ -21,9 +32,14 @@ internal static class ExampleHostProcess
             {
                 throw new InvalidOperationException("host exited: " + await process.StandardError.ReadToEndAsync());
             }
-            if (line.StartsWith("LISTENING ", StringComparison.Ordinal))
+            string[] words = line.Split(' ');
+            if (words.Length == 2 && int.TryParse(words[1], System.Globalization.CultureInfo.InvariantCulture, out int port))
             {
-                return (process, int.Parse(line["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+                ports[words[0]] = port;
+            }
+            if (words[0] == "LISTENING")
+            {
+                return (process, ports);
             }
         }
     }
