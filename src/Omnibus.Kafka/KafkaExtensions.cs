@@ -27,6 +27,6 @@ public static class KafkaExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         KafkaConnectionHandler handler = services.GetRequiredService<KafkaConnectionHandler>();
-        return endpoint.Add(new ProtocolRoute("kafka", _ => true, handler.OnConnectedAsync));
+        return endpoint.Add(ProtocolRoute.ForAnyBytes("kafka", handler.OnConnectedAsync));
     }
 }

@@ -56,4 +56,12 @@ public sealed class ProtocolDetectionTests
         await good.SendAsync(TransportHost.Amqp10);
         Assert.Equal("one"u8.ToArray(), await good.ReadExactlyAsync(3, Quick));
     }
+
+    [Fact]
+    public async Task A_port_with_one_protocol_for_any_bytes_hands_the_connection_over_before_a_byte_arrives()
+    {
+        await using TransportHost host = await TransportHost.StartAsync(anyBytesOnly: true);
+        using System.Net.Sockets.Socket socket = await host.ConnectAsync();
+        Assert.Equal("any"u8.ToArray(), await socket.ReadExactlyAsync(3, Quick));
+    }
 }

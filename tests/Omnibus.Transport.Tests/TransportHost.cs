@@ -38,7 +38,8 @@ internal sealed class TransportHost : IAsyncDisposable
 
     public CountingObserver Observer => (CountingObserver)_app.Services.GetRequiredService<IConnectionGateObserver>();
 
-    public static async Task<TransportHost> StartAsync(Action<ConnectionGateOptions>? configure = null, bool with091 = true)
+    /// <param name="anyBytesOnly">Serve one protocol that takes any first bytes and answers <c>any</c> before reading.</param>
+    public static async Task<TransportHost> StartAsync(Action<ConnectionGateOptions>? configure = null, bool with091 = true, bool anyBytesOnly = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -46,6 +47,11 @@ internal sealed class TransportHost : IAsyncDisposable
         builder.Services.AddOmnibusTransport(configure);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseOmnibusTransport("test", (endpoint, _) =>
         {
+            if (anyBytesOnly)
+            {
+                endpoint.Add(ProtocolRoute.ForAnyBytes("any", async c => await c.Transport.Output.WriteAsync("any"u8.ToArray())));
+                return;
+            }
             endpoint.Add(ProtocolRoute.ForHeaders("amqp-1.0", c => AnswerAsync(c, "one"u8.ToArray(), false), Amqp10));
             if (with091)
             {

@@ -8,7 +8,7 @@ namespace Omnibus.Transport.Detection;
 /// First-bytes protocol detection, as RabbitMQ serves AMQP 1.0 and AMQP 0-9-1 on one port: waits
 /// for the first <see cref="PeekLength"/> bytes (every AMQP protocol header is 8 bytes), leaves them
 /// unread in the pipe and hands the connection to the route that matches (or the endpoint's
-/// refusal). A peer that sends fewer bytes and waits is closed by the gate's authentication
+/// refusal); an endpoint whose one route takes any bytes hands every connection over unpeeked. A peer that sends fewer bytes and waits is closed by the gate's authentication
 /// time-out, as is any silent connection.
 /// <para>
 /// TLS seam: Kestrel's <c>UseHttps</c> connection middleware goes before this handler on the same
@@ -29,6 +29,11 @@ public sealed class ProtocolDetectionHandler(EndpointProtocols endpoint)
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        if (Endpoint.Routes is [{ TakesAnyBytes: true } only])
+        {
+            await only.Handler(connection).ConfigureAwait(false);
+            return;
+        }
         PipeReader input = connection.Transport.Input;
         ReadResult result;
         try

@@ -12,6 +12,17 @@ namespace Omnibus.Transport.Detection;
 /// <param name="Handler">Serves the connection.</param>
 public sealed record ProtocolRoute(string Name, ProtocolMatch Matches, ConnectionDelegate Handler)
 {
+    /// <summary>
+    /// True for a route that takes a connection whatever its first bytes: alone on an endpoint it gets the
+    /// connection at once, before any byte arrives, so its own framing sees every byte as it comes (a Kafka
+    /// request's 4-byte size is judged as soon as it is there).
+    /// </summary>
+    public bool TakesAnyBytes { get; private init; }
+
+    /// <summary>A route for every connection, whatever its first bytes (a port that serves one protocol only).</summary>
+    public static ProtocolRoute ForAnyBytes(string name, ConnectionDelegate handler) =>
+        new(name, _ => true, handler) { TakesAnyBytes = true };
+
     /// <summary>A route for connections whose first bytes are exactly one of <paramref name="headers"/>.</summary>
     public static ProtocolRoute ForHeaders(string name, ConnectionDelegate handler, params byte[][] headers)
     {
