@@ -1,15 +1,12 @@
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Omnibus.Testing;
+using Omnibus.Tests.Shared;
 
 namespace Omnibus.Kafka.Tests;
 
 /// <summary>An in-process broker with its Kafka listener, and Confluent.Kafka clients pointed at it.</summary>
 internal static class KafkaBroker
 {
-    private static readonly Lock s_load = new();
-    private static bool s_loaded;
-
     public static async Task<OmnibusTestBroker> StartAsync(Action<KafkaOptions>? kafka = null, string? dataDirectory = null)
     {
         LoadLibrdkafka();
@@ -27,32 +24,8 @@ internal static class KafkaBroker
         });
     }
 
-    /// <summary>
-    /// librdkafka.redist's default Linux build needs libsasl2.so.3, which Debian 12 lacks; its
-    /// CentOS 8 build links only what every glibc system has, so the tests load that one.
-    /// </summary>
-    public static void LoadLibrdkafka()
-    {
-        lock (s_load)
-        {
-            if (s_loaded || !RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.OSArchitecture != Architecture.X64)
-            {
-                return;
-            }
-            string path = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "centos8-librdkafka.so");
-            if (File.Exists(path))
-            {
-                // Confluent.Kafka binds "librdkafka" by name (and "libdl", which Debian has only as libdl.so.2).
-                NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, (name, _, _) => name switch
-                {
-                    "librdkafka" => NativeLibrary.Load(path),
-                    "libdl" when NativeLibrary.TryLoad("libdl.so.2", out IntPtr handle) => handle,
-                    _ => IntPtr.Zero,
-                });
-            }
-            s_loaded = true;
-        }
-    }
+    /// <summary>Loads the librdkafka build that runs on Debian (see <see cref="Librdkafka"/>).</summary>
+    public static void LoadLibrdkafka() => Librdkafka.Load();
 
     public static IProducer<string?, string?> Producer(OmnibusTestBroker broker, Action<ProducerConfig>? configure = null)
     {
