@@ -14,6 +14,7 @@ internal static class QueueArguments
         string? dlx = String(arguments, "x-dead-letter-exchange");
         string? dlk = String(arguments, "x-dead-letter-routing-key");
         long? maxLength = Integer(arguments, "x-max-length", 0, long.MaxValue);
+        long? expires = Integer(arguments, "x-expires", 1, int.MaxValue);
         long? maxLengthBytes = Integer(arguments, "x-max-length-bytes", 0, long.MaxValue);
         QueueOverflow overflow = String(arguments, "x-overflow") switch
         {
@@ -39,6 +40,8 @@ internal static class QueueArguments
             MaxLength = maxLength,
             MaxLengthBytes = maxLengthBytes,
             Overflow = overflow,
+            // x-expires: deleted once unused that long (no consumer, no get; the core's idle rule also counts publishes).
+            AutoDeleteOnIdle = expires is long idleMs ? TimeSpan.FromMilliseconds(idleMs) : TimeSpan.MaxValue,
             MaxSizeInMegabytes = 1024L * 1024,
             MaxMessageSizeInKilobytes = 102400,
         };
@@ -68,6 +71,7 @@ internal static class QueueArguments
         Compare("x-max-length", asked.MaxLength, existing.MaxLength);
         Compare("x-max-length-bytes", asked.MaxLengthBytes, existing.MaxLengthBytes);
         Compare("x-overflow", asked.Overflow, existing.Overflow);
+        Compare("x-expires", asked.AutoDeleteOnIdle, existing.AutoDeleteOnIdle);
     }
 
     private static string? String(Dictionary<string, object?> arguments, string key) =>

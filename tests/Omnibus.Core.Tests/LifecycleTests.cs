@@ -25,6 +25,29 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task A_queue_with_a_waiting_receiver_or_a_locked_delivery_is_not_idle_and_its_idle_time_starts_when_they_let_go()
+    {
+        using var h = new BrokerHarness();
+        h.Broker.CreateQueue(new QueueDescription { Name = "waited-on", AutoDeleteOnIdle = TimeSpan.FromMinutes(2) });
+        h.Broker.CreateQueue(new QueueDescription { Name = "held", AutoDeleteOnIdle = TimeSpan.FromMinutes(2), LockDuration = TimeSpan.FromMinutes(5) });
+        await h.Send("held", "in hand");
+        BrokerMessage inHand = Assert.Single(await h.Receive("held"));
+        using var stopWaiting = new CancellationTokenSource();
+        Task<IReadOnlyList<BrokerMessage>> waiting = h.Broker.GetReceivable("waited-on").ReceiveAsync(1, Timeout.InfiniteTimeSpan, ReceiveMode.PeekLock, stopWaiting.Token);
+
+        await h.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(["held", "waited-on"], h.Broker.ListQueues().Select(q => q.Name).Order());
+
+        await stopWaiting.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        await h.Broker.GetReceivable("held").CompleteAsync(inHand.Delivery.LockToken);
+        await h.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, h.Broker.ListQueues().Count);
+        await h.Advance(TimeSpan.FromMinutes(1.5));
+        Assert.Empty(h.Broker.ListQueues());
+    }
+
+    [Fact]
     public async Task Waiting_receivers_are_served_first_come_first_served()
     {
         using var h = new BrokerHarness();

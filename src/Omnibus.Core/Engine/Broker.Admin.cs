@@ -506,17 +506,24 @@ public sealed partial class Broker
     private void DeleteIdleEntities()
     {
         DateTimeOffset now = Clock.GetUtcNow();
-        List<string> queues, topics;
+        List<QueueEntity> queues;
+        List<string> topics;
         lock (_catalogLock)
         {
-            queues = _queues.Values.Where(q => q.Description.AutoDeleteOnIdle != TimeSpan.MaxValue && now - q.Receivable.AccessedAt > q.Description.AutoDeleteOnIdle)
-                .Select(q => q.Description.Name).ToList();
+            queues = _queues.Values.Where(q => q.Description.AutoDeleteOnIdle != TimeSpan.MaxValue && now - q.Receivable.AccessedAt > q.Description.AutoDeleteOnIdle).ToList();
             topics = _topics.Values.Where(t => t.Description.AutoDeleteOnIdle != TimeSpan.MaxValue && now - t.AccessedAt > t.Description.AutoDeleteOnIdle)
                 .Select(t => t.Description.Name).ToList();
         }
-        foreach (string q in queues)
+        foreach (QueueEntity q in queues)
         {
-            DeleteQueue(q);
+            // A consumer waiting on the queue, or holding a delivery of it, is using it however long ago it asked:
+            // the idle time starts again once it lets go (RabbitMQ's x-expires counts consumers as use).
+            if (q.Receivable.IsInUse())
+            {
+                q.Receivable.AccessedAt = now;
+                continue;
+            }
+            DeleteQueue(q.Description.Name);
         }
         foreach (string t in topics)
         {

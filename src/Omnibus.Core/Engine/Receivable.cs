@@ -313,6 +313,32 @@ public sealed partial class Receivable : IDisposable
         }
     }
 
+    /// <summary>True while a receive waits on this receivable or one of its deliveries is locked to a receiver.</summary>
+    internal bool IsInUse()
+    {
+        lock (_waiters)
+        {
+            if (_waiters.Count > 0)
+            {
+                return true;
+            }
+        }
+        lock (_gate)
+        {
+            foreach (ReceivablePartition p in _partitions)
+            {
+                foreach (Entry e in p.Entries.Values)
+                {
+                    if (e.State == EntryState.Locked)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /// <summary>Current counts: active, scheduled, deferred, locked and dead-lettered messages, sizes and times.</summary>
     public EntityRuntimeInfo GetRuntimeInfo(DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
