@@ -10,8 +10,7 @@ namespace Omnibus.Aws.Http;
 
 /// <summary>
 /// The query protocol: a form post with <c>Action=&lt;name&gt;</c>, answered in XML. It serves SNS (both SDKs
-/// still speak it for SNS); SQS's own query protocol (older SDKs, the AWS CLI v1) is not served and is
-/// refused with <c>InvalidAction</c>.
+/// still speak it for SNS) and SQS's own query protocol (the AWS CLI, older SDKs; AwsRequestHandler.SqsQuery.cs).
 /// </summary>
 internal sealed partial class AwsRequestHandler
 {
@@ -51,11 +50,14 @@ internal sealed partial class AwsRequestHandler
             }
             QueryArgs args = QueryArgs.Parse(body);
             action = args.String("Action") ?? "";
+            if (IsSqsQuery(check, action))
+            {
+                await RunSqsQueryAsync(context, args, action, check, requestId).ConfigureAwait(false);
+                return;
+            }
             if (!sns.Knows(action))
             {
-                throw new SnsException(SnsError.InvalidAction, check.Service == "sqs"
-                    ? "The SQS query protocol is not served on this endpoint; use an SDK that speaks the SQS JSON protocol."
-                    : action.Length == 0 ? "The request must contain the parameter Action." : $"The action {action} is not valid for this endpoint.");
+                throw new SnsException(SnsError.InvalidAction, action.Length == 0 ? "The request must contain the parameter Action." : $"The action {action} is not valid for this endpoint.");
             }
             var call = new SnsCall(args, new CallerIdentity(check.AccessKeyId, "aws-sigv4"), check.Region,
                 $"{context.Request.Scheme}://{context.Request.Host}", context.RequestAborted);
