@@ -10,7 +10,7 @@ internal static class KafkaBroker
     private static readonly Lock s_load = new();
     private static bool s_loaded;
 
-    public static async Task<OmnibusTestBroker> StartAsync(Action<KafkaOptions>? kafka = null, string? dataDirectory = null)
+    public static async Task<OmnibusTestBroker> StartAsync(Action<KafkaOptions>? kafka = null, string? dataDirectory = null, TimeProvider? clock = null)
     {
         LoadLibrdkafka();
         return await OmnibusTestBroker.StartAsync(o =>
@@ -18,6 +18,7 @@ internal static class KafkaBroker
             o.EnableHttp = false;
             o.DataDirectory = dataDirectory;
             o.KeepDataDirectory = dataDirectory is not null;
+            o.TimeProvider = clock ?? TimeProvider.System;
             o.Host = h => h.Kafka.Configure = k =>
             {
                 // Tests start their consumers together: no need to wait for latecomers.
