@@ -69,4 +69,53 @@ public sealed partial class Broker
         }
         return records;
     }
+
+    // A stream commit in a core transaction: the partition's open transaction of the producer is noted, so that recovery can tell whether its marker was written.
+    private PreparedStreamCommit PrepareStreamCommit(TransactionStreamCommit commit)
+    {
+        ArgumentNullException.ThrowIfNull(commit.StreamName);
+        ArgumentNullException.ThrowIfNull(commit.Transaction);
+        MessageStream stream = Streams.Get(commit.StreamName);
+        StreamOpenTransaction? open = stream.OpenTransactions(commit.Partition).FirstOrDefault(t => t.ProducerId == commit.Transaction.ProducerId);
+        return new PreparedStreamCommit(new IntentStreamCommit(commit.StreamName, commit.Partition, commit.Transaction.ProducerId, commit.Transaction.ProducerEpoch, open?.FirstOffset ?? -1));
+    }
+
+    private Task<long> ApplyStreamCommitAsync(IntentStreamCommit commit) =>
+        EndTopicStreamTransactionAsync(commit.Stream, commit.Partition, new StreamTransaction(commit.ProducerId, commit.ProducerEpoch), commit: true);
+
+    // The marker is written unless it was: the transaction that was open at the commit point is open no more.
+    private async Task RecoverStreamCommitAsync(IntentStreamCommit commit)
+    {
+        if (commit.FirstOffset < 0)
+        {
+            return;
+        }
+        MessageStream stream = Streams.Get(commit.Stream);
+        StreamOpenTransaction? open = stream.OpenTransactions(commit.Partition).FirstOrDefault(t => t.ProducerId == commit.ProducerId);
+        if (open?.FirstOffset == commit.FirstOffset)
+        {
+            await ApplyStreamCommitAsync(commit).ConfigureAwait(false);
+        }
+    }
+
+    // Stored again, except where a later commit (after the commit point) has replaced the offset.
+    private async Task RecoverOffsetsAsync(IntentOffsets offsets)
+    {
+        StreamRegistry streams = Streams;
+        var still = offsets.Offsets.Where(o => streams.FetchOffset(offsets.Group, o.Stream, o.Partition) is not { } current || current.CommitTimeMs <= offsets.TimeMs).ToList();
+        if (still.Count > 0)
+        {
+            await streams.CommitOffsetsAsync(offsets.Group, still).ConfigureAwait(false);
+        }
+    }
+
+    private sealed class PreparedStreamCommit(IntentStreamCommit intent) : PreparedOperation
+    {
+        public override IntentStreamCommit Intent { get; } = intent;
+    }
+
+    private sealed class PreparedOffsets(IntentOffsets intent) : PreparedOperation
+    {
+        public override IntentOffsets Intent { get; } = intent;
+    }
 }

@@ -14,6 +14,12 @@ internal sealed record IntentSend(string TargetPath, long[] Positions, IReadOnly
 internal sealed record IntentSettlement(string ReceivablePath, SettlementKind Kind, int Partition, long Sequence,
     IDictionary<string, object?>? Properties, string? Reason, string? Description);
 
+/// <summary>A stream commit of a committed transaction: the producer's open transaction in the partition began at <paramref name="FirstOffset"/> (−1: none was open).</summary>
+internal sealed record IntentStreamCommit(string Stream, int Partition, long ProducerId, short ProducerEpoch, long FirstOffset);
+
+/// <summary>A group's offsets committed in a transaction, with the time (Unix ms) the intent was written.</summary>
+internal sealed record IntentOffsets(string Group, long TimeMs, IReadOnlyList<Streams.OffsetCommit> Offsets);
+
 /// <summary>A transaction whose intent was found without its applied mark.</summary>
 internal sealed record PendingIntent(Guid Id, long Sequence, IReadOnlyList<object> Operations);
 
@@ -32,6 +38,8 @@ internal sealed class TransactionLog : IDisposable
     private const byte KindApplied = 2;
     private const byte OpSend = 1;
     private const byte OpSettle = 2;
+    private const byte OpStreamCommit = 3;
+    private const byte OpOffsets = 4;
     private const byte HasProperties = 1;
     private const byte HasReason = 2;
     private const byte HasDescription = 4;
@@ -185,6 +193,31 @@ internal sealed class TransactionLog : IDisposable
                         ValueCodec.WriteString(w, settle.Description);
                     }
                     break;
+                case IntentStreamCommit commit:
+                    ValueCodec.WriteByte(w, OpStreamCommit);
+                    ValueCodec.WriteString(w, commit.Stream);
+                    ValueCodec.WriteVarint(w, (ulong)commit.Partition);
+                    ValueCodec.WriteVarint(w, unchecked((ulong)commit.ProducerId));
+                    ValueCodec.WriteVarint(w, unchecked((ushort)commit.ProducerEpoch));
+                    ValueCodec.WriteVarint(w, unchecked((ulong)(commit.FirstOffset + 1)));
+                    break;
+                case IntentOffsets offsets:
+                    ValueCodec.WriteByte(w, OpOffsets);
+                    ValueCodec.WriteString(w, offsets.Group);
+                    ValueCodec.WriteVarint(w, unchecked((ulong)offsets.TimeMs));
+                    ValueCodec.WriteVarint(w, (ulong)offsets.Offsets.Count);
+                    foreach (Streams.OffsetCommit o in offsets.Offsets)
+                    {
+                        ValueCodec.WriteString(w, o.Stream);
+                        ValueCodec.WriteVarint(w, (ulong)o.Partition);
+                        ValueCodec.WriteVarint(w, unchecked((ulong)o.Offset));
+                        ValueCodec.WriteByte(w, o.Metadata is null ? (byte)0 : (byte)1);
+                        if (o.Metadata is not null)
+                        {
+                            ValueCodec.WriteString(w, o.Metadata);
+                        }
+                    }
+                    break;
                 default:
                     throw new ArgumentException($"Unknown intent operation {op.GetType().Name}.", nameof(operations));
             }
@@ -237,6 +270,31 @@ internal sealed class TransactionLog : IDisposable
                 string? reason = (flags & HasReason) != 0 ? r.ReadString() : null;
                 string? description = (flags & HasDescription) != 0 ? r.ReadString() : null;
                 operations.Add(new IntentSettlement(path, kind, partition, sequence, properties, reason, description));
+            }
+            else if (op == OpStreamCommit)
+            {
+                string stream = r.ReadString();
+                int partition = checked((int)r.ReadVarint());
+                long producerId = unchecked((long)r.ReadVarint());
+                short epoch = unchecked((short)(ushort)r.ReadVarint());
+                long first = unchecked((long)r.ReadVarint()) - 1;
+                operations.Add(new IntentStreamCommit(stream, partition, producerId, epoch, first));
+            }
+            else if (op == OpOffsets)
+            {
+                string group = r.ReadString();
+                long time = unchecked((long)r.ReadVarint());
+                int n = checked((int)r.ReadVarint());
+                var commits = new List<Streams.OffsetCommit>(n);
+                for (int c = 0; c < n; c++)
+                {
+                    string stream = r.ReadString();
+                    int partition = checked((int)r.ReadVarint());
+                    long offset = unchecked((long)r.ReadVarint());
+                    string? metadata = r.ReadByte() != 0 ? r.ReadString() : null;
+                    commits.Add(new Streams.OffsetCommit(stream, partition, offset, metadata));
+                }
+                operations.Add(new IntentOffsets(group, time, commits));
             }
             else
             {

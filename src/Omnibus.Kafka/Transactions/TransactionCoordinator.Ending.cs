@@ -1,4 +1,5 @@
 using Omnibus.Core;
+using Omnibus.Core.Engine;
 using Omnibus.Core.Streams;
 using Omnibus.Kafka.Connection;
 
@@ -9,7 +10,8 @@ internal sealed partial class TransactionCoordinator
 {
     /// <summary>
     /// Writes the markers of the transaction (the caller holds <see cref="TransactionState.Gate"/>) once
-    /// its appends are done, then at a commit stores its offsets as the groups' committed offsets.
+    /// its appends are done; a commit also stores its offsets as the groups' committed offsets, all in
+    /// one core transaction (<see cref="Broker.CommitTransactionAsync"/>).
     /// A failure leaves the transaction ongoing, so that the client may end it again.
     /// </summary>
     private async Task FinishAsync(TransactionState s, bool commit)
@@ -36,13 +38,13 @@ internal sealed partial class TransactionCoordinator
             {
                 // A failed append stored nothing (or its records are ended by the markers below).
             }
-            await Task.WhenAll(partitions.Select(p => WriteMarkerAsync(p.Topic, p.Partition, transaction, commit))).ConfigureAwait(false);
             if (commit)
             {
-                foreach ((string group, List<OffsetCommit> commits) in offsets)
-                {
-                    await _broker.Streams.CommitOffsetsAsync(group, commits).ConfigureAwait(false);
-                }
+                await CommitAsync(partitions, offsets, transaction).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.WhenAll(partitions.Select(p => WriteMarkerAsync(p.Topic, p.Partition, transaction, commit: false))).ConfigureAwait(false);
             }
         }
         catch
@@ -58,6 +60,22 @@ internal sealed partial class TransactionCoordinator
             s.Phase = commit ? TransactionPhase.Committed : TransactionPhase.Aborted;
             s.Clear();
         }
+    }
+
+    // One core transaction: its intent record is the durable decision, so a crash part-way is completed
+    // at the next open (every marker and offset, or, before the commit point, none).
+    private Task CommitAsync((string Topic, int Partition)[] partitions, List<(string Group, List<OffsetCommit> Commits)> offsets, StreamTransaction transaction)
+    {
+        var operations = new List<TransactionOperation>();
+        foreach ((string topic, int partition) in partitions)
+        {
+            if (_broker.Streams.Find(topic) is { } stream && partition < stream.PartitionCount)
+            {
+                operations.Add(new TransactionStreamCommit(topic, partition, transaction)); // a deleted topic has nothing left to mark
+            }
+        }
+        operations.AddRange(offsets.Select(o => new TransactionOffsetCommit(o.Group, o.Commits)));
+        return _broker.CommitTransactionAsync(operations);
     }
 
     private async Task WriteMarkerAsync(string topic, int partition, StreamTransaction transaction, bool commit)
