@@ -32,6 +32,9 @@ public sealed partial class MessageStream
         }
     }
 
+    private static StreamTransaction MixedTransactions() =>
+        throw new MessagingException(MessagingErrorCode.InvalidArgument, "An append holds the records of one producer's transaction, or one marker (with its transaction), or no transactional record.");
+
     // Records of one producer's transaction (or its marker) in one append: all or none transactional.
     private static long BeginTransactional(StreamPartition p, IReadOnlyList<StreamRecord> records)
     {
@@ -40,7 +43,7 @@ public sealed partial class MessageStream
         {
             if (r.Transaction?.ProducerId != transaction.ProducerId || (r.Marker is not null && records.Count != 1))
             {
-                throw new MessagingException(MessagingErrorCode.InvalidArgument, "An append holds the records of one producer's transaction, or one marker, or no transactional record.");
+                MixedTransactions();
             }
         }
         lock (p.Transactions)

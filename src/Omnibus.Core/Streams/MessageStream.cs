@@ -89,7 +89,7 @@ public sealed partial class MessageStream : IDisposable
             }
         }
         long first;
-        StreamTransaction? transaction = records[0].Transaction;
+        StreamTransaction? transaction = records.Any(r => r.Transaction is not null || r.Marker is not null) ? records[0].Transaction ?? MixedTransactions() : null;
         long guessed = transaction is null ? -1 : BeginTransactional(p, records);
         _options.Space?.Added(bodies.Sum(b => (long)b.Length));
         try

@@ -92,7 +92,7 @@ public class StreamTransactionTests
     }
 
     [Fact]
-    public async Task A_compacted_stream_takes_markers_without_a_key_and_an_append_mixing_producers_is_refused()
+    public async Task A_compacted_stream_takes_markers_without_a_key_and_appends_mixing_producers_or_plain_records_or_a_marker_without_its_transaction_are_refused()
     {
         using var h = new StreamHarness();
         MessageStream stream = h.Streams.Create(new StreamDefinition { Name = "s", Compacted = true });
@@ -102,6 +102,11 @@ public class StreamTransactionTests
 
         var mixed = await Assert.ThrowsAsync<MessagingException>(() => stream.AppendAsync(0, [Text("a", "k") with { Transaction = First }, Text("b", "k") with { Transaction = Second }]));
         Assert.Equal(MessagingErrorCode.InvalidArgument, mixed.Code);
+        var half = await Assert.ThrowsAsync<MessagingException>(() => stream.AppendAsync(0, [Text("a", "k"), Text("b", "k") with { Transaction = First }]));
+        Assert.Equal(MessagingErrorCode.InvalidArgument, half.Code);
+        var ownerless = await Assert.ThrowsAsync<MessagingException>(() => stream.AppendAsync(0, [new StreamRecord { Marker = StreamTransactionOutcome.Committed }]));
+        Assert.Equal(MessagingErrorCode.InvalidArgument, ownerless.Code);
+        Assert.Equal(2, stream.HighWatermark(0));
     }
 
     [Fact]
