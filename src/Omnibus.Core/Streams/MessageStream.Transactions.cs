@@ -16,7 +16,7 @@ public sealed partial class MessageStream
         StreamPartition p = PartitionAt(partition);
         lock (p.Transactions)
         {
-            p.Transactions.EnsureLoaded(p.Log);
+            LoadTransactions(p);
             return p.Transactions.LastStableOffset(p.Log.NextSequence);
         }
     }
@@ -27,16 +27,21 @@ public sealed partial class MessageStream
         StreamPartition p = PartitionAt(partition);
         lock (p.Transactions)
         {
-            p.Transactions.EnsureLoaded(p.Log);
+            LoadTransactions(p);
             return p.Transactions.OpenTransactions;
         }
     }
+
+    // The caller holds the partition's transactions lock.
+    private void LoadTransactions(StreamPartition p) => p.Transactions.EnsureLoaded(p.Log, () => _options.Store.Exists(TransactionsFlag(p)));
+
+    private string TransactionsFlag(StreamPartition p) => Path.Combine(_directory, $"p{p.Index}.transactions");
 
     private static StreamTransaction MixedTransactions() =>
         throw new MessagingException(MessagingErrorCode.InvalidArgument, "An append holds the records of one producer's transaction, or one marker (with its transaction), or no transactional record.");
 
     // Records of one producer's transaction (or its marker) in one append: all or none transactional.
-    private static long BeginTransactional(StreamPartition p, IReadOnlyList<StreamRecord> records)
+    private long BeginTransactional(StreamPartition p, IReadOnlyList<StreamRecord> records)
     {
         StreamTransaction transaction = records[0].Transaction!;
         foreach (StreamRecord r in records)
@@ -48,7 +53,13 @@ public sealed partial class MessageStream
         }
         lock (p.Transactions)
         {
-            p.Transactions.EnsureLoaded(p.Log);
+            LoadTransactions(p);
+            if (!p.Transactions.Flagged)
+            {
+                // Durable before the partition's first transactional record, so a later start scans it.
+                _options.Store.WriteDocument(TransactionsFlag(p), "1"u8);
+                p.Transactions.Flagged = true;
+            }
             long guessed = p.Log.NextSequence;
             if (records[0].Marker is null)
             {

@@ -163,7 +163,7 @@ public sealed partial class MessageStream : IDisposable
     }
 
     // Adds what is there to the answer; full when a budget stopped it.
-    private static long ReadAvailable(StreamPartition p, long from, StreamReadRequest request, List<StreamEntry> entries, ref long bytes, out bool full)
+    private long ReadAvailable(StreamPartition p, long from, StreamReadRequest request, List<StreamEntry> entries, ref long bytes, out bool full)
     {
         full = entries.Count >= request.MaxCount;
         if (from >= p.Log.NextSequence)
@@ -176,7 +176,7 @@ public sealed partial class MessageStream : IDisposable
         {
             lock (p.Transactions)
             {
-                p.Transactions.EnsureLoaded(p.Log);
+                LoadTransactions(p);
                 stable = p.Transactions.LastStableOffset(p.Log.NextSequence);
             }
         }

@@ -10,7 +10,8 @@ public sealed record StreamOpenTransaction(long ProducerId, short ProducerEpoch,
 /// the last stable offset back, and the offset ranges of aborted ones, which committed reads skip.
 /// Nothing of it is stored apart from the log: it is rebuilt by one scan of the partition the first
 /// time a transactional append or a committed read needs it (markers are in the log), and kept up
-/// to date by appends after that. All members run under the instance's lock.
+/// to date by appends after that. A partition that never had a transactional record is known by
+/// the absence of its flag document and needs no scan. All members run under the instance's lock.
 /// </summary>
 internal sealed class StreamPartitionTransactions
 {
@@ -18,11 +19,23 @@ internal sealed class StreamPartitionTransactions
     private readonly Dictionary<long, List<(long First, long Last)>> _aborted = [];
     private bool _loaded;
 
-    /// <summary>Builds the state from the log once; later calls return at once.</summary>
-    public void EnsureLoaded(IPartitionLog log)
+    /// <summary>Whether the partition's flag document (it may hold transactional records) is known to exist.</summary>
+    public bool Flagged { get; set; }
+
+    /// <summary>
+    /// Builds the state from the log once; later calls return at once. <paramref name="flagged"/> says
+    /// whether the partition was ever given a transactional record (else there is nothing to scan for).
+    /// </summary>
+    public void EnsureLoaded(IPartitionLog log, Func<bool> flagged)
     {
         if (_loaded)
         {
+            return;
+        }
+        Flagged = flagged();
+        if (!Flagged)
+        {
+            _loaded = true;
             return;
         }
         try
@@ -49,7 +62,7 @@ internal sealed class StreamPartitionTransactions
             // Retention moved the head during the scan: start again from the new head.
             _open.Clear();
             _aborted.Clear();
-            EnsureLoaded(log);
+            EnsureLoaded(log, () => true);
             return;
         }
         _loaded = true;
