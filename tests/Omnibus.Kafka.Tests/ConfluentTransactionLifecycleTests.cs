@@ -7,7 +7,7 @@ using Omnibus.Testing;
 
 namespace Omnibus.Kafka.Tests;
 
-/// <summary>Transactions across a restart, past their time-out, and seen from the Service Bus side of their topic.</summary>
+/// <summary>Transactions across a restart (of the data and of a running producer), past their time-out, and seen from the Service Bus side of their topic.</summary>
 public sealed class ConfluentTransactionLifecycleTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -53,6 +53,38 @@ public sealed class ConfluentTransactionLifecycleTests
             using IConsumer<string?, string?> uncommitted = Reader(broker, IsolationLevel.ReadUncommitted);
             uncommitted.Assign(new TopicPartitionOffset("journal", 0, Offset.Beginning));
             Assert.Equal(["kept", "dropped", "open", "after"], KafkaBroker.ConsumeMany(uncommitted, 4).Select(r => r.Message.Value));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AProducerRunningAcrossARestartHasItsNextTransactionAbortedAndThenCommitsAgain()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "omnibus-kafka-txn-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var broker = await KafkaBroker.StartAsync(dataDirectory: dir);
+            using IProducer<string?, string?> producer = Transactional(broker, "survivor");
+            producer.InitTransactions(Patience);
+            producer.BeginTransaction();
+            await producer.ProduceAsync("survive", new Message<string?, string?> { Value = "before" });
+            producer.CommitTransaction(Patience);
+
+            await broker.RestartAsync();
+            // The restarted coordinator does not know the producer id: the transaction must be aborted.
+            producer.BeginTransaction();
+            await Assert.ThrowsAnyAsync<KafkaException>(() => producer.ProduceAsync("survive", new Message<string?, string?> { Value = "lost" }));
+            producer.AbortTransaction(Patience);
+            producer.BeginTransaction();
+            await producer.ProduceAsync("survive", new Message<string?, string?> { Value = "after" });
+            producer.CommitTransaction(Patience);
+
+            using IConsumer<string?, string?> committed = Reader(broker, IsolationLevel.ReadCommitted);
+            committed.Assign(new TopicPartitionOffset("survive", 0, Offset.Beginning));
+            Assert.Equal(["before", "after"], KafkaBroker.ConsumeMany(committed, 2).Select(r => r.Message.Value));
         }
         finally
         {
