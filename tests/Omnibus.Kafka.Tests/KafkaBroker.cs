@@ -7,7 +7,7 @@ namespace Omnibus.Kafka.Tests;
 /// <summary>An in-process broker with its Kafka listener, and Confluent.Kafka clients pointed at it.</summary>
 internal static class KafkaBroker
 {
-    public static async Task<OmnibusTestBroker> StartAsync(Action<KafkaOptions>? kafka = null, string? dataDirectory = null)
+    public static async Task<OmnibusTestBroker> StartAsync(Action<KafkaOptions>? kafka = null, string? dataDirectory = null, TimeProvider? clock = null)
     {
         LoadLibrdkafka();
         return await OmnibusTestBroker.StartAsync(o =>
@@ -15,6 +15,7 @@ internal static class KafkaBroker
             o.EnableHttp = false;
             o.DataDirectory = dataDirectory;
             o.KeepDataDirectory = dataDirectory is not null;
+            o.TimeProvider = clock ?? TimeProvider.System;
             o.Host = h => h.Kafka.Configure = k =>
             {
                 // Tests start their consumers together: no need to wait for latecomers.

@@ -75,12 +75,29 @@ public sealed partial class Broker
     /// subscriptions and exchange bindings (as messages: <see cref="StreamMessageMapping.ToMessage"/>).
     /// Completes with the first record's offset once both are durable. The two steps are not one
     /// atomic write: when the second fails the records stay in the stream and the call fails.
+    /// Records of a transaction (<see cref="StreamRecord.Transaction"/>) go to the stream only;
+    /// the topic gets them when <see cref="EndTopicStreamTransactionAsync"/> commits.
     /// </summary>
     public async Task<long> AppendToTopicStreamAsync(string name, int partition, IReadOnlyList<StreamRecord> records, CallerIdentity? caller = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         Authorize(caller, EntityRight.Send, name);
         long first = await Streams.Get(name).AppendAsync(partition, records).ConfigureAwait(false);
+        if (records.Count > 0 && records[0].Transaction is not null)
+        {
+            return first; // reaches the topic when its transaction commits (EndTopicStreamTransactionAsync)
+        }
+        await SendStreamRecordsToTopicAsync(name, records).ConfigureAwait(false);
+        return first;
+    }
+
+    // The records appended to a stream, sent to the topic's subscriptions and exchange bindings.
+    private async Task SendStreamRecordsToTopicAsync(string name, IReadOnlyList<StreamRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
         TopicEntity? topic;
         bool exchange;
         lock (_catalogLock)
@@ -98,7 +115,6 @@ public sealed partial class Broker
                 await RouteThroughExchangeOfTopicAsync(name, messages).ConfigureAwait(false);
             }
         }
-        return first;
     }
 
     // The stream leaves the registry at once (its name is free again); its files go when no sweep holds them.

@@ -42,6 +42,15 @@ public sealed partial class Broker
                 case TransactionSettlement settlement:
                     Authorize(caller, EntityRight.Listen, settlement.Receivable.Path);
                     break;
+                case TransactionStreamCommit commit:
+                    Authorize(caller, EntityRight.Send, commit.StreamName);
+                    break;
+                case TransactionOffsetCommit offsets:
+                    foreach (string stream in offsets.Offsets.Select(o => o.Stream).Distinct(StringComparer.Ordinal))
+                    {
+                        Authorize(caller, EntityRight.Listen, stream);
+                    }
+                    break;
             }
         }
         TransactionLog log;
@@ -137,6 +146,8 @@ public sealed partial class Broker
     {
         TransactionSend send => PrepareSend(send),
         TransactionSettlement settle => PrepareSettlement(settle),
+        TransactionStreamCommit commit => PrepareStreamCommit(commit),
+        TransactionOffsetCommit offsets => new PreparedOffsets(new IntentOffsets(offsets.Group, Clock.GetUtcNow().ToUnixTimeMilliseconds(), [.. offsets.Offsets])),
         null => throw new ArgumentException("A transaction operation is null.", nameof(operation)),
         _ => throw new ArgumentException($"Unknown transaction operation {operation.GetType().Name}.", nameof(operation)),
     };
@@ -248,6 +259,12 @@ public sealed partial class Broker
                 IntentSettlement s = settle.Intent;
                 await settle.Claim.Owner.ApplyClaimAsync(settle.Claim, s.Kind, s.Properties, s.Reason, s.Description).ConfigureAwait(false);
                 break;
+            case PreparedStreamCommit commit:
+                await ApplyStreamCommitAsync(commit.Intent).ConfigureAwait(false);
+                break;
+            case PreparedOffsets offsets:
+                await Streams.CommitOffsetsAsync(offsets.Intent.Group, offsets.Intent.Offsets).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -310,6 +327,12 @@ public sealed partial class Broker
             case IntentSettlement s:
                 Receivable receivable = GetReceivableByStoredPath(s.ReceivablePath);
                 await receivable.RecoverSettlementAsync(s.Partition, s.Sequence, s.Kind, s.Properties, s.Reason, s.Description).ConfigureAwait(false);
+                break;
+            case IntentStreamCommit commit:
+                await RecoverStreamCommitAsync(commit).ConfigureAwait(false);
+                break;
+            case IntentOffsets offsets:
+                await RecoverOffsetsAsync(offsets).ConfigureAwait(false);
                 break;
         }
     }

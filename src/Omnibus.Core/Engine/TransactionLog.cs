@@ -4,19 +4,6 @@ using Omnibus.Storage;
 
 namespace Omnibus.Core.Engine;
 
-/// <summary>A send of a committed transaction as its intent record holds it.</summary>
-/// <param name="TargetPath">The queue or topic that stores the batch (the end of any forwarding chain).</param>
-/// <param name="Positions">The target log's next sequence per partition when the intent was written: a record the send appended lies at or after it.</param>
-/// <param name="Messages">The stamped messages that passed duplicate detection, in their stored form.</param>
-internal sealed record IntentSend(string TargetPath, long[] Positions, IReadOnlyList<byte[]> Messages);
-
-/// <summary>A settlement of a committed transaction as its intent record holds it (the message by position: locks do not survive a restart).</summary>
-internal sealed record IntentSettlement(string ReceivablePath, SettlementKind Kind, int Partition, long Sequence,
-    IDictionary<string, object?>? Properties, string? Reason, string? Description);
-
-/// <summary>A transaction whose intent was found without its applied mark.</summary>
-internal sealed record PendingIntent(Guid Id, long Sequence, IReadOnlyList<object> Operations);
-
 /// <summary>
 /// The broker's transaction log (<c>data/transactions/</c>, a storage <see cref="PartitionLog"/>).
 /// A commit writes one intent record (every operation) and waits for it to be durable — that is
@@ -32,6 +19,8 @@ internal sealed class TransactionLog : IDisposable
     private const byte KindApplied = 2;
     private const byte OpSend = 1;
     private const byte OpSettle = 2;
+    private const byte OpStreamCommit = 3;
+    private const byte OpOffsets = 4;
     private const byte HasProperties = 1;
     private const byte HasReason = 2;
     private const byte HasDescription = 4;
@@ -185,6 +174,31 @@ internal sealed class TransactionLog : IDisposable
                         ValueCodec.WriteString(w, settle.Description);
                     }
                     break;
+                case IntentStreamCommit commit:
+                    ValueCodec.WriteByte(w, OpStreamCommit);
+                    ValueCodec.WriteString(w, commit.Stream);
+                    ValueCodec.WriteVarint(w, (ulong)commit.Partition);
+                    ValueCodec.WriteVarint(w, unchecked((ulong)commit.ProducerId));
+                    ValueCodec.WriteVarint(w, unchecked((ushort)commit.ProducerEpoch));
+                    ValueCodec.WriteVarint(w, unchecked((ulong)(commit.FirstOffset + 1)));
+                    break;
+                case IntentOffsets offsets:
+                    ValueCodec.WriteByte(w, OpOffsets);
+                    ValueCodec.WriteString(w, offsets.Group);
+                    ValueCodec.WriteVarint(w, unchecked((ulong)offsets.TimeMs));
+                    ValueCodec.WriteVarint(w, (ulong)offsets.Offsets.Count);
+                    foreach (Streams.OffsetCommit o in offsets.Offsets)
+                    {
+                        ValueCodec.WriteString(w, o.Stream);
+                        ValueCodec.WriteVarint(w, (ulong)o.Partition);
+                        ValueCodec.WriteVarint(w, unchecked((ulong)o.Offset));
+                        ValueCodec.WriteByte(w, o.Metadata is null ? (byte)0 : (byte)1);
+                        if (o.Metadata is not null)
+                        {
+                            ValueCodec.WriteString(w, o.Metadata);
+                        }
+                    }
+                    break;
                 default:
                     throw new ArgumentException($"Unknown intent operation {op.GetType().Name}.", nameof(operations));
             }
@@ -237,6 +251,31 @@ internal sealed class TransactionLog : IDisposable
                 string? reason = (flags & HasReason) != 0 ? r.ReadString() : null;
                 string? description = (flags & HasDescription) != 0 ? r.ReadString() : null;
                 operations.Add(new IntentSettlement(path, kind, partition, sequence, properties, reason, description));
+            }
+            else if (op == OpStreamCommit)
+            {
+                string stream = r.ReadString();
+                int partition = checked((int)r.ReadVarint());
+                long producerId = unchecked((long)r.ReadVarint());
+                short epoch = unchecked((short)(ushort)r.ReadVarint());
+                long first = unchecked((long)r.ReadVarint()) - 1;
+                operations.Add(new IntentStreamCommit(stream, partition, producerId, epoch, first));
+            }
+            else if (op == OpOffsets)
+            {
+                string group = r.ReadString();
+                long time = unchecked((long)r.ReadVarint());
+                int n = checked((int)r.ReadVarint());
+                var commits = new List<Streams.OffsetCommit>(n);
+                for (int c = 0; c < n; c++)
+                {
+                    string stream = r.ReadString();
+                    int partition = checked((int)r.ReadVarint());
+                    long offset = unchecked((long)r.ReadVarint());
+                    string? metadata = r.ReadByte() != 0 ? r.ReadString() : null;
+                    commits.Add(new Streams.OffsetCommit(stream, partition, offset, metadata));
+                }
+                operations.Add(new IntentOffsets(group, time, commits));
             }
             else
             {

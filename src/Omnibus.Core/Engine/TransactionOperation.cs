@@ -36,3 +36,12 @@ public sealed record TransactionSettlement(
     IDictionary<string, object?>? PropertiesToModify = null,
     string? DeadLetterReason = null,
     string? DeadLetterDescription = null) : TransactionOperation;
+
+/// <summary>
+/// Commits <paramref name="Transaction"/> in one partition of a topic's stream: its commit marker,
+/// as <see cref="Broker.EndTopicStreamTransactionAsync"/> writes it (docs/core.md, "Transactions in a stream").
+/// </summary>
+public sealed record TransactionStreamCommit(string StreamName, int Partition, Streams.StreamTransaction Transaction) : TransactionOperation;
+
+/// <summary>Stores a consumer group's committed offsets, as <see cref="Streams.StreamRegistry.CommitOffsetsAsync"/>.</summary>
+public sealed record TransactionOffsetCommit(string Group, IReadOnlyList<Streams.OffsetCommit> Offsets) : TransactionOperation;

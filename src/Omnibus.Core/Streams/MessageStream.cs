@@ -7,7 +7,7 @@ namespace Omnibus.Core.Streams;
 /// directory) and the reads and appends on them. No state is kept per reader or per message;
 /// offsets are the logs' own sequence numbers, with gaps where compaction removed records.
 /// </summary>
-public sealed class MessageStream : IDisposable
+public sealed partial class MessageStream : IDisposable
 {
     private readonly string _directory;
     private readonly StreamOptions _options;
@@ -78,7 +78,7 @@ public sealed class MessageStream : IDisposable
         var bodies = new ReadOnlyMemory<byte>[records.Count];
         for (int i = 0; i < records.Count; i++)
         {
-            if (Definition.Compacted && records[i].Key is null)
+            if (Definition.Compacted && records[i].Key is null && records[i].Marker is null)
             {
                 throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Stream '{Name}' is compacted: every record needs a key.");
             }
@@ -89,10 +89,16 @@ public sealed class MessageStream : IDisposable
             }
         }
         long first;
+        StreamTransaction? transaction = records.Any(r => r.Transaction is not null || r.Marker is not null) ? records[0].Transaction ?? MixedTransactions() : null;
+        long guessed = transaction is null ? -1 : BeginTransactional(p, records);
         _options.Space?.Added(bodies.Sum(b => (long)b.Length));
         try
         {
             first = await p.Log.AppendBatchAsync(bodies).ConfigureAwait(false);
+            if (transaction is not null)
+            {
+                EndTransactional(p, records, guessed, first);
+            }
         }
         catch (ObjectDisposedException ex)
         {
@@ -135,7 +141,8 @@ public sealed class MessageStream : IDisposable
             {
                 break;
             }
-            if (p.Log.NextSequence <= next)
+            // A committed read that stopped at an open transaction waits for the next append too (its marker).
+            if (p.Log.NextSequence <= next || request.CommittedOnly)
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 Task timeout = Task.Delay(remaining, clock, wait.Token);
@@ -144,11 +151,19 @@ public sealed class MessageStream : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }
-        return new StreamReadResult(entries, next, p.Log.FirstSequence, p.Log.NextSequence);
+        long highWatermark = p.Log.NextSequence;
+        if (!request.CommittedOnly)
+        {
+            return new StreamReadResult(entries, next, p.Log.FirstSequence, highWatermark);
+        }
+        lock (p.Transactions)
+        {
+            return new StreamReadResult(entries, next, p.Log.FirstSequence, highWatermark) { LastStableOffset = p.Transactions.LastStableOffset(highWatermark) };
+        }
     }
 
     // Adds what is there to the answer; full when a budget stopped it.
-    private static long ReadAvailable(StreamPartition p, long from, StreamReadRequest request, List<StreamEntry> entries, ref long bytes, out bool full)
+    private long ReadAvailable(StreamPartition p, long from, StreamReadRequest request, List<StreamEntry> entries, ref long bytes, out bool full)
     {
         full = entries.Count >= request.MaxCount;
         if (from >= p.Log.NextSequence)
@@ -156,22 +171,41 @@ public sealed class MessageStream : IDisposable
             return from;
         }
         long next = from;
+        long stable = long.MaxValue;
+        if (request.CommittedOnly)
+        {
+            lock (p.Transactions)
+            {
+                LoadTransactions(p);
+                stable = p.Transactions.LastStableOffset(p.Log.NextSequence);
+            }
+        }
         try
         {
             using ILogReader reader = p.Log.OpenReader(from);
-            while (entries.Count < request.MaxCount && reader.TryRead(out LogRecord record))
+            while (entries.Count < request.MaxCount && reader.NextSequence < stable && reader.TryRead(out LogRecord record))
             {
                 if (record.Body.Length == 0)
                 {
                     next = record.Sequence + 1; // removed by compaction: a gap
                     continue;
                 }
+                if (record.Sequence >= stable)
+                {
+                    break;
+                }
                 if (entries.Count > 0 && bytes + record.Body.Length > request.MaxBytes)
                 {
                     full = true;
                     break;
                 }
-                entries.Add(new StreamEntry(record.Sequence, record.TimestampMs, record.Body.Length, StreamRecordCodec.Decode(record.Body.Span)));
+                StreamRecord decoded = StreamRecordCodec.Decode(record.Body.Span);
+                if (request.CommittedOnly && decoded is { Transaction: { } t, Marker: null } && IsAborted(p, t.ProducerId, record.Sequence))
+                {
+                    next = record.Sequence + 1; // an aborted transaction's record: a gap to committed readers
+                    continue;
+                }
+                entries.Add(new StreamEntry(record.Sequence, record.TimestampMs, record.Body.Length, decoded));
                 bytes += record.Body.Length;
                 next = record.Sequence + 1;
             }

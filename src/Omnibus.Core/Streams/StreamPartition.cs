@@ -20,6 +20,9 @@ internal sealed class StreamPartition : IDisposable
 
     public IPartitionLog Log { get; }
 
+    /// <summary>Open and aborted transactions (lock it to use it).</summary>
+    public StreamPartitionTransactions Transactions { get; } = new();
+
     /// <summary>The next offset of the newest sealed segment compaction has seen; compaction runs again once a newer one is sealed.</summary>
     public long CompactedThrough { get; set; } = -1;
 

@@ -25,6 +25,13 @@ public sealed record StreamReadRequest
 
     /// <summary>Longest wait for <see cref="MinBytes"/>. Default zero (answer at once).</summary>
     public TimeSpan MaxWait { get; init; }
+
+    /// <summary>
+    /// Committed records only (Kafka's read_committed): the read stops at the last stable offset and
+    /// leaves out the records of aborted transactions; markers are returned, since they say where a
+    /// transaction ended. Default false: every record, markers included.
+    /// </summary>
+    public bool CommittedOnly { get; init; }
 }
 
 /// <summary>
@@ -34,6 +41,12 @@ public sealed record StreamReadRequest
 /// </summary>
 public sealed record StreamReadResult(IReadOnlyList<StreamEntry> Entries, long NextOffset, long EarliestOffset, long HighWatermark)
 {
+    /// <summary>
+    /// The first offset whose transaction is not decided yet (the high watermark when none is open);
+    /// known only for a <see cref="StreamReadRequest.CommittedOnly"/> read, else the high watermark.
+    /// </summary>
+    public long LastStableOffset { get; init; } = HighWatermark;
+
     /// <summary>Stored bytes of the records returned.</summary>
     public long Bytes => Entries.Sum(e => (long)e.StoredBytes);
 }

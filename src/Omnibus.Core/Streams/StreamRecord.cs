@@ -20,6 +20,31 @@ public sealed record StreamRecord
 
     /// <summary>Headers, in order.</summary>
     public IReadOnlyList<StreamHeader> Headers { get; init; } = [];
+
+    /// <summary>
+    /// The producer transaction the record belongs to; null for a record outside any transaction.
+    /// Such a record is not committed until a marker of the same producer follows it in its partition.
+    /// </summary>
+    public StreamTransaction? Transaction { get; init; }
+
+    /// <summary>
+    /// When set, the record carries no data: it ends <see cref="Transaction"/> in its partition,
+    /// committing or aborting that producer's records since its previous marker.
+    /// </summary>
+    public StreamTransactionOutcome? Marker { get; init; }
+}
+
+/// <summary>A producer's transaction as a stream knows it: the producer's id and epoch.</summary>
+public sealed record StreamTransaction(long ProducerId, short ProducerEpoch);
+
+/// <summary>How a transaction ended in a partition.</summary>
+public enum StreamTransactionOutcome : byte
+{
+    /// <summary>The transaction's records are committed.</summary>
+    Committed = 1,
+
+    /// <summary>The transaction's records are aborted: committed readers never see them.</summary>
+    Aborted = 2,
 }
 
 /// <summary>A record read from a stream: its offset, the broker's append time (Unix ms), its stored size in bytes, and the record.</summary>

@@ -10,17 +10,19 @@ namespace Omnibus.Core.Streams;
 /// u8 version (1) | u8 flags (bit 0 key, bit 1 value, bit 2 timestamp)
 /// [i64 timestamp] [varint length, key] [varint length, value]
 /// varint header count, (varint length, UTF-8 name, varint length + 1 (0 = none), value)*
+/// version 2 only (flags bit 3 transaction, bit 4 marker): [i64 producer id, i16 epoch] [u8 outcome]
 /// </code>
+/// Records outside transactions keep version 1, so logs without transactions read as before.
 /// A reader skips nothing it does not know yet: a newer version is refused.
 /// </summary>
 internal static class StreamRecordCodec
 {
-    private const byte Version = 1;
-    private const byte HasKey = 1, HasValue = 2, HasTimestamp = 4;
+    private const byte Version = 1, TransactionalVersion = 2;
+    private const byte HasKey = 1, HasValue = 2, HasTimestamp = 4, HasTransaction = 8, IsMarker = 16;
 
     public static byte[] Encode(StreamRecord record)
     {
-        int size = 2 + 8 + VarBytes(record.Key) + VarBytes(record.Value) + 5;
+        int size = 2 + 8 + VarBytes(record.Key) + VarBytes(record.Value) + 5 + 11;
         foreach (StreamHeader h in record.Headers)
         {
             size += 10 + Encoding.UTF8.GetMaxByteCount(h.Name.Length) + (h.Value?.Length ?? 0);
@@ -58,16 +60,28 @@ internal static class StreamRecordCodec
             h.Value?.CopyTo(buffer, at);
             at += h.Value?.Length ?? 0;
         }
-        buffer[0] = Version;
+        if (record.Transaction is { } transaction)
+        {
+            flags |= HasTransaction;
+            BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(at), transaction.ProducerId);
+            BinaryPrimitives.WriteInt16LittleEndian(buffer.AsSpan(at + 8), transaction.ProducerEpoch);
+            at += 10;
+            if (record.Marker is { } outcome)
+            {
+                flags |= IsMarker;
+                buffer[at++] = (byte)outcome;
+            }
+        }
+        buffer[0] = record.Transaction is null ? Version : TransactionalVersion;
         buffer[1] = flags;
         return buffer.AsSpan(0, at).ToArray();
     }
 
     public static StreamRecord Decode(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 2 || data[0] != Version)
+        if (data.Length < 2 || data[0] is not (Version or TransactionalVersion))
         {
-            throw new InvalidDataException($"A stream record has version {(data.Length > 0 ? data[0] : 0)}; this Omnibus reads version {Version}.");
+            throw new InvalidDataException($"A stream record has version {(data.Length > 0 ? data[0] : 0)}; this Omnibus reads versions {Version} and {TransactionalVersion}.");
         }
         byte flags = data[1];
         int at = 2;
@@ -96,8 +110,22 @@ internal static class StreamRecordCodec
             }
             headers[i] = new StreamHeader(name, headerValue);
         }
-        return new StreamRecord { Key = key, Value = value, Timestamp = timestamp, Headers = headers };
+        StreamTransaction? transaction = null;
+        StreamTransactionOutcome? marker = null;
+        if ((flags & HasTransaction) != 0)
+        {
+            transaction = new StreamTransaction(BinaryPrimitives.ReadInt64LittleEndian(data[at..]), BinaryPrimitives.ReadInt16LittleEndian(data[(at + 8)..]));
+            at += 10;
+            if ((flags & IsMarker) != 0)
+            {
+                marker = (StreamTransactionOutcome)data[at];
+            }
+        }
+        return new StreamRecord { Key = key, Value = value, Timestamp = timestamp, Headers = headers, Transaction = transaction, Marker = marker };
     }
+
+    /// <summary>Whether a stored record belongs to a transaction (or is a marker), without decoding it.</summary>
+    public static bool IsTransactional(ReadOnlySpan<byte> data) => data.Length > 0 && data[0] == TransactionalVersion;
 
     /// <summary>The key and whether the value is absent, without decoding the rest (compaction's scan).</summary>
     public static (ReadOnlyMemory<byte>? Key, bool IsTombstone) KeyOf(ReadOnlyMemory<byte> data)

@@ -5,25 +5,39 @@ using Omnibus.Core.Engine;
 using Omnibus.Core.Streams;
 using Omnibus.Kafka.Groups;
 using Omnibus.Kafka.Producers;
+using Omnibus.Kafka.Transactions;
 
 namespace Omnibus.Kafka.Connection;
 
-/// <summary>What every connection's handlers share: the broker, the settings, the group coordinator, producer state.</summary>
-internal sealed class KafkaServices(Broker broker, KafkaOptions options, TimeProvider clock, ILogger logger) : IDisposable
+/// <summary>What every connection's handlers share: the broker, the settings, the group and transaction coordinators, producer state.</summary>
+internal sealed class KafkaServices : IDisposable
 {
-    public Broker Broker { get; } = broker;
+    public KafkaServices(Broker broker, KafkaOptions options, TimeProvider clock, ILogger logger)
+    {
+        Broker = broker;
+        Options = options;
+        Clock = clock;
+        Logger = logger;
+        Groups = new(options, clock);
+        Producers = new(clock);
+        Transactions = new(broker, Producers, clock, logger);
+    }
+
+    public Broker Broker { get; }
 
     public StreamRegistry Streams => Broker.Streams;
 
-    public KafkaOptions Options { get; } = options;
+    public KafkaOptions Options { get; }
 
-    public TimeProvider Clock { get; } = clock;
+    public TimeProvider Clock { get; }
 
-    public ILogger Logger { get; } = logger;
+    public ILogger Logger { get; }
 
-    public GroupCoordinator Groups { get; } = new(options, clock);
+    public GroupCoordinator Groups { get; }
 
-    public ProducerStateTable Producers { get; } = new(clock);
+    public ProducerStateTable Producers { get; }
+
+    public TransactionCoordinator Transactions { get; }
 
     /// <summary>Open connections: client id and client software, for the connection list.</summary>
     public ConcurrentDictionary<string, KafkaClientInfo> Connections { get; } = new();
@@ -41,7 +55,11 @@ internal sealed class KafkaServices(Broker broker, KafkaOptions options, TimePro
         }
     }
 
-    public void Dispose() => Groups.Dispose();
+    public void Dispose()
+    {
+        Groups.Dispose();
+        Transactions.Dispose();
+    }
 }
 
 /// <summary>One connection as the connection list shows it.</summary>

@@ -13,4 +13,13 @@ internal static partial class Log
 
     [LoggerMessage(602, LogLevel.Error, "Kafka request {Key} v{Version} on {Connection} failed")]
     public static partial void RequestFailed(ILogger logger, Exception exception, short key, short version, string connection);
+
+    [LoggerMessage(603, LogLevel.Information, "Kafka transaction of '{TransactionalId}' timed out: aborted, producer fenced")]
+    public static partial void TransactionTimedOut(ILogger logger, string transactionalId);
+
+    [LoggerMessage(604, LogLevel.Warning, "Aborting the Kafka transaction of '{Transaction}' failed")]
+    public static partial void TransactionAbortFailed(ILogger logger, Exception exception, string transaction);
+
+    [LoggerMessage(605, LogLevel.Information, "Aborted a Kafka transaction left open in {Topic}/{Partition} by producer {ProducerId}, unknown since a restart")]
+    public static partial void OrphanAborted(ILogger logger, string topic, int partition, long producerId);
 }

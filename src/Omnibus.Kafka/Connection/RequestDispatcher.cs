@@ -27,7 +27,11 @@ internal static class RequestDispatcher
             ApiKey.CreateTopics => TopicAdminApis.CreateTopics(request),
             ApiKey.DeleteTopics => await TopicAdminApis.DeleteTopicsAsync(request).ConfigureAwait(false),
             ApiKey.CreatePartitions => TopicAdminApis.CreatePartitions(request),
-            ApiKey.InitProducerId => InitProducerIdApi.Handle(request),
+            ApiKey.InitProducerId => await InitProducerIdApi.HandleAsync(request).ConfigureAwait(false),
+            ApiKey.AddPartitionsToTxn => TransactionApis.AddPartitions(request),
+            ApiKey.AddOffsetsToTxn => TransactionApis.AddOffsets(request),
+            ApiKey.TxnOffsetCommit => TransactionApis.CommitOffsets(request),
+            ApiKey.EndTxn => await TransactionApis.EndAsync(request).ConfigureAwait(false),
             _ => throw new KafkaProtocolException($"API {request.Frame.ApiKey} is not served."),
         };
         return answer ? request : null;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Omnibus.Core;
 using Omnibus.Core.Streams;
 using Omnibus.Kafka.Connection;
@@ -10,7 +9,9 @@ namespace Omnibus.Kafka.Handlers;
 /// <summary>
 /// Fetch (v4–12): reads every asked partition from its offset within the partition's and the request's
 /// byte budgets (the first record whole, as Kafka requires), and long-polls up to <c>max_wait_ms</c> until
-/// <c>min_bytes</c> are there. Records go out as one uncompressed batch v2 per partition. Fetch sessions
+/// <c>min_bytes</c> are there. Records go out as uncompressed batches v2 (<see cref="FetchRecords"/>).
+/// read_committed reads stop at the last stable offset and leave aborted transactions' records out
+/// (the offsets become gaps); control batches still go out, so clients move past them. Fetch sessions
 /// (KIP-227) are declined the way Kafka allows: every answer has session id 0, so clients send full fetches.
 /// </summary>
 internal static class FetchApi
@@ -19,7 +20,10 @@ internal static class FetchApi
 
     private sealed record TopicRequest(string Topic, List<PartitionRequest> Partitions);
 
-    private sealed record PartitionAnswer(int Partition, ErrorCode Error, long HighWatermark, long LogStart, byte[] Records);
+    private sealed record PartitionAnswer(int Partition, ErrorCode Error, long HighWatermark, long LogStart, byte[] Records)
+    {
+        public long LastStable { get; init; } = HighWatermark;
+    }
 
     public static async Task<bool> HandleAsync(KafkaRequest request)
     {
@@ -29,7 +33,7 @@ internal static class FetchApi
         int maxWaitMs = r.Int32();
         int minBytes = r.Int32();
         int maxBytes = r.Int32();
-        r.Int8(); // isolation level: nothing is ever uncommitted here
+        bool committed = r.Int8() == 1; // isolation level: 1 is read_committed
         int sessionId = v >= 7 ? r.Int32() : 0;
         int sessionEpoch = v >= 7 ? r.Int32() : -1;
         List<TopicRequest> topics = r.Array(r => new TopicRequest(r.String(), r.Array(r =>
@@ -57,7 +61,7 @@ internal static class FetchApi
             top = ErrorCode.FetchSessionIdNotFound; // no session was ever created
         }
         List<(string Topic, List<PartitionAnswer> Partitions)> answers = top == ErrorCode.None
-            ? await ReadAsync(request, topics, TimeSpan.FromMilliseconds(Math.Max(0, maxWaitMs)), Math.Max(minBytes, 0), maxBytes <= 0 ? int.MaxValue : maxBytes).ConfigureAwait(false)
+            ? await ReadAsync(request, topics, committed, TimeSpan.FromMilliseconds(Math.Max(0, maxWaitMs)), Math.Max(minBytes, 0), maxBytes <= 0 ? int.MaxValue : maxBytes).ConfigureAwait(false)
             : [];
         _ = sessionEpoch;
 
@@ -72,12 +76,13 @@ internal static class FetchApi
             w.String(t.Topic);
             w.Array(t.Partitions, (w, p) =>
             {
-                w.Int32(p.Partition).Int16((short)p.Error).Int64(p.HighWatermark).Int64(p.HighWatermark);
+                w.Int32(p.Partition).Int16((short)p.Error).Int64(p.HighWatermark).Int64(p.LastStable);
                 if (v >= 5)
                 {
                     w.Int64(p.LogStart);
                 }
-                w.ArrayLength(0); // aborted transactions: none
+                // Aborted transactions: none listed, since a committed read leaves their records out here.
+                w.ArrayLength(0);
                 if (v >= 11)
                 {
                     w.Int32(-1);
@@ -89,7 +94,7 @@ internal static class FetchApi
         return true;
     }
 
-    private static async Task<List<(string, List<PartitionAnswer>)>> ReadAsync(KafkaRequest request, List<TopicRequest> topics, TimeSpan maxWait, int minBytes, int maxBytes)
+    private static async Task<List<(string, List<PartitionAnswer>)>> ReadAsync(KafkaRequest request, List<TopicRequest> topics, bool committed, TimeSpan maxWait, int minBytes, int maxBytes)
     {
         TimeProvider clock = request.Services.Clock;
         long started = clock.GetTimestamp();
@@ -104,7 +109,7 @@ internal static class FetchApi
                 var partitions = new List<PartitionAnswer>();
                 foreach (PartitionRequest p in topics[i].Partitions)
                 {
-                    PartitionAnswer answer = ReadPartition(streams[i], p, maxBytes - total, appended);
+                    PartitionAnswer answer = ReadPartition(request, streams[i], p, committed, maxBytes - total, appended);
                     total += answer.Records.Length;
                     partitions.Add(answer);
                 }
@@ -124,7 +129,7 @@ internal static class FetchApi
         }
     }
 
-    private static PartitionAnswer ReadPartition(MessageStream? stream, PartitionRequest p, long budget, List<Task> appended)
+    private static PartitionAnswer ReadPartition(KafkaRequest request, MessageStream? stream, PartitionRequest p, bool committed, long budget, List<Task> appended)
     {
         if (stream is null || p.Partition < 0 || p.Partition >= stream.PartitionCount)
         {
@@ -137,31 +142,22 @@ internal static class FetchApi
             int limit = (int)Math.Clamp(Math.Min(budget, p.MaxBytes), 1, int.MaxValue);
             if (budget <= 0 && p.Offset < stream.HighWatermark(p.Partition))
             {
-                return new PartitionAnswer(p.Partition, ErrorCode.None, stream.HighWatermark(p.Partition), stream.EarliestOffset(p.Partition), []);
+                long highWatermark = stream.HighWatermark(p.Partition);
+                return new PartitionAnswer(p.Partition, ErrorCode.None, highWatermark, stream.EarliestOffset(p.Partition), [])
+                {
+                    LastStable = committed ? stream.LastStableOffset(p.Partition) : highWatermark,
+                };
             }
-            StreamReadResult read = stream.ReadAsync(new StreamReadRequest { Partition = p.Partition, Offset = p.Offset, MaxBytes = limit }).GetAwaiter().GetResult();
-            return new PartitionAnswer(p.Partition, ErrorCode.None, read.HighWatermark, read.EarliestOffset, Encode(read.Entries));
+            StreamReadResult read = stream.ReadAsync(new StreamReadRequest { Partition = p.Partition, Offset = p.Offset, MaxBytes = limit, CommittedOnly = committed }).GetAwaiter().GetResult();
+            if (committed && read.LastStableOffset < read.HighWatermark)
+            {
+                request.Services.Transactions.AbortOrphans(stream.Name, p.Partition, stream.OpenTransactions(p.Partition));
+            }
+            return new PartitionAnswer(p.Partition, ErrorCode.None, read.HighWatermark, read.EarliestOffset, FetchRecords.Encode(read.Entries)) { LastStable = read.LastStableOffset };
         }
         catch (MessagingException e)
         {
             return new PartitionAnswer(p.Partition, ErrorMapping.ToKafka(e.Code), stream.HighWatermark(p.Partition), stream.EarliestOffset(p.Partition), []);
         }
-    }
-
-    private static byte[] Encode(IReadOnlyList<StreamEntry> entries)
-    {
-        if (entries.Count == 0)
-        {
-            return [];
-        }
-        var records = new List<(long, KafkaRecord)>(entries.Count);
-        foreach (StreamEntry e in entries)
-        {
-            StreamRecord s = e.Record;
-            records.Add((e.Offset, new KafkaRecord(0, s.Timestamp ?? e.AppendTimeMs, s.Key, s.Value, [.. s.Headers.Select(h => new KafkaHeader(h.Name, h.Value))])));
-        }
-        var output = new ArrayBufferWriter<byte>();
-        RecordBatch.Write(output, entries[0].Offset, records);
-        return output.WrittenSpan.ToArray();
     }
 }

@@ -7,7 +7,7 @@ namespace Omnibus.Kafka.Handlers;
 /// <summary>
 /// FindCoordinator (v0–4), JoinGroup (v0–9), SyncGroup (v0–5), Heartbeat (v0–4), LeaveGroup (v0–5),
 /// DescribeGroups (v0–5), ListGroups (v0–4) over the <see cref="GroupCoordinator"/>. This broker
-/// coordinates every group; transaction coordinators are not served.
+/// coordinates every group and every transactional id.
 /// </summary>
 internal static class GroupApis
 {
@@ -18,8 +18,9 @@ internal static class GroupApis
         string? key = v <= 3 ? r.String() : null;
         sbyte keyType = v >= 1 ? r.Int8() : (sbyte)0;
         List<string> keys = v >= 4 ? r.NullableStringArray() ?? [] : [key!];
-        ErrorCode error = keyType == 0 ? ErrorCode.None : ErrorCode.CoordinatorNotAvailable;
-        string? message = error == ErrorCode.None ? null : "Transactions are not served.";
+        // Key type 0 is a group, 1 a transactional id: this broker coordinates both.
+        ErrorCode error = keyType is 0 or 1 ? ErrorCode.None : ErrorCode.InvalidRequest;
+        string? message = error == ErrorCode.None ? null : $"Coordinator key type {keyType} is not known.";
         int node = error == ErrorCode.None ? request.Services.Options.NodeId : -1;
         string host = error == ErrorCode.None ? request.AdvertisedHost : string.Empty;
         int port = error == ErrorCode.None ? request.AdvertisedPort : -1;

@@ -6,8 +6,8 @@ using Omnibus.Kafka.Protocol;
 namespace Omnibus.Kafka.Handlers;
 
 /// <summary>
-/// ListOffsets (v1–6): −2 the earliest offset, −1 the high watermark (the last stable offset too: no
-/// transactions), any other timestamp the first record appended at or after it (the broker's append
+/// ListOffsets (v1–6): −2 the earliest offset, −1 the high watermark (read_committed: the last stable
+/// offset), any other timestamp the first record appended at or after it (the broker's append
 /// time, the core's index), or −1 when there is none.
 /// </summary>
 internal static class ListOffsetsApi
@@ -21,10 +21,7 @@ internal static class ListOffsetsApi
         short v = request.Version;
         KafkaReader r = request.Reader;
         r.Int32();
-        if (v >= 2)
-        {
-            r.Int8();
-        }
+        bool committed = v >= 2 && r.Int8() == 1; // read_committed: latest is the last stable offset
         var topics = r.Array(r => (Name: r.String(), Partitions: r.Array(r =>
         {
             int partition = r.Int32();
@@ -37,7 +34,7 @@ internal static class ListOffsetsApi
         var answers = topics.Select(t =>
         {
             MessageStream? stream = request.Services.FindStream(t.Name);
-            return (t.Name, Partitions: t.Partitions.Select(p => Answer(stream, p)).ToList());
+            return (t.Name, Partitions: t.Partitions.Select(p => Answer(stream, p, committed)).ToList());
         }).ToList();
 
         KafkaWriter w = request.Writer;
@@ -61,7 +58,7 @@ internal static class ListOffsetsApi
         return true;
     }
 
-    private static PartitionAnswer Answer(MessageStream? stream, PartitionAsk p)
+    private static PartitionAnswer Answer(MessageStream? stream, PartitionAsk p, bool committed)
     {
         if (stream is null || p.Partition < 0 || p.Partition >= stream.PartitionCount)
         {
@@ -71,7 +68,7 @@ internal static class ListOffsetsApi
         {
             return p.Timestamp switch
             {
-                -1 => new PartitionAnswer(p.Partition, ErrorCode.None, -1, stream.HighWatermark(p.Partition)),
+                -1 => new PartitionAnswer(p.Partition, ErrorCode.None, -1, committed ? stream.LastStableOffset(p.Partition) : stream.HighWatermark(p.Partition)),
                 -2 => new PartitionAnswer(p.Partition, ErrorCode.None, -1, stream.EarliestOffset(p.Partition)),
                 < 0 => new PartitionAnswer(p.Partition, ErrorCode.UnsupportedVersion, -1, -1),
                 _ => stream.FindOffsetAtTime(p.Partition, p.Timestamp) is { } found

@@ -8,7 +8,8 @@ namespace Omnibus.Kafka.Handlers;
 /// <summary>
 /// OffsetCommit (v2–8) and OffsetFetch (v1–7) on the core's durable group offsets: one commit request is
 /// one durable record, answered after it is durable. A commit is checked against the group's generation
-/// and member; an offset never committed reads as −1.
+/// and member; an offset never committed reads as −1. Offsets committed in a transaction (TxnOffsetCommit)
+/// are not here until it commits; OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT meanwhile.
 /// </summary>
 internal static class OffsetApis
 {
@@ -91,6 +92,7 @@ internal static class OffsetApis
         KafkaReader r = request.Reader;
         string groupId = r.String();
         var asked = r.NullableArray(r => (Name: r.String(), Partitions: r.Int32Array()));
+        bool requireStable = v >= 7 && r.Bool();
         StreamRegistry streams = request.Services.Streams;
         List<(string Name, List<(int Partition, CommittedOffset? Offset)> Partitions)> topics;
         if (asked is null)
@@ -114,7 +116,9 @@ internal static class OffsetApis
             {
                 w.Int32(-1);
             }
-            w.NullableString(p.Offset is null ? string.Empty : p.Offset.Metadata).Int16(0);
+            // A read_committed consumer (require_stable) waits while a transaction holds an offset of the partition.
+            bool unstable = requireStable && request.Services.Transactions.HasPendingOffset(groupId, t.Name, p.Partition);
+            w.NullableString(p.Offset is null ? string.Empty : p.Offset.Metadata).Int16((short)(unstable ? ErrorCode.UnstableOffsetCommit : ErrorCode.None));
         }));
         if (v >= 2)
         {

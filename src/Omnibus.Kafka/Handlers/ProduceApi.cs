@@ -11,7 +11,9 @@ namespace Omnibus.Kafka.Handlers;
 /// batches), decompressed, and its records appended to the stream partition as one atomic append; the
 /// answer carries the first offset once the append is durable under the broker's policy (with the
 /// default <c>always</c>, after fsync: acks=1 and acks=all alike). acks=0 gets no answer. Batches of
-/// idempotent producers go through <see cref="Producers.ProducerStateTable"/>.
+/// idempotent producers go through <see cref="Producers.ProducerStateTable"/>; transactional batches
+/// (attributes bit 4) are admitted by the <see cref="Transactions.TransactionCoordinator"/> and stored as
+/// records of the producer's transaction (<see cref="StreamRecord.Transaction"/>).
 /// </summary>
 internal static class ProduceApi
 {
@@ -74,10 +76,6 @@ internal static class ProduceApi
         {
             return Done(data.Index, ErrorCode.UnknownTopicOrPartition);
         }
-        if (transactionalId is not null)
-        {
-            return Done(data.Index, ErrorCode.InvalidTxnState, "Transactions are not served.");
-        }
         RecordBatch batch;
         try
         {
@@ -100,21 +98,32 @@ internal static class ProduceApi
         {
             return Done(data.Index, ErrorCode.CorruptMessage, e.Message);
         }
-        if (batch.IsControl || batch.IsTransactional)
+        if (batch.IsControl)
         {
-            return Done(data.Index, ErrorCode.InvalidRecord, "Control and transactional batches are not accepted.");
+            return Done(data.Index, ErrorCode.InvalidRecord, "Control batches are written by the broker only.");
+        }
+        if (batch.IsTransactional != (transactionalId is not null) || (batch.IsTransactional && batch.ProducerId < 0))
+        {
+            return Done(data.Index, ErrorCode.InvalidRecord, "A transactional batch comes with its producer's transactional id and producer id, and only then.");
         }
         if (batch.Records.Count == 0 || batch.LastOffsetDelta != batch.Records.Count - 1)
         {
             return Done(data.Index, ErrorCode.InvalidRecord, "The batch's last offset delta does not match its record count.");
         }
-        StreamRecord[] records = [.. batch.Records.Select(ToStream)];
+        StreamTransaction? transaction = batch.IsTransactional ? new StreamTransaction(batch.ProducerId, batch.ProducerEpoch) : null;
+        StreamRecord[] records = [.. batch.Records.Select(r => ToStream(r) with { Transaction = transaction })];
         int partition = data.Index;
-        if (batch.ProducerId >= 0 && batch.BaseSequence >= 0)
+        Func<Task<PartitionResult>> append = batch.ProducerId >= 0 && batch.BaseSequence >= 0
+            ? () => Idempotent(request, stream, topic, partition, batch, records)
+            : () => Store(stream, partition, () => request.Services.Broker.AppendToTopicStreamAsync(topic, partition, records));
+        if (transaction is null)
         {
-            return Idempotent(request, stream, topic, partition, batch, records);
+            return append();
         }
-        return Store(stream, partition, () => request.Services.Broker.AppendToTopicStreamAsync(topic, partition, records));
+        // Inside the producer's transaction only, on a partition it added; EndTxn waits for the append.
+        Task<PartitionResult>? appended = null;
+        ErrorCode admitted = request.Services.Transactions.AdmitProduce(batch.ProducerId, batch.ProducerEpoch, topic, partition, () => appended = append());
+        return admitted == ErrorCode.None ? appended! : Done(partition, admitted);
     }
 
     private static async Task<PartitionResult> Idempotent(KafkaRequest request, MessageStream stream, string topic, int partition, RecordBatch batch, StreamRecord[] records)

@@ -20,6 +20,10 @@ internal enum ApiKey : short
     CreateTopics = 19,
     DeleteTopics = 20,
     InitProducerId = 22,
+    AddPartitionsToTxn = 24,
+    AddOffsetsToTxn = 25,
+    EndTxn = 26,
+    TxnOffsetCommit = 28,
     CreatePartitions = 37,
 }
 
@@ -53,6 +57,10 @@ internal static class ApiVersionTable
         new(ApiKey.CreateTopics, 0, 7, 5),
         new(ApiKey.DeleteTopics, 0, 6, 4),
         new(ApiKey.InitProducerId, 0, 4, 2),
+        new(ApiKey.AddPartitionsToTxn, 0, 3, 3), // v4+ are broker-to-broker
+        new(ApiKey.AddOffsetsToTxn, 0, 3, 3),
+        new(ApiKey.EndTxn, 0, 3, 3),
+        new(ApiKey.TxnOffsetCommit, 0, 3, 3),
         new(ApiKey.CreatePartitions, 0, 3, 2),
     ];
 

@@ -158,10 +158,12 @@ internal sealed record RecordBatch(
 
     /// <summary>
     /// Writes one batch of records whose offsets (absolute) ascend from <paramref name="baseOffset"/>,
-    /// gaps allowed (a compacted log's), in CreateTime, no producer id, compressed as asked.
+    /// gaps allowed (a compacted log's), in CreateTime, compressed as asked; a transactional batch
+    /// (attributes bit 4) or a control batch (bits 4 and 5, a transaction marker) carries its producer.
     /// </summary>
-    public static void Write(IBufferWriter<byte> output, long baseOffset, IReadOnlyList<(long Offset, KafkaRecord Record)> records, Compression codec = Compression.None, long producerId = -1, short producerEpoch = -1, int baseSequence = -1)
+    public static void Write(IBufferWriter<byte> output, long baseOffset, IReadOnlyList<(long Offset, KafkaRecord Record)> records, Compression codec = Compression.None, long producerId = -1, short producerEpoch = -1, int baseSequence = -1, bool transactional = false, bool control = false)
     {
+        short attributes = (short)((int)codec | (transactional || control ? 0x10 : 0) | (control ? 0x20 : 0));
         var body = new ArrayBufferWriter<byte>();
         long baseTimestamp = records.Count > 0 ? records[0].Record.Timestamp : -1;
         long maxTimestamp = baseTimestamp;
@@ -177,7 +179,7 @@ internal sealed record RecordBatch(
         BinaryPrimitives.WriteInt32BigEndian(b[8..], total - 12);
         BinaryPrimitives.WriteInt32BigEndian(b[12..], -1); // partition leader epoch: none (no replication)
         b[16] = 2;
-        BinaryPrimitives.WriteInt16BigEndian(b[21..], (short)codec);
+        BinaryPrimitives.WriteInt16BigEndian(b[21..], attributes);
         BinaryPrimitives.WriteInt32BigEndian(b[23..], records.Count > 0 ? (int)(records[^1].Offset - baseOffset) : 0);
         BinaryPrimitives.WriteInt64BigEndian(b[27..], baseTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(b[35..], maxTimestamp);
