@@ -42,8 +42,8 @@ public sealed class BadInputTests(SqsFixture fixture) : IClassFixture<SqsFixture
         Assert.Equal((HttpStatusCode.BadRequest, "InvalidAction;Sender"), (unknown.Status, unknown.QueryError));
         var none = await SendAsync(RawHttp.Signed(fixture.Broker.SqsServiceUrl, null, "{}"u8.ToArray()));
         Assert.Equal(HttpStatusCode.BadRequest, none.Status);
-        // A form post is the query protocol, which serves SNS: SQS's own query actions are InvalidAction there, in XML.
-        using HttpResponseMessage query = await _http.SendAsync(RawHttp.Signed(fixture.Broker.SqsServiceUrl, null, "Action=ListQueues"u8.ToArray(), contentType: "application/x-www-form-urlencoded"));
+        // A form post is the query protocol (SNS's and SQS's): an action neither serves is InvalidAction, in XML.
+        using HttpResponseMessage query = await _http.SendAsync(RawHttp.Signed(fixture.Broker.SqsServiceUrl, null, "Action=DoSomethingElse"u8.ToArray(), contentType: "application/x-www-form-urlencoded"));
         Assert.Equal(HttpStatusCode.BadRequest, query.StatusCode);
         Assert.Contains("<Code>InvalidAction</Code>", await query.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await StillServesAsync();

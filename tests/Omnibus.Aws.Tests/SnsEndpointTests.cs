@@ -32,13 +32,17 @@ public sealed class SnsEndpointTests(SqsFixture fixture) : IClassFixture<SqsFixt
     }
 
     [Fact]
-    public async Task The_sqs_query_protocol_is_refused_as_not_served()
+    public async Task A_form_post_signed_for_sqs_is_sqs_query_protocol_and_an_unknown_action_is_invalid_action()
     {
         using var http = new HttpClient();
         using HttpRequestMessage request = RawHttp.SignedForm(fixture.Broker.SqsServiceUrl, [new("Action", "ListQueues")], service: "sqs");
         using HttpResponseMessage response = await http.SendAsync(request);
-        Assert.Equal(400, (int)response.StatusCode);
-        Assert.Contains("InvalidAction", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Contains("<ListQueuesResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using HttpRequestMessage unknown = RawHttp.SignedForm(fixture.Broker.SqsServiceUrl, [new("Action", "DoSomethingElse")], service: "sqs");
+        using HttpResponseMessage refused = await http.SendAsync(unknown);
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Contains("InvalidAction", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
