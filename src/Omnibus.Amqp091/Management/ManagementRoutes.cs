@@ -27,12 +27,14 @@ internal static class ManagementRoutes
         api.MapDelete("/queues/{vhost}/{name}", QueueRequests.Delete);
         api.MapDelete("/queues/{vhost}/{name}/contents", QueueRequests.PurgeAsync);
         api.MapGet("/queues/{vhost}/{name}/bindings", QueueRequests.Bindings);
+        api.MapPost("/queues/{vhost}/{name}/get", MessageRequests.GetAsync);
 
         api.MapGet("/exchanges", TopologyRequests.ListExchanges);
         api.MapGet("/exchanges/{vhost}", TopologyRequests.ListExchanges);
         api.MapGet("/exchanges/{vhost}/{name}", TopologyRequests.GetExchange);
         api.MapPut("/exchanges/{vhost}/{name}", TopologyRequests.PutExchangeAsync);
         api.MapDelete("/exchanges/{vhost}/{name}", TopologyRequests.DeleteExchange);
+        api.MapPost("/exchanges/{vhost}/{name}/publish", MessageRequests.PublishAsync);
         api.MapGet("/exchanges/{vhost}/{name}/bindings/source", TopologyRequests.ExchangeBindings);
         api.MapGet("/exchanges/{vhost}/{name}/bindings/destination", TopologyRequests.ExchangeBindings);
 
