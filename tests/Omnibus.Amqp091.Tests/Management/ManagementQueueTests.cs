@@ -130,6 +130,24 @@ public sealed class ManagementQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_management_address_stays_the_same_across_a_restart_and_lists_the_queue_again()
+    {
+        await using (IConnection connection = await ConnectAsync())
+        {
+            await using IChannel channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+            await channel.QueueDeclareAsync("kept", durable: true, exclusive: false, autoDelete: false);
+            await PublishAsync(channel, "kept", 2);
+        }
+        Uri before = _broker.RabbitMqManagementUrl;
+
+        await _broker.RestartAsync();
+
+        Assert.Equal(before, _broker.RabbitMqManagementUrl);
+        JsonNode queue = await _api.GetAsync("api/queues/%2F/kept");
+        Assert.Equal(2, (long)queue["messages_ready"]!);
+    }
+
+    [Fact]
     public async Task A_missing_queue_or_vhost_is_404_in_rabbitmqs_shape()
     {
         using HttpResponseMessage queue = await _api.Http.GetAsync("api/queues/%2F/nothing");
