@@ -30,6 +30,34 @@ internal static class ManagementRequests
     public static IResult Node(HttpContext http, ManagementState state) =>
         ManagementHttp.Segment(http, 1) == state.Options.NodeName ? ManagementHttp.Json(OverviewViews.Node(state)) : ManagementHttp.NotFound();
 
+    /// <summary>The RabbitMQ users (<see cref="Amqp091Options.Users"/>), every one an administrator; no password hashes are given.</summary>
+    public static IResult Users(HttpContext http, ManagementState state) =>
+        ListQuery.Answer(http, [.. state.Amqp.Users.Keys.Order(StringComparer.Ordinal).Select(User)], state.Options);
+
+    public static IResult OneUser(HttpContext http, ManagementState state)
+    {
+        string name = ManagementHttp.Segment(http, 1);
+        return state.Amqp.Users.ContainsKey(name) ? ManagementHttp.Json(User(name)) : ManagementHttp.NotFound();
+    }
+
+    /// <summary>Every user may configure, write and read everything in <c>/</c>: there is no access control per entity yet.</summary>
+    public static IResult Permissions(HttpContext http, ManagementState state) =>
+        ManagementHttp.Json(new JsonArray([.. state.Amqp.Users.Keys.Order(StringComparer.Ordinal).Select(u => new JsonObject
+        {
+            ["user"] = u,
+            ["vhost"] = ManagementHttp.DefaultVhost,
+            ["configure"] = ".*",
+            ["write"] = ".*",
+            ["read"] = ".*",
+        })]));
+
+    private static JsonObject User(string name) => new()
+    {
+        ["name"] = name,
+        ["tags"] = new JsonArray("administrator"),
+        ["limits"] = new JsonObject(),
+    };
+
     public static IResult Connections(HttpContext http, ManagementState state) =>
         ListQuery.Answer(http, [.. state.Live().Connections.Select(c => ConnectionViews.Connection(state, c))], state.Options);
 

@@ -19,6 +19,9 @@ internal static class ManagementRoutes
         api.MapGet("/vhosts/{vhost}", ManagementRequests.Vhost);
         api.MapGet("/nodes", ManagementRequests.Nodes);
         api.MapGet("/nodes/{node}", ManagementRequests.Node);
+        api.MapGet("/users", ManagementRequests.Users);
+        api.MapGet("/users/{name}", ManagementRequests.OneUser);
+        api.MapGet("/permissions", ManagementRequests.Permissions);
 
         api.MapGet("/queues", QueueRequests.List);
         api.MapGet("/queues/{vhost}", QueueRequests.List);

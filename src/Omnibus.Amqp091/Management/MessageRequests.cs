@@ -79,7 +79,13 @@ internal static class MessageRequests
             return ManagementHttp.BadRequest("count must be at least 1");
         }
         Receivable receivable = state.Broker.GetReceivable(queue, ManagementAuthenticationFilter.Caller(http));
-        IReadOnlyList<BrokerMessage> got = await receivable.ReceiveAsync(count, TimeSpan.Zero, new ReceiveOptions { Mode = ReceiveMode.PeekLock, Visibility = TimeSpan.FromMinutes(1) }).ConfigureAwait(false);
+        var got = new List<BrokerMessage>();
+        var options = new ReceiveOptions { Mode = ReceiveMode.PeekLock, Visibility = TimeSpan.FromMinutes(1) };
+        // A receive that waits for nothing hands out what one look finds; look again until count or empty.
+        while (got.Count < count && await receivable.ReceiveAsync(count - got.Count, TimeSpan.Zero, options).ConfigureAwait(false) is { Count: > 0 } batch)
+        {
+            got.AddRange(batch);
+        }
         long remaining = state.Broker.GetQueueRuntimeInfo(queue).ActiveMessageCount - got.Count;
         var answer = new JsonArray();
         foreach (BrokerMessage m in got)

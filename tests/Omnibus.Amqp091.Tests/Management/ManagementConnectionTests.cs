@@ -96,17 +96,22 @@ public sealed class ManagementConnectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Whoami_vhosts_and_nodes_answer_as_rabbitmqadmin_reads_them()
+    public async Task Whoami_vhosts_nodes_users_and_permissions_answer_as_rabbitmqadmin_reads_them()
     {
         JsonNode me = await _api.GetAsync("api/whoami");
         JsonArray vhosts = (JsonArray)await _api.GetAsync("api/vhosts");
         JsonNode vhost = await _api.GetAsync("api/vhosts/%2F");
         JsonArray nodes = (JsonArray)await _api.GetAsync("api/nodes");
+        JsonArray users = (JsonArray)await _api.GetAsync("api/users");
+        JsonArray permissions = (JsonArray)await _api.GetAsync("api/permissions");
 
         Assert.Equal("guest", (string)me["name"]!);
         Assert.Contains("administrator", ((JsonArray)me["tags"]!).Select(t => (string)t!));
         Assert.Equal("/", (string)vhosts.Single()!["name"]!);
         Assert.Equal(0, (long)vhost["messages"]!);
         Assert.True((bool)nodes.Single()!["running"]!);
+        Assert.Equal("guest", (string)users.Single()!["name"]!);
+        Assert.Null(users.Single()!["password_hash"]);
+        Assert.Equal(".*", (string)permissions.Single()!["configure"]!);
     }
 }

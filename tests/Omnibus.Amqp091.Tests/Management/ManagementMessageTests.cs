@@ -57,6 +57,7 @@ public sealed class ManagementMessageTests : IAsyncLifetime
         await using IChannel channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await channel.QueueDeclareAsync("peek", durable: true, exclusive: false, autoDelete: false);
         await channel.BasicPublishAsync("", "peek", mandatory: false, new BasicProperties { CorrelationId = "c-7" }, "look"u8.ToArray());
+        await channel.BasicPublishAsync("", "peek", mandatory: false, new BasicProperties(), new byte[] { 0xff, 0xfe });
 
         using HttpResponseMessage peeked = await _api.SendAsync(HttpMethod.Post, "api/queues/%2F/peek/get", new { count = 5, ackmode = "ack_requeue_true", encoding = "auto" });
         JsonArray first = (JsonArray)JsonNode.Parse(await peeked.Content.ReadAsStringAsync())!;
@@ -64,13 +65,17 @@ public sealed class ManagementMessageTests : IAsyncLifetime
         JsonArray second = (JsonArray)JsonNode.Parse(await taken.Content.ReadAsStringAsync())!;
 
         Assert.Equal(HttpStatusCode.OK, peeked.StatusCode);
-        JsonNode message = first.Single()!;
+        Assert.Equal(2, first.Count);
+        JsonNode message = first[0]!;
         Assert.Equal("look", (string)message["payload"]!);
         Assert.Equal("string", (string)message["payload_encoding"]!);
         Assert.Equal("c-7", (string)message["properties"]!["correlation_id"]!);
         Assert.Equal("peek", (string)message["routing_key"]!);
         Assert.False((bool)message["redelivered"]!);
-        Assert.True((bool)second.Single()!["redelivered"]!);
+        Assert.Equal("base64", (string)first[1]!["payload_encoding"]!);
+        Assert.Equal(Convert.ToBase64String([0xff, 0xfe]), (string)first[1]!["payload"]!);
+        Assert.Equal(2, second.Count);
+        Assert.True((bool)second[0]!["redelivered"]!);
         Assert.Null(await channel.BasicGetAsync("peek", autoAck: true));
     }
 }
