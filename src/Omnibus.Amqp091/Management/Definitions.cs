@@ -115,6 +115,20 @@ internal static class Definitions
     internal static string? Text(JsonElement item, string name) =>
         Property(item, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 
-    internal static bool Flag(JsonElement item, string name, bool fallback) =>
-        Property(item, name) is { } v && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : fallback;
+    /// <summary>A boolean field; rabbitmqadmin sends some as the strings <c>"true"</c> / <c>"false"</c>, which count too.</summary>
+    internal static bool Flag(JsonElement item, string name, bool fallback) => Property(item, name) switch
+    {
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        { ValueKind: JsonValueKind.String } v when bool.TryParse(v.GetString(), out bool b) => b,
+        _ => fallback,
+    };
+
+    /// <summary>An integer field, given as a number or as a string of digits (rabbitmqadmin sends <c>"count": "5"</c>).</summary>
+    internal static long? Integer(JsonElement item, string name) => Property(item, name) switch
+    {
+        { ValueKind: JsonValueKind.Number } v when v.TryGetInt64(out long n) => n,
+        { ValueKind: JsonValueKind.String } v when long.TryParse(v.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long n) => n,
+        _ => null,
+    };
 }

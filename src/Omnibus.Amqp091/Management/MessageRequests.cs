@@ -64,7 +64,7 @@ internal static class MessageRequests
         }
         using JsonDocument body = await QueueRequests.ReadBodyAsync(http).ConfigureAwait(false);
         JsonElement root = body.RootElement;
-        int count = Definitions.Property(root, "count") is { ValueKind: JsonValueKind.Number } c && c.TryGetInt32(out int n) ? n : 1;
+        int count = (int)Math.Clamp(Definitions.Integer(root, "count") ?? 1, int.MinValue, int.MaxValue);
         string ackMode = Definitions.Text(root, "ackmode") ?? "ack_requeue_true";
         bool requeue = ackMode switch
         {
@@ -73,7 +73,7 @@ internal static class MessageRequests
             _ => throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - ackmode '{ackMode}' is not ack_requeue_true, ack_requeue_false, reject_requeue_true or reject_requeue_false", false),
         };
         string encoding = Definitions.Text(root, "encoding") ?? "auto";
-        int? truncate = Definitions.Property(root, "truncate") is { ValueKind: JsonValueKind.Number } t && t.TryGetInt32(out int max) ? max : null;
+        int? truncate = Definitions.Integer(root, "truncate") is long t ? (int)Math.Clamp(t, 0, int.MaxValue) : null;
         if (count < 1)
         {
             return ManagementHttp.BadRequest("count must be at least 1");
@@ -137,7 +137,7 @@ internal static class MessageRequests
     private static BasicProperties PropertiesFrom(JsonElement? json)
     {
         JsonElement p = json ?? default;
-        long? Number(string name) => Definitions.Property(p, name) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out long n) ? n : null;
+        long? Number(string name) => Definitions.Integer(p, name);
         return new BasicProperties
         {
             ContentType = Definitions.Text(p, "content_type"),

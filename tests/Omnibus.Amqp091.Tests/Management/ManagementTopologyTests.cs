@@ -82,7 +82,8 @@ public sealed class ManagementTopologyTests : IAsyncLifetime
     [Fact]
     public async Task Rabbitmqadmin_declarations_create_an_exchange_and_a_binding_that_routes_a_clients_publish()
     {
-        using HttpResponseMessage exchange = await _api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/orders", new { type = "direct", durable = true, auto_delete = false, @internal = false, arguments = new { } });
+        // As rabbitmqadmin sends them: booleans as strings.
+        using HttpResponseMessage exchange = await _api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/orders", new { type = "direct", durable = "true", auto_delete = "false", @internal = "false", arguments = new { } });
         using HttpResponseMessage queue = await _api.SendAsync(HttpMethod.Put, "api/queues/%2F/eu-orders", new { durable = true });
         using HttpResponseMessage binding = await _api.SendAsync(HttpMethod.Post, "api/bindings/%2F/e/orders/q/eu-orders", new { routing_key = "eu", arguments = new { } });
         Assert.Equal(HttpStatusCode.Created, exchange.StatusCode);
@@ -95,6 +96,7 @@ public sealed class ManagementTopologyTests : IAsyncLifetime
         await channel.BasicPublishAsync("orders", "eu", "hello"u8.ToArray());
         Assert.NotNull(await channel.BasicGetAsync("eu-orders", autoAck: true));
 
+        Assert.False((bool)(await _api.GetAsync("api/exchanges/%2F/orders"))["internal"]!);
         JsonArray between = (JsonArray)await _api.GetAsync("api/bindings/%2F/e/orders/q/eu-orders");
         Assert.Equal("eu", (string)between.Single()!["properties_key"]!);
         using HttpResponseMessage unbound = await _api.SendAsync(HttpMethod.Delete, "api/bindings/%2F/e/orders/q/eu-orders/eu");
