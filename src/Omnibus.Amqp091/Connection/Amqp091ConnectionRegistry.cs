@@ -16,8 +16,4 @@ public sealed class Amqp091ConnectionRegistry
 
     /// <summary>The open connections, oldest first.</summary>
     internal IReadOnlyList<Amqp091Connection> Connections => [.. _open.Keys.OrderBy(c => c.ConnectedAt).ThenBy(c => c.Name, StringComparer.Ordinal)];
-
-    /// <summary>Consumers of <paramref name="queue"/> on every open channel.</summary>
-    internal int ConsumerCount(string queue) =>
-        Connections.Sum(c => c.OpenChannels.Sum(ch => ch.Consumers.Count(x => x.Queue == queue)));
 }
