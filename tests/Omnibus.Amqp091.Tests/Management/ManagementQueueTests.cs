@@ -115,6 +115,11 @@ public sealed class ManagementQueueTests : IAsyncLifetime
         JsonArray items = (JsonArray)page["items"]!;
         Assert.Equal(["orders-eu", "orders-us"], items.Select(q => (string)q!["name"]!));
         Assert.Equal(3, items.Sum(q => (long)q!["messages"]!));
+        JsonArray deepestFirst = (JsonArray)await _api.GetAsync("api/queues?sort=messages&sort_reverse=true&columns=name");
+        Assert.Equal(["orders-eu", "orders-us", "payments"], deepestFirst.Select(q => (string)q!["name"]!));
+        JsonNode second = await _api.GetAsync("api/queues?page=2&page_size=2");
+        Assert.Equal(2, (long)second["page_count"]!);
+        Assert.Equal("payments", (string)((JsonArray)second["items"]!).Single()!["name"]!);
     }
 
     [Fact]
