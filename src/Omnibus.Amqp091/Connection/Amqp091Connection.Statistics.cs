@@ -43,6 +43,14 @@ internal sealed partial class Amqp091Connection
         }
     }
 
+    /// <summary>
+    /// An operator's close (the management API's <c>DELETE /api/connections/{name}</c>): <c>connection.close</c> 320
+    /// CONNECTION_FORCED with the reason, as RabbitMQ sends it; the client answers close-ok and the connection ends
+    /// (or is dropped after a moment). Called from outside the read loop: the writer serialises the frame.
+    /// </summary>
+    public void CloseByOperator(string reason) =>
+        CloseConnection(new Codec.Amqp091Exception(Codec.ReplyCodes.ConnectionForced, "CONNECTION_FORCED - " + reason, true));
+
     private static string Format(IPEndPoint? endpoint) => endpoint switch
     {
         null => "unknown",

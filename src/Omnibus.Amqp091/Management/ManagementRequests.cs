@@ -69,6 +69,19 @@ internal static class ManagementRequests
             : ManagementHttp.NotFound();
     }
 
+    /// <summary>rabbitmqadmin's <c>close connection</c>: 320 CONNECTION_FORCED with the <c>X-Reason</c> header's text; 204.</summary>
+    public static IResult CloseConnection(HttpContext http, ManagementState state)
+    {
+        string name = ManagementHttp.Segment(http, 1);
+        if (state.Live().Connections.FirstOrDefault(c => c.Name == name) is not { } connection)
+        {
+            return ManagementHttp.NotFound();
+        }
+        string reason = http.Request.Headers["X-Reason"].ToString() is { Length: > 0 } given ? given : "Closed via management plugin";
+        connection.CloseByOperator(reason);
+        return Results.NoContent();
+    }
+
     public static IResult ConnectionChannels(HttpContext http, ManagementState state)
     {
         string name = ManagementHttp.Segment(http, 1);

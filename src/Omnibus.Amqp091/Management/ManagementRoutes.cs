@@ -53,6 +53,7 @@ internal static class ManagementRoutes
 
         api.MapGet("/connections", ManagementRequests.Connections);
         api.MapGet("/connections/{name}", ManagementRequests.Connection);
+        api.MapDelete("/connections/{name}", ManagementRequests.CloseConnection);
         api.MapGet("/connections/{name}/channels", ManagementRequests.ConnectionChannels);
         api.MapGet("/channels", ManagementRequests.Channels);
         api.MapGet("/channels/{name}", ManagementRequests.Channel);

@@ -62,6 +62,31 @@ public sealed class ManagementConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_a_connection_closes_it_with_connection_forced_and_the_reason_given()
+    {
+        IConnection connection = await new ConnectionFactory { Uri = new Uri(_broker.RabbitMqUri) }.CreateConnectionAsync();
+        var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.ConnectionShutdownAsync += (_, e) =>
+        {
+            closed.TrySetResult(e);
+            return Task.CompletedTask;
+        };
+        JsonArray listed = (JsonArray)await _api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 1);
+        string name = (string)listed.Single()!["name"]!;
+
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/connections/{Uri.EscapeDataString(name)}");
+        request.Headers.Add("X-Reason", "maintenance");
+        using HttpResponseMessage response = await _api.Http.SendAsync(request);
+        ShutdownEventArgs shutdown = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(320, shutdown.ReplyCode);
+        Assert.Contains("maintenance", shutdown.ReplyText, StringComparison.Ordinal);
+        await _api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 0);
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Consumers_and_exclusive_auto_delete_queues_show_in_the_queue_consumer_and_overview_figures()
     {
         await using IConnection connection = await new ConnectionFactory { Uri = new Uri(_broker.RabbitMqUri) }.CreateConnectionAsync();
