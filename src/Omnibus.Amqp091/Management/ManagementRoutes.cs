@@ -23,6 +23,12 @@ internal static class ManagementRoutes
         api.MapGet("/users/{name}", ManagementRequests.OneUser);
         api.MapGet("/permissions", ManagementRequests.Permissions);
 
+        api.MapGet("/health/checks/alarms", HealthRequests.Alarms);
+        api.MapGet("/health/checks/local-alarms", HealthRequests.Alarms);
+        api.MapGet("/health/checks/virtual-hosts", HealthRequests.VirtualHosts);
+        api.MapGet("/health/checks/node-is-quorum-critical", HealthRequests.NodeIsQuorumCritical);
+        api.MapGet("/aliveness-test/{vhost}", HealthRequests.Aliveness);
+
         api.MapGet("/queues", QueueRequests.List);
         api.MapGet("/queues/{vhost}", QueueRequests.List);
         api.MapGet("/queues/{vhost}/{name}", QueueRequests.Get);
