@@ -8,7 +8,7 @@ using Omnibus.Core.Routing;
 namespace Omnibus.Amqp091;
 
 /// <summary>Serves AMQP 0-9-1 connections handed over by the transport's protocol detection.</summary>
-public sealed class Amqp091ConnectionHandler(Broker broker, Amqp091Options options, ILogger<Amqp091ConnectionHandler> logger, TimeProvider clock)
+public sealed class Amqp091ConnectionHandler(Broker broker, Amqp091Options options, ILogger<Amqp091ConnectionHandler> logger, TimeProvider clock, Amqp091ConnectionRegistry registry)
 {
     private int _predeclared;
 
@@ -16,12 +16,12 @@ public sealed class Amqp091ConnectionHandler(Broker broker, Amqp091Options optio
     {
         ArgumentNullException.ThrowIfNull(context);
         Predeclare();
-        using var connection = new Amqp091Connection(context, broker, options, logger, clock);
+        using var connection = new Amqp091Connection(context, broker, options, logger, clock, registry);
         await connection.RunAsync().ConfigureAwait(false);
     }
 
     /// <summary>The exchanges every RabbitMQ vhost has (amq.direct, amq.fanout, amq.topic, amq.headers, amq.match).</summary>
-    private void Predeclare()
+    internal void Predeclare()
     {
         if (Interlocked.Exchange(ref _predeclared, 1) == 1)
         {

@@ -14,6 +14,7 @@ public static class Amqp091Extensions
         var options = new Amqp091Options();
         configure?.Invoke(options);
         services.TryAddSingleton(options);
+        services.TryAddSingleton<Connection.Amqp091ConnectionRegistry>();
         services.TryAddSingleton<Amqp091ConnectionHandler>();
         return services;
     }

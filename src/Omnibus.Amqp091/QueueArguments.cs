@@ -48,6 +48,48 @@ internal static class QueueArguments
     }
 
     /// <summary>
+    /// The <c>x-</c> arguments that describe a core queue, the reverse of <see cref="ToDescription"/>: what the
+    /// management API shows and exports. A setting at RabbitMQ's default (no limit, drop-head) is left out.
+    /// </summary>
+    public static Dictionary<string, object?> FromDescription(QueueDescription queue)
+    {
+        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (queue.DefaultMessageTimeToLive != TimeSpan.MaxValue)
+        {
+            arguments["x-message-ttl"] = (long)queue.DefaultMessageTimeToLive.TotalMilliseconds;
+        }
+        if (queue.DeadLetterExchange is { } dlx)
+        {
+            arguments["x-dead-letter-exchange"] = dlx;
+        }
+        if (queue.DeadLetterRoutingKey is { } dlk)
+        {
+            arguments["x-dead-letter-routing-key"] = dlk;
+        }
+        if (queue.MaxPriority is int priority)
+        {
+            arguments["x-max-priority"] = (long)priority;
+        }
+        if (queue.MaxDeliveryCount != int.MaxValue)
+        {
+            arguments["x-delivery-limit"] = (long)queue.MaxDeliveryCount - 1;
+        }
+        if (queue.MaxLength is long length)
+        {
+            arguments["x-max-length"] = length;
+        }
+        if (queue.MaxLengthBytes is long bytes)
+        {
+            arguments["x-max-length-bytes"] = bytes;
+        }
+        if (queue.Overflow != QueueOverflow.DropHead)
+        {
+            arguments["x-overflow"] = queue.Overflow == QueueOverflow.RejectPublish ? "reject-publish" : "reject-publish-dlx";
+        }
+        return arguments;
+    }
+
+    /// <summary>
     /// A redeclare of an existing queue: each argument the declare gives must match what the queue has,
     /// else 406 as RabbitMQ answers (arguments it leaves out are not compared, so a queue made through
     /// another protocol, with that protocol's defaults, can be declared here).

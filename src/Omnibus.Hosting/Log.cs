@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(105, LogLevel.Information, "Listening: Kafka (bootstrap.servers) on {KafkaEndpoint}")]
     public static partial void ListeningKafka(ILogger logger, string kafkaEndpoint);
 
+    [LoggerMessage(106, LogLevel.Information, "Listening: RabbitMQ management API on {ManagementEndpoint}")]
+    public static partial void ListeningRabbitMqManagement(ILogger logger, string managementEndpoint);
+
     [LoggerMessage(102, LogLevel.Information, "Ready in {ElapsedMs} ms after process start")]
     public static partial void Ready(ILogger logger, long elapsedMs);
 

@@ -84,6 +84,12 @@ public sealed class OmnibusHost : IAsyncDisposable
     /// <summary>The Kafka <c>bootstrap.servers</c> value for the Kafka listener; null when Kafka is disabled.</summary>
     public string? KafkaBootstrapServers => KafkaEndpoint is { } kafka ? $"{ClientHost(kafka)}:{kafka.Port.ToString(CultureInfo.InvariantCulture)}" : null;
 
+    /// <summary>The bound endpoint of RabbitMQ's management HTTP API; null when it is disabled.</summary>
+    public IPEndPoint? RabbitMqManagementEndpoint => _endpoints.RabbitMqManagement?.IPEndPoint;
+
+    /// <summary>The base address of RabbitMQ's management HTTP API (basic auth, <c>guest</c> / <c>guest</c> from loopback by default); null when disabled.</summary>
+    public Uri? RabbitMqManagementUrl => RabbitMqManagementEndpoint is { } m ? new Uri($"http://{ClientHost(m)}:{m.Port}/") : null;
+
     /// <summary>The bound management HTTP endpoint; null when HTTP is disabled.</summary>
     public IPEndPoint? HttpEndpoint => _endpoints.Http?.IPEndPoint;
 
@@ -124,7 +130,8 @@ public sealed class OmnibusHost : IAsyncDisposable
         {
             string listener = Options.Amqp.Enabled && Options.Amqp.Port != 0 && e.Message.Contains($":{Options.Amqp.Port}", StringComparison.Ordinal) ? "amqp"
                 : Options.Aws.Enabled && Options.Aws.Port != 0 && e.Message.Contains($":{Options.Aws.Port}", StringComparison.Ordinal) ? "aws"
-                : Options.Kafka.Enabled && Options.Kafka.Port != 0 && e.Message.Contains($":{Options.Kafka.Port}", StringComparison.Ordinal) ? "kafka" : "http";
+                : Options.Kafka.Enabled && Options.Kafka.Port != 0 && e.Message.Contains($":{Options.Kafka.Port}", StringComparison.Ordinal) ? "kafka"
+                : Options.RabbitMqManagement.Enabled && Options.RabbitMqManagement.Port != 0 && e.Message.Contains($":{Options.RabbitMqManagement.Port}", StringComparison.Ordinal) ? "rabbitmq-management" : "http";
             throw new OmnibusStartupException(OmnibusStartupFailure.Listen, $"the {listener} listener cannot be bound: {e.Message}", e) { Listener = listener };
         }
         IsStarted = true;
@@ -137,6 +144,10 @@ public sealed class OmnibusHost : IAsyncDisposable
         if (KafkaEndpoint is { } kafka)
         {
             Log.ListeningKafka(_logger, Endpoint(kafka, "kafka"));
+        }
+        if (RabbitMqManagementEndpoint is { } management)
+        {
+            Log.ListeningRabbitMqManagement(_logger, Endpoint(management, "http"));
         }
         if (!Options.Amqp.Enabled)
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Omnibus.Amqp091.Management;
 using Omnibus.Aws;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
@@ -70,6 +71,11 @@ public sealed class OmnibusHostBuilder
             {
                 // First, so that nothing else answers on the AWS listener.
                 app.UseOmnibusAws();
+            }
+            if (options.RabbitMqManagement.Enabled)
+            {
+                // Before the other surfaces too: the management listener answers this API alone.
+                app.UseRabbitMqManagement();
             }
             app.MapOmnibusManagement();
             app.MapServiceBusAdministration();
@@ -202,6 +208,10 @@ public sealed class OmnibusHostBuilder
         {
             KafkaWiring.AddServices(services, options.Kafka);
         }
+        if (options.RabbitMqManagement.Enabled)
+        {
+            services.AddOmnibusRabbitMqManagement(options.RabbitMqManagement.Configure);
+        }
         // A broker has few, busy connections: read straight into a buffer instead of a zero-byte
         // read to wait for data first, which cost a second receive syscall for most reads under load.
         // Inline I/O runs socket continuations on the socket thread instead of handing each to a
@@ -229,6 +239,10 @@ public sealed class OmnibusHostBuilder
             if (options.Kafka.Enabled)
             {
                 endpoints.Kafka = Listen(kestrel, options.Kafka, l => KafkaWiring.UseKafka(l.CountConnections("kafka")));
+            }
+            if (options.RabbitMqManagement.Enabled)
+            {
+                endpoints.RabbitMqManagement = Listen(kestrel, options.RabbitMqManagement, l => l.CountConnections("rabbitmq-management").UseRabbitMqManagement());
             }
         });
     }
@@ -266,4 +280,6 @@ internal sealed class HostEndpoints
 
     public ListenOptions? Aws { get; set; }
     public ListenOptions? Kafka { get; set; }
+
+    public ListenOptions? RabbitMqManagement { get; set; }
 }

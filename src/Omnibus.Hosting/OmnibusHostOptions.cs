@@ -76,6 +76,9 @@ public sealed class OmnibusHostOptions
     /// <summary>The Kafka listener (Confluent.Kafka, kafkajs and every other Kafka client).</summary>
     public KafkaEndpointOptions Kafka { get; } = new();
 
+    /// <summary>RabbitMQ's management HTTP API (KEDA, rabbitmqadmin, Grafana): port 15672, off unless asked for.</summary>
+    public RabbitMqManagementEndpointOptions RabbitMqManagement { get; } = new();
+
     /// <summary>Caps the shared transport applies to every protocol listener.</summary>
     public ConnectionLimitOptions Connections { get; } = new();
 
@@ -111,6 +114,13 @@ public sealed class OmnibusHostOptions
         if (Kafka.Enabled && Kafka.Port != 0 && ((Http.Enabled && Http.Port == Kafka.Port) || (Amqp.Enabled && Amqp.Port == Kafka.Port)))
         {
             throw new ArgumentException($"Kafka.Port {Kafka.Port} is taken by another listener: ports must differ.", nameof(Kafka));
+        }
+        RabbitMqManagement.Validate("RabbitMqManagement");
+        if (RabbitMqManagement.Enabled && RabbitMqManagement.Port != 0
+            && ((Http.Enabled && Http.Port == RabbitMqManagement.Port) || (Amqp.Enabled && Amqp.Port == RabbitMqManagement.Port)
+                || (Aws.Enabled && Aws.Port == RabbitMqManagement.Port) || (Kafka.Enabled && Kafka.Port == RabbitMqManagement.Port)))
+        {
+            throw new ArgumentException($"RabbitMqManagement.Port {RabbitMqManagement.Port} is taken by another listener: ports must differ.", nameof(RabbitMqManagement));
         }
         if (MinFreeSpaceBytes < 0)
         {
@@ -203,6 +213,17 @@ public sealed class KafkaEndpointOptions : EndpointOptions
         o.DefaultPartitions = DefaultPartitions;
         Configure?.Invoke(o);
     }
+}
+
+/// <summary>RabbitMQ's management HTTP API listener (Omnibus.Amqp091.Management): its port (15672) and the API's settings.</summary>
+public sealed class RabbitMqManagementEndpointOptions : EndpointOptions
+{
+    /// <summary>Off unless asked for, so embedded hosts side by side do not all reach for 15672; the server's settings and the test broker turn it on.</summary>
+    public RabbitMqManagementEndpointOptions()
+        : base(15672) => Enabled = false;
+
+    /// <summary>Statistics interval, cluster and node names (validated when the host is built). Users are the AMQP 0-9-1 front-end's.</summary>
+    public Action<Amqp091.Management.RabbitMqManagementOptions>? Configure { get; set; }
 }
 
 /// <summary>

@@ -27,6 +27,7 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
     private int _httpPort;
     private int _awsPort;
     private int _kafkaPort;
+    private int _managementPort;
     private bool _disposed;
     private readonly Storage.Memory.MemoryLogStore? _memory;
 
@@ -86,6 +87,10 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
     /// <summary>The Kafka <c>bootstrap.servers</c> (Confluent.Kafka, kafkajs): <c>127.0.0.1:port</c>.</summary>
     public string KafkaBootstrapServers =>
         Host.KafkaEndpoint is { } kafka ? $"127.0.0.1:{kafka.Port}" : throw new InvalidOperationException("Kafka is disabled (OmnibusTestBrokerOptions.EnableKafka).");
+
+    /// <summary>The base address of RabbitMQ's management HTTP API (<c>http://127.0.0.1:port/</c>, basic auth <c>guest</c> / <c>guest</c>).</summary>
+    public Uri RabbitMqManagementUrl =>
+        Host.RabbitMqManagementEndpoint is { } m ? new Uri($"http://127.0.0.1:{m.Port}/") : throw new InvalidOperationException("The RabbitMQ management API is disabled (OmnibusTestBrokerOptions.EnableRabbitMqManagement).");
 
     /// <summary>
     /// The connection string of every protocol this broker serves, by <see cref="OmnibusProtocols"/> name. Only
@@ -150,17 +155,20 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
         o.Aws.Enabled = _options.EnableAws;
         o.Aws.Configure = _options.Aws;
         o.Kafka.Enabled = _options.EnableKafka;
+        o.RabbitMqManagement.Enabled = _options.EnableRabbitMqManagement;
         _options.Host?.Invoke(o);
         // Loopback on a free port, then the same port again after a restart.
         (o.Amqp.Host, o.Amqp.Port) = (IPAddress.Loopback, _amqpPort);
         (o.Http.Host, o.Http.Port) = (IPAddress.Loopback, _httpPort);
         (o.Aws.Host, o.Aws.Port) = (IPAddress.Loopback, _awsPort);
         (o.Kafka.Host, o.Kafka.Port) = (IPAddress.Loopback, _kafkaPort);
+        (o.RabbitMqManagement.Host, o.RabbitMqManagement.Port) = (IPAddress.Loopback, _managementPort);
         _host = await builder.StartAsync(cancellationToken).ConfigureAwait(false);
         _amqpPort = _host.AmqpEndpoint?.Port ?? 0;
         _httpPort = _host.HttpEndpoint?.Port ?? 0;
         _awsPort = _host.AwsEndpoint?.Port ?? 0;
         _kafkaPort = _host.KafkaEndpoint?.Port ?? 0;
+        _managementPort = _host.RabbitMqManagementEndpoint?.Port ?? 0;
     }
 
     /// <summary>Stops the broker and deletes the temporary data directory (unless kept or given).</summary>

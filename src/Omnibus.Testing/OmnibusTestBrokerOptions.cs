@@ -52,6 +52,9 @@ public sealed class OmnibusTestBrokerOptions
     /// <summary>Whether the Amazon SQS listener runs. Default true.</summary>
     public bool EnableAws { get; set; } = true;
 
+    /// <summary>Whether RabbitMQ's management HTTP API runs (on 127.0.0.1 at a free port, <see cref="OmnibusTestBroker.RabbitMqManagementUrl"/>). Default true.</summary>
+    public bool EnableRabbitMqManagement { get; set; } = true;
+
     /// <summary>SQS front-end settings (access keys, clock skew).</summary>
     public Action<Aws.AwsOptions>? Aws { get; set; }
 

@@ -20,7 +20,7 @@ public sealed class ConfigurationTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
         // Generic keys first: a later --Omnibus:... argument overrides an earlier one, as .NET command-line configuration does.
-        string[] all = [$"--data={Path.Combine(_dir, "data")}", $"--Omnibus:Http:Port={TestServer.FreePort()}", $"--Omnibus:Amqp:Port={TestServer.FreePort()}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Logging:LogLevel:Default=Warning", .. args];
+        string[] all = [$"--data={Path.Combine(_dir, "data")}", $"--Omnibus:Http:Port={TestServer.FreePort()}", $"--Omnibus:Amqp:Port={TestServer.FreePort()}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Omnibus:RabbitMqManagement:Enabled=false", "--Logging:LogLevel:Default=Warning", .. args];
         // A wrongly accepted configuration would start a server that never returns: fail instead of hanging.
         int code = await OmnibusCli.RunAsync(all, output, error).WaitAsync(TimeSpan.FromSeconds(60));
         return (code, error.ToString());
@@ -63,6 +63,27 @@ public sealed class ConfigurationTests : IDisposable
         var options = new Omnibus.Hosting.OmnibusHostOptions();
         settings.ApplyTo(options);
         Assert.Equal(expectedBytes, options.MinFreeSpaceBytes);
+    }
+
+    [Fact]
+    public void The_rabbitmq_management_api_listens_on_15672_by_default_and_reaches_the_host()
+    {
+        OmnibusSettings settings = OmnibusSettings.Load(new ConfigurationBuilder().Build(), out IReadOnlyList<string> errors);
+        Assert.Empty(errors);
+        var options = new Omnibus.Hosting.OmnibusHostOptions();
+        Assert.False(options.RabbitMqManagement.Enabled);
+        settings.ApplyTo(options);
+        Assert.True(options.RabbitMqManagement.Enabled);
+        Assert.Equal(15672, options.RabbitMqManagement.Port);
+        Assert.Equal(IPAddress.Any, options.RabbitMqManagement.Host);
+    }
+
+    [Fact]
+    public void A_rabbitmq_management_port_taken_by_another_listener_is_reported()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Omnibus:RabbitMqManagement:Port"] = "5672" }).Build();
+        OmnibusSettings.Load(configuration, out IReadOnlyList<string> errors);
+        Assert.Contains(errors, e => e.Contains("Omnibus:RabbitMqManagement:Port", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class ConnectionCapTests
                 $"--Omnibus:Storage:DataDirectory={capped._dataDirectory}",
                 $"--Omnibus:Http:Port={capped.HttpPort}",
                 "--Omnibus:Http:Host=127.0.0.1",
-                $"--Omnibus:Amqp:Port={capped.AmqpPort}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false",
+                $"--Omnibus:Amqp:Port={capped.AmqpPort}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Omnibus:RabbitMqManagement:Enabled=false",
                 "--Omnibus:Amqp:Host=127.0.0.1",
                 "--Omnibus:Storage:Durability=none",
                 "--Logging:LogLevel:Default=Warning",
@@ -155,7 +155,7 @@ public sealed class ConnectionCapTests
         string dir = Path.Combine(Path.GetTempPath(), "omnibus-config-tests", Guid.NewGuid().ToString("N"));
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int code = await OmnibusCli.RunAsync([$"--data={dir}", $"--Omnibus:Http:Port={TestServer.FreePort()}", $"--Omnibus:Amqp:Port={TestServer.FreePort()}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Logging:LogLevel:Default=Warning", arg], output, error)
+        int code = await OmnibusCli.RunAsync([$"--data={dir}", $"--Omnibus:Http:Port={TestServer.FreePort()}", $"--Omnibus:Amqp:Port={TestServer.FreePort()}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Omnibus:RabbitMqManagement:Enabled=false", "--Logging:LogLevel:Default=Warning", arg], output, error)
             .WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(ExitCodes.BadConfiguration, code);
         Assert.Contains(setting, error.ToString(), StringComparison.Ordinal);

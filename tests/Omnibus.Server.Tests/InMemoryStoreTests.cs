@@ -17,7 +17,7 @@ public sealed class InMemoryStoreTests
             "--Omnibus:Storage:Store=memory",
             $"--Omnibus:Http:Port={TestServer.FreePort()}",
             "--Omnibus:Http:Host=127.0.0.1",
-            $"--Omnibus:Amqp:Port={amqp}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false",
+            $"--Omnibus:Amqp:Port={amqp}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Omnibus:RabbitMqManagement:Enabled=false",
             "--Omnibus:Amqp:Host=127.0.0.1",
             "--Logging:LogLevel:Default=Warning",
         ]);

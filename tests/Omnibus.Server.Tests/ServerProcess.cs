@@ -36,7 +36,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string a in (string[])[dll, "--http-port", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--amqp-port", amqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", .. args])
+        foreach (string a in (string[])[dll, "--http-port", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--amqp-port", amqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Omnibus:RabbitMqManagement:Enabled=false", .. args])
         {
             info.ArgumentList.Add(a);
         }

@@ -38,7 +38,7 @@ public sealed class TestServer : IAsyncLifetime
             $"--Omnibus:Storage:DataDirectory={DataDirectory}",
             $"--Omnibus:Http:Port={HttpPort}",
             $"--Omnibus:Http:Host=127.0.0.1",
-            $"--Omnibus:Amqp:Port={AmqpPort}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false",
+            $"--Omnibus:Amqp:Port={AmqpPort}", "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Omnibus:RabbitMqManagement:Enabled=false",
             $"--Omnibus:Amqp:Host=127.0.0.1",
             "--Omnibus:Storage:Durability=none",
             "--Logging:LogLevel:Default=Warning",

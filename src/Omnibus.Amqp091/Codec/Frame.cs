@@ -29,6 +29,7 @@ public sealed class Amqp091Exception(ushort code, string text, bool connectionLe
 public static class ReplyCodes
 {
     public const ushort Success = 200;
+    public const ushort ConnectionForced = 320;
     public const ushort ContentTooLarge = 311;
     public const ushort NoRoute = 312;
     public const ushort AccessRefused = 403;

@@ -101,10 +101,14 @@ internal sealed partial class Amqp091Channel
         {
             Connection.SendMethod(Id, MethodIds.BasicCancelOk, w => w.ShortString(tag));
         }
-        if (consumer is not null && _autoDelete.Contains(consumer.Queue) && ConsumerCount(consumer.Queue) == 0)
+        bool lastOfAutoDelete;
+        lock (_gate)
         {
-            _autoDelete.Remove(consumer.Queue);
-            _ = DeleteAutoDeleteQueueLaterAsync(consumer.Queue);
+            lastOfAutoDelete = consumer is not null && _consumers.Values.All(c => c.Queue != consumer.Queue) && _autoDelete.Remove(consumer.Queue);
+        }
+        if (lastOfAutoDelete)
+        {
+            _ = DeleteAutoDeleteQueueLaterAsync(consumer!.Queue);
         }
     }
 

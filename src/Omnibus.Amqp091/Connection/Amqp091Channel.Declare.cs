@@ -19,25 +19,13 @@ internal sealed partial class Amqp091Channel
         string type = args.ReadShortString();
         bool passive = args.ReadBit(), durable = args.ReadBit(), autoDelete = args.ReadBit(), isInternal = args.ReadBit(), noWait = args.ReadBit();
         Dictionary<string, object?> arguments = args.ReadTable();
-        if (name.Length == 0)
-        {
-            throw new Amqp091Exception(ReplyCodes.AccessRefused, "ACCESS_REFUSED - operation not permitted on the default exchange", false, 40, 10);
-        }
-        if (passive)
+        if (passive && name.Length > 0)
         {
             Broker.GetExchange(name);
         }
         else
         {
-            if (name.StartsWith("amq.", StringComparison.Ordinal) && !Exists(() => Broker.GetExchange(name)))
-            {
-                throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - exchange name '{name}' contains reserved prefix 'amq.*'", false, 40, 10);
-            }
-            if (type is not (ExchangeTypes.Direct or ExchangeTypes.Fanout or ExchangeTypes.Topic or ExchangeTypes.Headers))
-            {
-                throw new Amqp091Exception(ReplyCodes.CommandInvalid, $"COMMAND_INVALID - unknown exchange type '{type}'", true, 40, 10);
-            }
-            Broker.DeclareExchange(new ExchangeDescription
+            Declarations.DeclareExchange(Broker, new ExchangeDescription
             {
                 Name = name,
                 Type = type,
@@ -54,18 +42,7 @@ internal sealed partial class Amqp091Channel
         }
     }
 
-    private static bool Exists(Action lookup)
-    {
-        try
-        {
-            lookup();
-            return true;
-        }
-        catch (MessagingException e) when (e.Code == MessagingErrorCode.EntityNotFound)
-        {
-            return false;
-        }
-    }
+    private static bool Exists(Action lookup) => Declarations.Exists(lookup);
 
     private void ExchangeDelete(ref WireReader args)
     {
@@ -131,24 +108,18 @@ internal sealed partial class Amqp091Channel
         {
             throw new Amqp091Exception(ReplyCodes.NotFound, $"NOT_FOUND - no queue '{name}' in vhost '/'", false, 50, 10);
         }
-        if (exists && !passive)
+        if (!passive && Declarations.DeclareQueue(Broker, name, arguments, Connection.Caller))
         {
-            QueueArguments.CheckEquivalent(Broker.GetQueue(name), arguments);
-        }
-        if (!exists)
-        {
-            if (name.StartsWith("amq.", StringComparison.Ordinal) && !name.StartsWith("amq.gen-", StringComparison.Ordinal))
-            {
-                throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - queue name '{name}' contains reserved prefix 'amq.*'", false, 50, 10);
-            }
-            Broker.CreateQueue(QueueArguments.ToDescription(name, arguments), Connection.Caller);
             if (exclusive)
             {
                 Connection.RememberExclusive(name);
             }
             if (autoDelete)
             {
-                _autoDelete.Add(name);
+                lock (_gate)
+                {
+                    _autoDelete.Add(name);
+                }
             }
         }
         if (!noWait)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Omnibus.Amqp091.Codec;
 using Omnibus.Core.Security;
@@ -81,17 +82,18 @@ internal sealed partial class Amqp091Connection
             "AMQPLAIN" => ParseAmqPlain(response),
             _ => (null, null),
         };
-        if (user is null || password is null || !Options.Users.TryGetValue(user, out string? expected) || !string.Equals(expected, password, StringComparison.Ordinal))
+        switch (Amqp091Users.Check(Options, user, password, (_context.RemoteEndPoint as IPEndPoint)?.Address))
         {
-            RefuseLogin($"ACCESS_REFUSED - Login was refused using authentication mechanism {mechanism}. For details see the broker logfile.");
-            return;
+            case LoginOutcome.BadCredentials:
+                RefuseLogin($"ACCESS_REFUSED - Login was refused using authentication mechanism {mechanism}. For details see the broker logfile.");
+                return;
+            case LoginOutcome.GuestFromRemote:
+                RefuseLogin("ACCESS_REFUSED - user 'guest' can only connect via localhost");
+                return;
         }
-        if (user == "guest" && Options.GuestFromLoopbackOnly && !IsLoopback)
-        {
-            RefuseLogin("ACCESS_REFUSED - user 'guest' can only connect via localhost");
-            return;
-        }
-        Caller = new CallerIdentity(user, "amqp091-" + mechanism.ToLowerInvariant());
+        Caller = new CallerIdentity(user!, "amqp091-" + mechanism.ToLowerInvariant());
+        AuthMechanism = mechanism;
+        ClientProperties = clientProperties;
         _state = State.AwaitingTuneOk;
         SendMethod(0, MethodIds.ConnectionTune, w => w.Short(Options.ChannelMax).Long(Options.FrameMax).Short((ushort)Options.Heartbeat.TotalSeconds));
     }
@@ -141,6 +143,8 @@ internal sealed partial class Amqp091Connection
             throw new Amqp091Exception(ReplyCodes.NotAllowed, $"NOT_ALLOWED - channel_max {channelMax} is above {Options.ChannelMax}", true, 10, 31);
         }
         FrameMax = frameMax == 0 ? Options.FrameMax : frameMax;
+        ChannelMax = channelMax == 0 ? Options.ChannelMax : channelMax;
+        Heartbeat = heartbeat;
         _state = State.AwaitingOpen;
         if (heartbeat > 0)
         {
@@ -158,6 +162,8 @@ internal sealed partial class Amqp091Connection
             throw new Amqp091Exception(ReplyCodes.NotAllowed, $"NOT_ALLOWED - vhost {vhost} not found", true, 10, 40);
         }
         _state = State.Open;
+        ConnectedAt = Clock.GetUtcNow();
+        _registry.Add(this);
         Transport.TransportExtensions.Authentication(_context).MarkAuthenticated();
         SendMethod(0, MethodIds.ConnectionOpenOk, w => w.ShortString(""));
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
@@ -19,13 +20,14 @@ internal sealed partial class Amqp091Connection : IDisposable
 {
     private readonly ConnectionContext _context;
     private readonly PipeReader _input;
-    private readonly Dictionary<ushort, Amqp091Channel> _channels = [];
+    private readonly ConcurrentDictionary<ushort, Amqp091Channel> _channels = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _exclusiveQueues = [];
     private State _state = State.AwaitingStartOk;
     private bool _closeSent;
     private Dictionary<string, object?> _clientCapabilities = [];
     private long _lastReadMs = Environment.TickCount64;
+    private readonly Amqp091ConnectionRegistry _registry;
 
     private enum State
     {
@@ -36,8 +38,9 @@ internal sealed partial class Amqp091Connection : IDisposable
         Closing,
     }
 
-    public Amqp091Connection(ConnectionContext context, Broker broker, Amqp091Options options, ILogger logger, TimeProvider clock)
+    public Amqp091Connection(ConnectionContext context, Broker broker, Amqp091Options options, ILogger logger, TimeProvider clock, Amqp091ConnectionRegistry registry)
     {
+        _registry = registry;
         _context = context;
         _input = context.Transport.Input;
         Broker = broker;
@@ -264,15 +267,25 @@ internal sealed partial class Amqp091Connection : IDisposable
     }
 
     /// <summary>Called by a channel once it is closed both ways.</summary>
-    public void Forget(ushort channel) => _channels.Remove(channel);
+    public void Forget(ushort channel) => _channels.TryRemove(channel, out _);
 
-    public void RememberExclusive(string queue) => _exclusiveQueues.Add(queue);
+    public void RememberExclusive(string queue)
+    {
+        lock (_exclusiveQueues)
+        {
+            _exclusiveQueues.Add(queue);
+        }
+    }
 
-    public bool OwnsExclusive(string queue) => _exclusiveQueues.Contains(queue);
+    public bool OwnsExclusive(string queue)
+    {
+        lock (_exclusiveQueues)
+        {
+            return _exclusiveQueues.Contains(queue);
+        }
+    }
 
     public bool ClientHas(string capability) => _clientCapabilities.TryGetValue(capability, out object? v) && v is true;
-
-    public bool IsLoopback => _context.RemoteEndPoint is IPEndPoint ip && IPAddress.IsLoopback(ip.Address);
 
     /// <summary>Sends connection.close with the error and discards what follows until close-ok.</summary>
     public void CloseConnection(Amqp091Exception error)
@@ -306,13 +319,19 @@ internal sealed partial class Amqp091Connection : IDisposable
 
     private async Task ShutDownAsync()
     {
+        _registry.Remove(this);
         _stop.Cancel();
         foreach (Amqp091Channel channel in _channels.Values.ToList())
         {
             await channel.ReleaseAsync().ConfigureAwait(false);
         }
         _channels.Clear();
-        foreach (string queue in _exclusiveQueues)
+        string[] exclusive;
+        lock (_exclusiveQueues)
+        {
+            exclusive = [.. _exclusiveQueues];
+        }
+        foreach (string queue in exclusive)
         {
             try
             {

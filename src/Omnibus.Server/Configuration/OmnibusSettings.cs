@@ -11,7 +11,7 @@ namespace Omnibus.Server.Configuration;
 /// OMNIBUS__Area__Key environment variables, --Omnibus:Area:Key=value arguments) under the <c>Omnibus</c>
 /// section. Defaults live here and in docs/server.md.
 /// </summary>
-internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown, ConnectionSettings Connections, AwsSettings Aws, KafkaSettings Kafka)
+internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Http, AmqpSettings Amqp, AuthSettings Auth, EntitiesSettings Entities, ShutdownSettings Shutdown, ConnectionSettings Connections, AwsSettings Aws, KafkaSettings Kafka, RabbitMqManagementSettings RabbitMqManagement)
 {
     public const string Section = "Omnibus";
 
@@ -40,8 +40,13 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         {
             all.Add($"{Section}:Kafka:Port {kafka.Port} is taken by another listener: ports must differ.");
         }
+        RabbitMqManagementSettings management = RabbitMqManagementSettings.Load(configuration, all);
+        if (management.Enabled && (management.Port == http.Port || (amqp.Enabled && management.Port == amqp.Port) || (aws.Enabled && management.Port == aws.Port) || (kafka.Enabled && management.Port == kafka.Port)))
+        {
+            all.Add($"{Section}:RabbitMqManagement:Port {management.Port} is taken by another listener: ports must differ.");
+        }
         errors = all;
-        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections, aws, kafka);
+        return new OmnibusSettings(storage, http, amqp, auth, entities, shutdown, connections, aws, kafka, management);
     }
 
     /// <summary>Sets the host's options from these settings; the host adds nothing of its own but defaults.</summary>
@@ -78,6 +83,9 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         options.Amqp.Host = Amqp.Host;
         options.Amqp.Port = Amqp.Port;
         Kafka.ApplyTo(options.Kafka);
+        options.RabbitMqManagement.Enabled = RabbitMqManagement.Enabled;
+        options.RabbitMqManagement.Host = RabbitMqManagement.Host;
+        options.RabbitMqManagement.Port = RabbitMqManagement.Port;
         AmqpSettings amqp = Amqp;
         options.Amqp.Configure = o =>
         {
@@ -308,5 +316,20 @@ internal sealed record KafkaSettings(bool Enabled, IPAddress Host, int Port, str
         options.AdvertisedPort = AdvertisedPort;
         options.AutoCreateTopics = AutoCreateTopics;
         options.DefaultPartitions = DefaultPartitions;
+    }
+}
+
+/// <summary>
+/// <c>Omnibus:RabbitMqManagement</c> — RabbitMQ's management HTTP API (KEDA, rabbitmqadmin, Grafana): Enabled (true),
+/// Host (0.0.0.0), Port (15672). Its users are the AMQP 0-9-1 users (guest / guest, guest from loopback only).
+/// </summary>
+internal sealed record RabbitMqManagementSettings(bool Enabled, IPAddress Host, int Port)
+{
+    public static RabbitMqManagementSettings Load(IConfiguration c, List<string> errors)
+    {
+        SettingsReader r = OmnibusSettings.Reader(c, "RabbitMqManagement");
+        var s = new RabbitMqManagementSettings(r.Bool("Enabled", true), OmnibusSettings.Address(r, "0.0.0.0"), r.Int("Port", 15672, 1, 65535));
+        errors.AddRange(r.Errors);
+        return s;
     }
 }

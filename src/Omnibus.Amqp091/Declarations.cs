@@ -1,0 +1,73 @@
+using Omnibus.Amqp091.Codec;
+using Omnibus.Core;
+using Omnibus.Core.Engine;
+using Omnibus.Core.Routing;
+using Omnibus.Core.Security;
+
+namespace Omnibus.Amqp091;
+
+/// <summary>
+/// RabbitMQ's rules for declaring exchanges and queues, shared by <c>exchange.declare</c> / <c>queue.declare</c>
+/// and the management API's PUTs and definitions import: reserved <c>amq.</c> names, the exchange types
+/// served, and a redeclare that must be equivalent. Errors are 0-9-1 channel errors (class 40 or 50, method 10).
+/// </summary>
+internal static class Declarations
+{
+    /// <summary>The exchange types a RabbitMQ client may declare.</summary>
+    public static readonly string[] ExchangeTypeNames = [ExchangeTypes.Direct, ExchangeTypes.Fanout, ExchangeTypes.Topic, ExchangeTypes.Headers];
+
+    public static bool Exists(Action lookup)
+    {
+        try
+        {
+            lookup();
+            return true;
+        }
+        catch (MessagingException e) when (e.Code == MessagingErrorCode.EntityNotFound)
+        {
+            return false;
+        }
+    }
+
+    public static bool ExchangeExists(Broker broker, string name) => Exists(() => broker.GetExchange(name));
+
+    public static bool QueueExists(Broker broker, string name) => Exists(() => broker.GetQueue(name));
+
+    /// <summary>Declares an exchange of one of <see cref="ExchangeTypeNames"/>; a new <c>amq.</c> name is 403, another type 503.</summary>
+    public static void DeclareExchange(Broker broker, ExchangeDescription exchange, CallerIdentity caller)
+    {
+        if (exchange.Name.Length == 0)
+        {
+            throw new Amqp091Exception(ReplyCodes.AccessRefused, "ACCESS_REFUSED - operation not permitted on the default exchange", false, 40, 10);
+        }
+        if (exchange.Name.StartsWith("amq.", StringComparison.Ordinal) && !ExchangeExists(broker, exchange.Name))
+        {
+            throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - exchange name '{exchange.Name}' contains reserved prefix 'amq.*'", false, 40, 10);
+        }
+        if (!ExchangeTypeNames.Contains(exchange.Type))
+        {
+            throw new Amqp091Exception(ReplyCodes.CommandInvalid, $"COMMAND_INVALID - unknown exchange type '{exchange.Type}'", true, 40, 10);
+        }
+        broker.DeclareExchange(exchange, caller);
+    }
+
+    /// <summary>
+    /// Creates queue <paramref name="name"/> from its <c>x-</c> arguments, or checks an existing one against them
+    /// (406 when they differ). A new <c>amq.</c> name other than a server-named <c>amq.gen-</c> is 403.
+    /// </summary>
+    /// <returns>True when the queue was created.</returns>
+    public static bool DeclareQueue(Broker broker, string name, Dictionary<string, object?> arguments, CallerIdentity caller)
+    {
+        if (QueueExists(broker, name))
+        {
+            QueueArguments.CheckEquivalent(broker.GetQueue(name), arguments);
+            return false;
+        }
+        if (name.StartsWith("amq.", StringComparison.Ordinal) && !name.StartsWith("amq.gen-", StringComparison.Ordinal))
+        {
+            throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - queue name '{name}' contains reserved prefix 'amq.*'", false, 50, 10);
+        }
+        broker.CreateQueue(QueueArguments.ToDescription(name, arguments), caller);
+        return true;
+    }
+}
