@@ -204,3 +204,32 @@ test("kafka (kafkajs): a record produced to a topic reaches its Service Bus subs
     await client.close();
   }
 });
+
+test("kafka (kafkajs): a read_committed consumer sees a committed transaction and never an aborted one", async () => {
+  const name = await topic(unique("js-txn"));
+  const producer = kafka.producer({ transactionalId: unique("js-txn-producer"), idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const aborted = await producer.transaction();
+  await aborted.send({ topic: name, messages: [{ value: "aborted-1" }, { value: "aborted-2" }] });
+  await aborted.abort();
+  const committed = await producer.transaction();
+  await committed.send({ topic: name, messages: [{ value: "committed-1" }, { value: "committed-2" }] });
+  await committed.commit();
+  await producer.disconnect();
+
+  const readCommitted = kafka.consumer({ groupId: unique("js-txn-committed"), readUncommitted: false });
+  await readCommitted.connect();
+  await readCommitted.subscribe({ topic: name, fromBeginning: true });
+  const got = await consumeUntil(readCommitted, 2);
+  // Wait a moment longer: nothing aborted may follow.
+  await new Promise((r) => setTimeout(r, 1000));
+  await readCommitted.disconnect();
+  assert.deepEqual(got.map((p) => p.message.value!.toString()), ["committed-1", "committed-2"]);
+
+  const readUncommitted = kafka.consumer({ groupId: unique("js-txn-uncommitted"), readUncommitted: true });
+  await readUncommitted.connect();
+  await readUncommitted.subscribe({ topic: name, fromBeginning: true });
+  const all = await consumeUntil(readUncommitted, 4);
+  await readUncommitted.disconnect();
+  assert.deepEqual(all.map((p) => p.message.value!.toString()), ["aborted-1", "aborted-2", "committed-1", "committed-2"]);
+});
