@@ -21,6 +21,7 @@ internal sealed record SqsError(string Shape, string Code, int Status, bool Send
     public static readonly SqsError BatchEntryIdsNotDistinct = new("BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct", 400);
     public static readonly SqsError InvalidBatchEntryId = new("InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId", 400);
     public static readonly SqsError BatchRequestTooLong = new("BatchRequestTooLong", "AWS.SimpleQueueService.BatchRequestTooLong", 400);
+    public static readonly SqsError ResourceNotFound = new("ResourceNotFoundException", "ResourceNotFoundException", 404);
     public static readonly SqsError UnsupportedOperation = new("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", 400);
     public static readonly SqsError OverLimit = new("OverLimit", "OverLimit", 403);
     public static readonly SqsError InvalidAddress = new("InvalidAddress", "InvalidAddress", 404);

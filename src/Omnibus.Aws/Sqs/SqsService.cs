@@ -50,6 +50,9 @@ internal sealed partial class SqsService
             ["DeleteMessageBatch"] = DeleteMessageBatchAsync,
             ["ChangeMessageVisibility"] = ChangeMessageVisibilityAsync,
             ["ChangeMessageVisibilityBatch"] = ChangeMessageVisibilityBatchAsync,
+            ["StartMessageMoveTask"] = StartMessageMoveTask,
+            ["CancelMessageMoveTask"] = CancelMessageMoveTask,
+            ["ListMessageMoveTasks"] = ListMessageMoveTasks,
         };
     }
 
