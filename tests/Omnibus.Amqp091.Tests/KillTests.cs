@@ -58,11 +58,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         finally
         {
-            if (!first.HasExited)
-            {
-                first.Kill(true);
-            }
-            first.Dispose();
+            await ExampleHostProcess.StopAsync(first);
         }
         int total = confirmed.Values.Sum(l => l.Count);
         Assert.True(total > 20, $"only {total} publishes confirmed");
@@ -90,27 +86,8 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         finally
         {
-            second.Kill(true);
-            await second.WaitForExitAsync();
-            second.Dispose();
-            try
-            {
-                Directory.Delete(data, true);
-            }
-            catch (IOException)
-            {
-            }
+            await ExampleHostProcess.StopAsync(second);
+            ExampleHostProcess.DeleteDataDirectory(data);
         }
     }
-}
-
-/// <summary>
-/// The SIGKILL test runs alone: once, run beside the in-process brokers of the other tests, a consumer
-/// there received one of this test's messages (a port reused between a killed host and a new broker
-/// is the suspect; not explained yet).
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class KillCollection
-{
-    public const string Name = "SIGKILL";
 }

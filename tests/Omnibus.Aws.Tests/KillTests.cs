@@ -50,11 +50,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         finally
         {
-            if (!first.HasExited)
-            {
-                first.Kill(true);
-            }
-            first.Dispose();
+            await ExampleHostProcess.StopAsync(first);
         }
         output.WriteLine($"{sent.Count} sends answered, {deleted.Count} of them deleted before the kill");
         Assert.True(sent.Count > 50, $"only {sent.Count} sends answered");
@@ -82,16 +78,8 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         finally
         {
-            second.Kill(true);
-            await second.WaitForExitAsync();
-            second.Dispose();
-            try
-            {
-                Directory.Delete(data, true);
-            }
-            catch (IOException)
-            {
-            }
+            await ExampleHostProcess.StopAsync(second);
+            ExampleHostProcess.DeleteDataDirectory(data);
         }
     }
 
@@ -132,11 +120,4 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
             }
         }
     }
-}
-
-/// <summary>The SIGKILL test runs alone, away from the in-process brokers of the other tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class KillCollection
-{
-    public const string Name = "SIGKILL";
 }

@@ -49,11 +49,7 @@ public sealed class KillTests
         }
         finally
         {
-            if (!first.HasExited)
-            {
-                first.Kill(true);
-            }
-            first.Dispose();
+            await ExampleHostProcess.StopAsync(first);
         }
         Assert.True(acknowledged.Count > 10, $"only {acknowledged.Count} sends acknowledged");
 
@@ -80,16 +76,8 @@ public sealed class KillTests
         }
         finally
         {
-            second.Kill(true);
-            await second.WaitForExitAsync();
-            second.Dispose();
-            try
-            {
-                Directory.Delete(data, true);
-            }
-            catch (IOException)
-            {
-            }
+            await ExampleHostProcess.StopAsync(second);
+            ExampleHostProcess.DeleteDataDirectory(data);
         }
     }
 }

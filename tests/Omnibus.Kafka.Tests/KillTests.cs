@@ -53,11 +53,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         finally
         {
-            if (!first.HasExited)
-            {
-                first.Kill(true);
-            }
-            first.Dispose();
+            await ExampleHostProcess.StopAsync(first);
         }
         output.WriteLine($"{acknowledged.Count} records acknowledged, {_commits} commits, offsets committed {string.Join(", ", committed.Select(c => $"{c.Key}:{c.Value}"))} before the kill");
         Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} records acknowledged");
@@ -88,16 +84,8 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         finally
         {
-            second.Kill(true);
-            await second.WaitForExitAsync();
-            second.Dispose();
-            try
-            {
-                Directory.Delete(data, true);
-            }
-            catch (IOException)
-            {
-            }
+            await ExampleHostProcess.StopAsync(second);
+            ExampleHostProcess.DeleteDataDirectory(data);
         }
     }
 
@@ -183,11 +171,4 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(Partitions, atEnd.Count);
         return stored;
     }
-}
-
-/// <summary>The SIGKILL test runs alone, away from the in-process brokers of the other tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class KillCollection
-{
-    public const string Name = "SIGKILL";
 }

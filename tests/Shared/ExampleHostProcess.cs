@@ -44,6 +44,29 @@ internal static class ExampleHostProcess
         }
     }
 
+    /// <summary>Kills the host if it still runs, waits for it and releases it.</summary>
+    public static async Task StopAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+
+    /// <summary>Deletes a test's data directory, leaving it if something still holds it.</summary>
+    public static void DeleteDataDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     // The build of the test project calling (Debug or Release) next to its own tests/<project>/ directory.
     private static string HostDll(string callerFile)
     {

@@ -6,38 +6,23 @@ using RabbitMQ.Client.Events;
 namespace Omnibus.Amqp091.Tests.Management;
 
 /// <summary>/api/connections, /api/channels, /api/consumers and /api/overview while RabbitMQ.Client is connected.</summary>
-public sealed class ManagementConnectionTests : IAsyncLifetime
+public sealed class ManagementConnectionTests : ManagementTestBase
 {
-    private OmnibusTestBroker _broker = null!;
-    private ManagementClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await OmnibusTestBroker.StartAsync();
-        _api = new ManagementClient(_broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _api.Dispose();
-        await _broker.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_open_connection_is_listed_with_its_user_name_and_channels_until_it_closes()
     {
-        var factory = new ConnectionFactory { Uri = new Uri(_broker.RabbitMqUri), ClientProvidedName = "billing-worker" };
+        var factory = new ConnectionFactory { Uri = new Uri(Broker.RabbitMqUri), ClientProvidedName = "billing-worker" };
         IConnection connection = await factory.CreateConnectionAsync();
         await using IChannel first = await connection.CreateChannelAsync();
         await using IChannel second = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await second.BasicQosAsync(0, 7, false);
 
-        JsonArray connections = (JsonArray)await _api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 1 && (long)c[0]!["channels"]! == 2);
+        JsonArray connections = (JsonArray)await Api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 1 && (long)c[0]!["channels"]! == 2);
         JsonNode listed = connections.Single()!;
         string name = (string)listed["name"]!;
-        JsonArray channels = (JsonArray)await _api.GetAsync("api/channels");
-        JsonArray ofConnection = (JsonArray)await _api.GetAsync($"api/connections/{Uri.EscapeDataString(name)}/channels");
-        JsonNode one = await _api.GetAsync($"api/connections/{Uri.EscapeDataString(name)}");
+        JsonArray channels = (JsonArray)await Api.GetAsync("api/channels");
+        JsonArray ofConnection = (JsonArray)await Api.GetAsync($"api/connections/{Uri.EscapeDataString(name)}/channels");
+        JsonNode one = await Api.GetAsync($"api/connections/{Uri.EscapeDataString(name)}");
 
         Assert.Equal("guest", (string)listed["user"]!);
         Assert.Equal("/", (string)listed["vhost"]!);
@@ -46,7 +31,7 @@ public sealed class ManagementConnectionTests : IAsyncLifetime
         Assert.Equal("running", (string)listed["state"]!);
         Assert.Equal("billing-worker", (string)listed["user_provided_name"]!);
         Assert.Equal("billing-worker", (string)listed["client_properties"]!["connection_name"]!);
-        Assert.Equal(_broker.AmqpPort, (int)listed["port"]!);
+        Assert.Equal(Broker.AmqpPort, (int)listed["port"]!);
         Assert.Contains(" -> 127.0.0.1:", name, StringComparison.Ordinal);
         Assert.Equal(name, (string)one["name"]!);
         Assert.Equal(2, channels.Count);
@@ -58,46 +43,46 @@ public sealed class ManagementConnectionTests : IAsyncLifetime
 
         await connection.CloseAsync();
         await connection.DisposeAsync();
-        await _api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 0);
+        await Api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 0);
     }
 
     [Fact]
     public async Task Deleting_a_connection_closes_it_with_connection_forced_and_the_reason_given()
     {
-        IConnection connection = await new ConnectionFactory { Uri = new Uri(_broker.RabbitMqUri) }.CreateConnectionAsync();
+        IConnection connection = await new ConnectionFactory { Uri = new Uri(Broker.RabbitMqUri) }.CreateConnectionAsync();
         var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ConnectionShutdownAsync += (_, e) =>
         {
             closed.TrySetResult(e);
             return Task.CompletedTask;
         };
-        JsonArray listed = (JsonArray)await _api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 1);
+        JsonArray listed = (JsonArray)await Api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 1);
         string name = (string)listed.Single()!["name"]!;
 
         using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/connections/{Uri.EscapeDataString(name)}");
         request.Headers.Add("X-Reason", "maintenance");
-        using HttpResponseMessage response = await _api.Http.SendAsync(request);
+        using HttpResponseMessage response = await Api.Http.SendAsync(request);
         ShutdownEventArgs shutdown = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(320, shutdown.ReplyCode);
         Assert.Contains("maintenance", shutdown.ReplyText, StringComparison.Ordinal);
-        await _api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 0);
+        await Api.GetWhenAsync("api/connections", c => ((JsonArray)c).Count == 0);
         await connection.DisposeAsync();
     }
 
     [Fact]
     public async Task Consumers_and_exclusive_auto_delete_queues_show_in_the_queue_consumer_and_overview_figures()
     {
-        await using IConnection connection = await new ConnectionFactory { Uri = new Uri(_broker.RabbitMqUri) }.CreateConnectionAsync();
+        await using IConnection connection = await new ConnectionFactory { Uri = new Uri(Broker.RabbitMqUri) }.CreateConnectionAsync();
         await using IChannel channel = await connection.CreateChannelAsync();
         QueueDeclareOk reply = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
         var consumer = new AsyncEventingBasicConsumer(channel);
         string tag = await channel.BasicConsumeAsync(reply.QueueName, autoAck: true, consumer);
 
-        JsonNode queue = await _api.GetWhenAsync($"api/queues/%2F/{Uri.EscapeDataString(reply.QueueName)}", q => (long)q["consumers"]! == 1);
-        JsonArray consumers = (JsonArray)await _api.GetAsync("api/consumers");
-        JsonNode overview = await _api.GetAsync("api/overview");
+        JsonNode queue = await Api.GetWhenAsync($"api/queues/%2F/{Uri.EscapeDataString(reply.QueueName)}", q => (long)q["consumers"]! == 1);
+        JsonArray consumers = (JsonArray)await Api.GetAsync("api/consumers");
+        JsonNode overview = await Api.GetAsync("api/overview");
 
         Assert.True((bool)queue["exclusive"]!);
         Assert.True((bool)queue["auto_delete"]!);
@@ -123,12 +108,12 @@ public sealed class ManagementConnectionTests : IAsyncLifetime
     [Fact]
     public async Task Whoami_vhosts_nodes_users_and_permissions_answer_as_rabbitmqadmin_reads_them()
     {
-        JsonNode me = await _api.GetAsync("api/whoami");
-        JsonArray vhosts = (JsonArray)await _api.GetAsync("api/vhosts");
-        JsonNode vhost = await _api.GetAsync("api/vhosts/%2F");
-        JsonArray nodes = (JsonArray)await _api.GetAsync("api/nodes");
-        JsonArray users = (JsonArray)await _api.GetAsync("api/users");
-        JsonArray permissions = (JsonArray)await _api.GetAsync("api/permissions");
+        JsonNode me = await Api.GetAsync("api/whoami");
+        JsonArray vhosts = (JsonArray)await Api.GetAsync("api/vhosts");
+        JsonNode vhost = await Api.GetAsync("api/vhosts/%2F");
+        JsonArray nodes = (JsonArray)await Api.GetAsync("api/nodes");
+        JsonArray users = (JsonArray)await Api.GetAsync("api/users");
+        JsonArray permissions = (JsonArray)await Api.GetAsync("api/permissions");
 
         Assert.Equal("guest", (string)me["name"]!);
         Assert.Contains("administrator", ((JsonArray)me["tags"]!).Select(t => (string)t!));

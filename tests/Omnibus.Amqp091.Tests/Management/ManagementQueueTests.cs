@@ -8,25 +8,8 @@ using RabbitMQ.Client.Events;
 namespace Omnibus.Amqp091.Tests.Management;
 
 /// <summary>/api/queues as KEDA's scaler and rabbitmqadmin read it, against queues used through RabbitMQ.Client.</summary>
-public sealed class ManagementQueueTests : IAsyncLifetime
+public sealed class ManagementQueueTests : ManagementTestBase
 {
-    private OmnibusTestBroker _broker = null!;
-    private ManagementClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await OmnibusTestBroker.StartAsync();
-        _api = new ManagementClient(_broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _api.Dispose();
-        await _broker.DisposeAsync();
-    }
-
-    private Task<IConnection> ConnectAsync() => new ConnectionFactory { Uri = new Uri(_broker.RabbitMqUri) }.CreateConnectionAsync();
-
     private static async Task PublishAsync(IChannel channel, string queue, int count)
     {
         for (int i = 0; i < count; i++)
@@ -54,7 +37,7 @@ public sealed class ManagementQueueTests : IAsyncLifetime
         await consuming.BasicConsumeAsync("work", autoAck: false, consumer);
         await delivered.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        JsonNode queue = await _api.GetWhenAsync("api/queues/%2F/work", q => (long)q["messages_unacknowledged"]! == 1);
+        JsonNode queue = await Api.GetWhenAsync("api/queues/%2F/work", q => (long)q["messages_unacknowledged"]! == 1);
 
         Assert.Equal("work", (string)queue["name"]!);
         Assert.Equal("/", (string)queue["vhost"]!);
@@ -82,7 +65,7 @@ public sealed class ManagementQueueTests : IAsyncLifetime
         BasicGetResult got = (await channel.BasicGetAsync("acked", autoAck: false))!;
         await channel.BasicAckAsync(got.DeliveryTag, multiple: false);
 
-        JsonNode queue = await _api.GetWhenAsync("api/queues/%2F/acked", q => (long)q["message_stats"]!["ack"]! == 1);
+        JsonNode queue = await Api.GetWhenAsync("api/queues/%2F/acked", q => (long)q["message_stats"]!["ack"]! == 1);
 
         Assert.Equal(1, (long)queue["messages"]!);
         Assert.Equal(1, (long)queue["messages_ready"]!);
@@ -103,9 +86,9 @@ public sealed class ManagementQueueTests : IAsyncLifetime
         await PublishAsync(channel, "orders-eu", 2);
         await PublishAsync(channel, "orders-us", 1);
 
-        JsonArray all = (JsonArray)await _api.GetAsync("api/queues");
-        JsonArray inVhost = (JsonArray)await _api.GetAsync("api/queues/%2F");
-        JsonNode page = await _api.GetAsync("api/queues/%2F?page=1&use_regex=true&pagination=false&name=" + Uri.EscapeDataString("^orders-") + "&page_size=100");
+        JsonArray all = (JsonArray)await Api.GetAsync("api/queues");
+        JsonArray inVhost = (JsonArray)await Api.GetAsync("api/queues/%2F");
+        JsonNode page = await Api.GetAsync("api/queues/%2F?page=1&use_regex=true&pagination=false&name=" + Uri.EscapeDataString("^orders-") + "&page_size=100");
 
         Assert.Equal(["orders-eu", "orders-us", "payments"], all.Select(q => (string)q!["name"]!));
         Assert.Equal(3, inVhost.Count);
@@ -115,9 +98,9 @@ public sealed class ManagementQueueTests : IAsyncLifetime
         JsonArray items = (JsonArray)page["items"]!;
         Assert.Equal(["orders-eu", "orders-us"], items.Select(q => (string)q!["name"]!));
         Assert.Equal(3, items.Sum(q => (long)q!["messages"]!));
-        JsonArray deepestFirst = (JsonArray)await _api.GetAsync("api/queues?sort=messages&sort_reverse=true&columns=name");
+        JsonArray deepestFirst = (JsonArray)await Api.GetAsync("api/queues?sort=messages&sort_reverse=true&columns=name");
         Assert.Equal(["orders-eu", "orders-us", "payments"], deepestFirst.Select(q => (string)q!["name"]!));
-        JsonNode second = await _api.GetAsync("api/queues?page=2&page_size=2");
+        JsonNode second = await Api.GetAsync("api/queues?page=2&page_size=2");
         Assert.Equal(2, (long)second["page_count"]!);
         Assert.Equal("payments", (string)((JsonArray)second["items"]!).Single()!["name"]!);
     }
@@ -125,9 +108,9 @@ public sealed class ManagementQueueTests : IAsyncLifetime
     [Fact]
     public async Task Columns_limit_the_fields_of_each_queue_as_rabbitmqadmin_asks()
     {
-        _broker.Broker.CreateQueue(new Core.Entities.QueueDescription { Name = "narrow" });
+        Broker.Broker.CreateQueue(new Core.Entities.QueueDescription { Name = "narrow" });
 
-        JsonArray queues = (JsonArray)await _api.GetAsync("api/queues?columns=name,messages,message_stats.publish");
+        JsonArray queues = (JsonArray)await Api.GetAsync("api/queues?columns=name,messages,message_stats.publish");
 
         JsonObject queue = (JsonObject)queues.Single()!;
         Assert.Equal(["message_stats", "messages", "name"], queue.Select(e => e.Key).Order(StringComparer.Ordinal));
@@ -143,20 +126,20 @@ public sealed class ManagementQueueTests : IAsyncLifetime
             await channel.QueueDeclareAsync("kept", durable: true, exclusive: false, autoDelete: false);
             await PublishAsync(channel, "kept", 2);
         }
-        Uri before = _broker.RabbitMqManagementUrl;
+        Uri before = Broker.RabbitMqManagementUrl;
 
-        await _broker.RestartAsync();
+        await Broker.RestartAsync();
 
-        Assert.Equal(before, _broker.RabbitMqManagementUrl);
-        JsonNode queue = await _api.GetAsync("api/queues/%2F/kept");
+        Assert.Equal(before, Broker.RabbitMqManagementUrl);
+        JsonNode queue = await Api.GetAsync("api/queues/%2F/kept");
         Assert.Equal(2, (long)queue["messages_ready"]!);
     }
 
     [Fact]
     public async Task A_missing_queue_or_vhost_is_404_in_rabbitmqs_shape()
     {
-        using HttpResponseMessage queue = await _api.Http.GetAsync("api/queues/%2F/nothing");
-        using HttpResponseMessage vhost = await _api.Http.GetAsync("api/queues/other");
+        using HttpResponseMessage queue = await Api.Http.GetAsync("api/queues/%2F/nothing");
+        using HttpResponseMessage vhost = await Api.Http.GetAsync("api/queues/other");
 
         Assert.Equal(HttpStatusCode.NotFound, queue.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, vhost.StatusCode);
@@ -167,9 +150,9 @@ public sealed class ManagementQueueTests : IAsyncLifetime
     [Fact]
     public async Task Put_declares_a_queue_with_arguments_that_a_client_then_declares_equivalently()
     {
-        using HttpResponseMessage created = await _api.SendAsync(HttpMethod.Put, "api/queues/%2F/" + Uri.EscapeDataString("a/b"), new { durable = true, auto_delete = false, arguments = new Dictionary<string, object> { ["x-message-ttl"] = 60000 } });
-        using HttpResponseMessage again = await _api.SendAsync(HttpMethod.Put, "api/queues/%2F/a%2Fb", new { durable = true, arguments = new Dictionary<string, object> { ["x-message-ttl"] = 60000 } });
-        using HttpResponseMessage different = await _api.SendAsync(HttpMethod.Put, "api/queues/%2F/a%2Fb", new { durable = true, arguments = new Dictionary<string, object> { ["x-message-ttl"] = 1000 } });
+        using HttpResponseMessage created = await Api.SendAsync(HttpMethod.Put, "api/queues/%2F/" + Uri.EscapeDataString("a/b"), new { durable = true, auto_delete = false, arguments = new Dictionary<string, object> { ["x-message-ttl"] = 60000 } });
+        using HttpResponseMessage again = await Api.SendAsync(HttpMethod.Put, "api/queues/%2F/a%2Fb", new { durable = true, arguments = new Dictionary<string, object> { ["x-message-ttl"] = 60000 } });
+        using HttpResponseMessage different = await Api.SendAsync(HttpMethod.Put, "api/queues/%2F/a%2Fb", new { durable = true, arguments = new Dictionary<string, object> { ["x-message-ttl"] = 1000 } });
 
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
@@ -179,7 +162,7 @@ public sealed class ManagementQueueTests : IAsyncLifetime
         await using IChannel channel = await connection.CreateChannelAsync();
         QueueDeclareOk ok = await channel.QueueDeclareAsync("a/b", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-message-ttl"] = 60000 });
         Assert.Equal("a/b", ok.QueueName);
-        Assert.Equal(60000, (long)(await _api.GetAsync("api/queues/%2F/a%2Fb"))["arguments"]!["x-message-ttl"]!);
+        Assert.Equal(60000, (long)(await Api.GetAsync("api/queues/%2F/a%2Fb"))["arguments"]!["x-message-ttl"]!);
     }
 
     [Fact]
@@ -190,17 +173,17 @@ public sealed class ManagementQueueTests : IAsyncLifetime
         await channel.QueueDeclareAsync("doomed", durable: true, exclusive: false, autoDelete: false);
         await PublishAsync(channel, "doomed", 1);
 
-        using HttpResponseMessage refused = await _api.SendAsync(HttpMethod.Delete, "api/queues/%2F/doomed?if-empty=true");
-        using HttpResponseMessage purged = await _api.SendAsync(HttpMethod.Delete, "api/queues/%2F/doomed/contents");
-        long afterPurge = (long)(await _api.GetAsync("api/queues/%2F/doomed"))["messages"]!;
-        using HttpResponseMessage deleted = await _api.SendAsync(HttpMethod.Delete, "api/queues/%2F/doomed?if-empty=true");
-        using HttpResponseMessage missing = await _api.SendAsync(HttpMethod.Delete, "api/queues/%2F/doomed");
+        using HttpResponseMessage refused = await Api.SendAsync(HttpMethod.Delete, "api/queues/%2F/doomed?if-empty=true");
+        using HttpResponseMessage purged = await Api.SendAsync(HttpMethod.Delete, "api/queues/%2F/doomed/contents");
+        long afterPurge = (long)(await Api.GetAsync("api/queues/%2F/doomed"))["messages"]!;
+        using HttpResponseMessage deleted = await Api.SendAsync(HttpMethod.Delete, "api/queues/%2F/doomed?if-empty=true");
+        using HttpResponseMessage missing = await Api.SendAsync(HttpMethod.Delete, "api/queues/%2F/doomed");
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, purged.StatusCode);
         Assert.Equal(0, afterPurge);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Empty(_broker.Broker.ListQueues());
+        Assert.Empty(Broker.Broker.ListQueues());
     }
 }

@@ -6,25 +6,8 @@ using RabbitMQ.Client;
 namespace Omnibus.Amqp091.Tests.Management;
 
 /// <summary>/api/exchanges and /api/bindings against exchanges and bindings declared through RabbitMQ.Client, and rabbitmqadmin's declarations.</summary>
-public sealed class ManagementTopologyTests : IAsyncLifetime
+public sealed class ManagementTopologyTests : ManagementTestBase
 {
-    private OmnibusTestBroker _broker = null!;
-    private ManagementClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await OmnibusTestBroker.StartAsync();
-        _api = new ManagementClient(_broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _api.Dispose();
-        await _broker.DisposeAsync();
-    }
-
-    private Task<IConnection> ConnectAsync() => new ConnectionFactory { Uri = new Uri(_broker.RabbitMqUri) }.CreateConnectionAsync();
-
     [Fact]
     public async Task Exchanges_list_the_default_exchange_the_amq_ones_and_those_a_client_declared()
     {
@@ -32,9 +15,9 @@ public sealed class ManagementTopologyTests : IAsyncLifetime
         await using IChannel channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync("events", ExchangeType.Topic, durable: true, autoDelete: false, new Dictionary<string, object?> { ["alternate-exchange"] = "amq.fanout" });
 
-        JsonArray exchanges = (JsonArray)await _api.GetAsync("api/exchanges/%2F");
-        JsonNode events = await _api.GetAsync("api/exchanges/%2F/events");
-        JsonNode defaultExchange = await _api.GetAsync("api/exchanges/%2F/amq.default");
+        JsonArray exchanges = (JsonArray)await Api.GetAsync("api/exchanges/%2F");
+        JsonNode events = await Api.GetAsync("api/exchanges/%2F/events");
+        JsonNode defaultExchange = await Api.GetAsync("api/exchanges/%2F/amq.default");
 
         List<string> names = [.. exchanges.Select(x => (string)x!["name"]!)];
         Assert.Equal("", names[0]);
@@ -60,10 +43,10 @@ public sealed class ManagementTopologyTests : IAsyncLifetime
         await channel.QueueBindAsync("errors", "logs", "", new Dictionary<string, object?> { ["x-match"] = "all", ["level"] = "error" });
         await channel.ExchangeBindAsync("logs", "upstream", "");
 
-        JsonArray bindings = (JsonArray)await _api.GetAsync("api/bindings/%2F");
-        JsonArray ofQueue = (JsonArray)await _api.GetAsync("api/queues/%2F/errors/bindings");
-        JsonArray fromLogs = (JsonArray)await _api.GetAsync("api/exchanges/%2F/logs/bindings/source");
-        JsonArray toLogs = (JsonArray)await _api.GetAsync("api/exchanges/%2F/logs/bindings/destination");
+        JsonArray bindings = (JsonArray)await Api.GetAsync("api/bindings/%2F");
+        JsonArray ofQueue = (JsonArray)await Api.GetAsync("api/queues/%2F/errors/bindings");
+        JsonArray fromLogs = (JsonArray)await Api.GetAsync("api/exchanges/%2F/logs/bindings/source");
+        JsonArray toLogs = (JsonArray)await Api.GetAsync("api/exchanges/%2F/logs/bindings/destination");
 
         Assert.Equal(3, bindings.Count);
         JsonNode implicitOne = bindings.Single(b => (string)b!["source"]! == "")!;
@@ -83,9 +66,9 @@ public sealed class ManagementTopologyTests : IAsyncLifetime
     public async Task Rabbitmqadmin_declarations_create_an_exchange_and_a_binding_that_routes_a_clients_publish()
     {
         // As rabbitmqadmin sends them: booleans as strings.
-        using HttpResponseMessage exchange = await _api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/orders", new { type = "direct", durable = "true", auto_delete = "false", @internal = "false", arguments = new { } });
-        using HttpResponseMessage queue = await _api.SendAsync(HttpMethod.Put, "api/queues/%2F/eu-orders", new { durable = true });
-        using HttpResponseMessage binding = await _api.SendAsync(HttpMethod.Post, "api/bindings/%2F/e/orders/q/eu-orders", new { routing_key = "eu", arguments = new { } });
+        using HttpResponseMessage exchange = await Api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/orders", new { type = "direct", durable = "true", auto_delete = "false", @internal = "false", arguments = new { } });
+        using HttpResponseMessage queue = await Api.SendAsync(HttpMethod.Put, "api/queues/%2F/eu-orders", new { durable = true });
+        using HttpResponseMessage binding = await Api.SendAsync(HttpMethod.Post, "api/bindings/%2F/e/orders/q/eu-orders", new { routing_key = "eu", arguments = new { } });
         Assert.Equal(HttpStatusCode.Created, exchange.StatusCode);
         Assert.Equal(HttpStatusCode.Created, queue.StatusCode);
         Assert.Equal(HttpStatusCode.Created, binding.StatusCode);
@@ -96,24 +79,24 @@ public sealed class ManagementTopologyTests : IAsyncLifetime
         await channel.BasicPublishAsync("orders", "eu", "hello"u8.ToArray());
         Assert.NotNull(await channel.BasicGetAsync("eu-orders", autoAck: true));
 
-        Assert.False((bool)(await _api.GetAsync("api/exchanges/%2F/orders"))["internal"]!);
-        JsonArray between = (JsonArray)await _api.GetAsync("api/bindings/%2F/e/orders/q/eu-orders");
+        Assert.False((bool)(await Api.GetAsync("api/exchanges/%2F/orders"))["internal"]!);
+        JsonArray between = (JsonArray)await Api.GetAsync("api/bindings/%2F/e/orders/q/eu-orders");
         Assert.Equal("eu", (string)between.Single()!["properties_key"]!);
-        using HttpResponseMessage unbound = await _api.SendAsync(HttpMethod.Delete, "api/bindings/%2F/e/orders/q/eu-orders/eu");
+        using HttpResponseMessage unbound = await Api.SendAsync(HttpMethod.Delete, "api/bindings/%2F/e/orders/q/eu-orders/eu");
         Assert.Equal(HttpStatusCode.NoContent, unbound.StatusCode);
-        Assert.Empty((JsonArray)await _api.GetAsync("api/exchanges/%2F/orders/bindings/source"));
+        Assert.Empty((JsonArray)await Api.GetAsync("api/exchanges/%2F/orders/bindings/source"));
     }
 
     [Fact]
     public async Task An_exchange_redeclared_with_another_type_is_refused_and_a_deleted_one_is_gone()
     {
-        using HttpResponseMessage created = await _api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/jobs", new { type = "fanout" });
-        using HttpResponseMessage same = await _api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/jobs", new { type = "fanout" });
-        using HttpResponseMessage other = await _api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/jobs", new { type = "topic" });
-        using HttpResponseMessage untyped = await _api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/untyped", new { durable = true });
-        using HttpResponseMessage system = await _api.SendAsync(HttpMethod.Delete, "api/exchanges/%2F/amq.direct");
-        using HttpResponseMessage deleted = await _api.SendAsync(HttpMethod.Delete, "api/exchanges/%2F/jobs");
-        using HttpResponseMessage gone = await _api.Http.GetAsync("api/exchanges/%2F/jobs");
+        using HttpResponseMessage created = await Api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/jobs", new { type = "fanout" });
+        using HttpResponseMessage same = await Api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/jobs", new { type = "fanout" });
+        using HttpResponseMessage other = await Api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/jobs", new { type = "topic" });
+        using HttpResponseMessage untyped = await Api.SendAsync(HttpMethod.Put, "api/exchanges/%2F/untyped", new { durable = true });
+        using HttpResponseMessage system = await Api.SendAsync(HttpMethod.Delete, "api/exchanges/%2F/amq.direct");
+        using HttpResponseMessage deleted = await Api.SendAsync(HttpMethod.Delete, "api/exchanges/%2F/jobs");
+        using HttpResponseMessage gone = await Api.Http.GetAsync("api/exchanges/%2F/jobs");
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, same.StatusCode);
