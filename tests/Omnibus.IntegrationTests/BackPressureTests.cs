@@ -84,17 +84,26 @@ public sealed class BackPressureTests(BrokerHostFixture fixture, ITestOutputHelp
         slow.Dispose();
         await using (ServiceBusClient client = Host.CreateClient())
         {
-            await using ServiceBusReceiver receiver = client.CreateReceiver(queue, new ServiceBusReceiverOptions { PrefetchCount = 200 });
+            // No prefetch and small batches: with 2 s locks, a prefetched message could lose its lock before its
+            // turn to be completed on a loaded machine. A lock lost anyway brings the message back: it counts once
+            // it is completed.
+            await using ServiceBusReceiver receiver = client.CreateReceiver(queue);
             var ids = new HashSet<string>();
             while (ids.Count < MessageCount)
             {
-                IReadOnlyList<ServiceBusReceivedMessage> batch = await receiver.ReceiveMessagesAsync(200, TimeSpan.FromSeconds(5));
+                IReadOnlyList<ServiceBusReceivedMessage> batch = await receiver.ReceiveMessagesAsync(50, TimeSpan.FromSeconds(5));
                 Assert.NotEmpty(batch); // a lost message fails here instead of looping forever
                 foreach (ServiceBusReceivedMessage m in batch)
                 {
                     Assert.Equal(BodySize, m.Body.ToMemory().Length);
-                    ids.Add(m.MessageId);
-                    await receiver.CompleteMessageAsync(m);
+                    try
+                    {
+                        await receiver.CompleteMessageAsync(m);
+                        ids.Add(m.MessageId);
+                    }
+                    catch (ServiceBusException e) when (e.Reason == ServiceBusFailureReason.MessageLockLost)
+                    {
+                    }
                 }
             }
             Assert.Equal(MessageCount, ids.Count);
