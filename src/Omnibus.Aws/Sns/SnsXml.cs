@@ -1,5 +1,5 @@
-using System.Text;
 using System.Xml;
+using Omnibus.Aws.Http;
 
 namespace Omnibus.Aws.Sns;
 
@@ -11,47 +11,14 @@ namespace Omnibus.Aws.Sns;
 internal static class SnsXml
 {
     public const string Namespace = "http://sns.amazonaws.com/doc/2010-03-31/";
-    public const string ContentType = "text/xml";
-
-    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = false, CheckCharacters = false };
+    public const string ContentType = QueryXml.ContentType;
 
     /// <summary>An answer; <paramref name="result"/> null for the actions whose answer has no result element.</summary>
-    public static byte[] Response(string action, string requestId, Action<XmlWriter>? result)
-    {
-        using var stream = new MemoryStream();
-        using (var w = XmlWriter.Create(stream, Settings))
-        {
-            w.WriteStartElement(action + "Response", Namespace);
-            if (result is not null)
-            {
-                w.WriteStartElement(action + "Result");
-                result(w);
-                w.WriteEndElement();
-            }
-            w.WriteStartElement("ResponseMetadata");
-            w.WriteElementString("RequestId", requestId);
-            w.WriteEndElement();
-            w.WriteEndElement();
-        }
-        return stream.ToArray();
-    }
+    public static byte[] Response(string action, string requestId, Action<XmlWriter>? result) =>
+        QueryXml.Response(Namespace, action, requestId, result);
 
-    public static byte[] Error(SnsError error, string message, string requestId)
-    {
-        using var stream = new MemoryStream();
-        using (var w = XmlWriter.Create(stream, Settings))
-        {
-            w.WriteStartElement("ErrorResponse", Namespace);
-            w.WriteStartElement("Error");
-            w.WriteElementString("Type", error.SenderFault ? "Sender" : "Receiver");
-            w.WriteElementString("Code", error.Code);
-            w.WriteElementString("Message", message);
-            w.WriteEndElement();
-            w.WriteElementString("RequestId", requestId);
-            w.WriteEndElement();
-        }
-        return stream.ToArray();
-    }
+    public static byte[] Error(SnsError error, string message, string requestId) =>
+        QueryXml.Error(Namespace, error.SenderFault, error.Code, message, requestId);
 
     public static void WriteMap(XmlWriter w, string name, IEnumerable<KeyValuePair<string, string>> entries)
     {

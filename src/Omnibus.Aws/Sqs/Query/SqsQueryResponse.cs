@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using System.Xml;
+using Omnibus.Aws.Http;
 
 namespace Omnibus.Aws.Sqs.Query;
 
@@ -12,7 +12,7 @@ namespace Omnibus.Aws.Sqs.Query;
 /// </summary>
 internal static class SqsQueryResponse
 {
-    public const string ContentType = "text/xml";
+    public const string ContentType = QueryXml.ContentType;
     private const string Namespace = "http://queue.amazonaws.com/doc/2012-11-05/";
 
     /// <summary>The element name of one item of a flattened list, by the JSON member (batch results by action).</summary>
@@ -26,57 +26,16 @@ internal static class SqsQueryResponse
         _ => member,
     };
 
-    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = false };
-
     public static byte[] Success(string action, ReadOnlySpan<byte> json, string requestId)
     {
         using JsonDocument document = JsonDocument.Parse(json.Length == 0 ? "{}"u8.ToArray() : json.ToArray());
-        using var stream = new MemoryStream();
-        using (var w = XmlWriter.Create(stream, Settings))
-        {
-            w.WriteStartElement(action + "Response", Namespace);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.EnumerateObject().Any())
-            {
-                w.WriteStartElement(action + "Result");
-                WriteMembers(w, action, document.RootElement);
-                w.WriteEndElement();
-            }
-            WriteRequestId(w, requestId, metadata: true);
-            w.WriteEndElement();
-        }
-        return stream.ToArray();
+        JsonElement root = document.RootElement;
+        bool hasResult = root.ValueKind == JsonValueKind.Object && root.EnumerateObject().Any();
+        return QueryXml.Response(Namespace, action, requestId, hasResult ? w => WriteMembers(w, action, root) : null);
     }
 
-    public static byte[] Error(SqsError error, string message, string requestId)
-    {
-        using var stream = new MemoryStream();
-        using (var w = XmlWriter.Create(stream, Settings))
-        {
-            w.WriteStartElement("ErrorResponse", Namespace);
-            w.WriteStartElement("Error");
-            w.WriteElementString("Type", error.SenderFault ? "Sender" : "Receiver");
-            w.WriteElementString("Code", error.Code);
-            w.WriteElementString("Message", message);
-            w.WriteElementString("Detail", "");
-            w.WriteEndElement();
-            WriteRequestId(w, requestId, metadata: false);
-            w.WriteEndElement();
-        }
-        return stream.ToArray();
-    }
-
-    private static void WriteRequestId(XmlWriter w, string requestId, bool metadata)
-    {
-        if (metadata)
-        {
-            w.WriteStartElement("ResponseMetadata");
-        }
-        w.WriteElementString("RequestId", requestId);
-        if (metadata)
-        {
-            w.WriteEndElement();
-        }
-    }
+    public static byte[] Error(SqsError error, string message, string requestId) =>
+        QueryXml.Error(Namespace, error.SenderFault, error.Code, message, requestId);
 
     private static void WriteMembers(XmlWriter w, string action, JsonElement obj)
     {
