@@ -37,7 +37,7 @@ dotnet build -c Release bench/Omnibus.LoadTest >/dev/null
 cat >"$work/Config.json" <<'JSON'
 {"UserConfig":{"Namespaces":[{"Name":"sbemulatorns","Queues":[{"Name":"bench","Properties":{}}],"Topics":[]}],"Logging":{"Type":"Console"}}}
 JSON
-OMNIBUS__Storage__DataDirectory="$work/data" OMNIBUS__Amqp__Port=$omnibus_amqp OMNIBUS__Http__Port=$omnibus_http \
+OMNIBUS__Aws__Enabled=false OMNIBUS__Kafka__Enabled=false OMNIBUS__RabbitMqManagement__Enabled=false OMNIBUS__Storage__DataDirectory="$work/data" OMNIBUS__Amqp__Port=$omnibus_amqp OMNIBUS__Http__Port=$omnibus_http \
 OMNIBUS__Entities__ConfigFile="$work/Config.json" \
   dotnet src/Omnibus.Server/bin/Release/net10.0/omnibus.dll >"$work/omnibus.log" 2>&1 &
 omnibus_pid=$!
@@ -46,7 +46,7 @@ if [[ -n "$baseline_rev" ]]; then
   baseline_tree="$work/baseline-src"
   git worktree add --detach "$baseline_tree" "$baseline_rev" >/dev/null 2>&1
   dotnet build -c Release "$baseline_tree/src/Omnibus.Server" >/dev/null
-  OMNIBUS__Storage__DataDirectory="$work/baseline-data" OMNIBUS__Amqp__Port=$baseline_amqp OMNIBUS__Http__Port=$baseline_http \
+  OMNIBUS__Aws__Enabled=false OMNIBUS__Kafka__Enabled=false OMNIBUS__RabbitMqManagement__Enabled=false OMNIBUS__Storage__DataDirectory="$work/baseline-data" OMNIBUS__Amqp__Port=$baseline_amqp OMNIBUS__Http__Port=$baseline_http \
   OMNIBUS__Entities__ConfigFile="$work/Config.json" \
     dotnet "$baseline_tree/src/Omnibus.Server/bin/Release/net10.0/omnibus.dll" >"$work/baseline.log" 2>&1 &
   baseline_pid=$!

@@ -19,7 +19,7 @@ trap cleanup EXIT
 dotnet build -c Release src/Omnibus.Server >/dev/null
 dotnet build -c Release bench/Omnibus.Kafka.LoadTest >/dev/null
 OMNIBUS__Storage__DataDirectory="$work/data" OMNIBUS__Kafka__Port=$kafka_port OMNIBUS__Amqp__Port=5674 OMNIBUS__Http__Port=5301 \
-  OMNIBUS__Aws__Enabled=false dotnet src/Omnibus.Server/bin/Release/net10.0/omnibus.dll >"$work/omnibus.log" 2>&1 &
+  OMNIBUS__Aws__Enabled=false OMNIBUS__RabbitMqManagement__Enabled=false dotnet src/Omnibus.Server/bin/Release/net10.0/omnibus.dll >"$work/omnibus.log" 2>&1 &
 omnibus_pid=$!
 for _ in $(seq 1 60); do
   if curl -fsS "http://127.0.0.1:5301/health/ready" >/dev/null 2>&1; then break; fi

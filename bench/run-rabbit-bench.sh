@@ -25,7 +25,7 @@ source bench/start-rabbitmq.sh
 
 dotnet build -c Release src/Omnibus.Server >/dev/null
 dotnet build -c Release bench/Omnibus.Amqp091.LoadTest >/dev/null
-OMNIBUS__Storage__DataDirectory="$work/data" OMNIBUS__Amqp__Port=$omnibus_amqp OMNIBUS__Http__Port=$omnibus_http \
+OMNIBUS__Aws__Enabled=false OMNIBUS__Kafka__Enabled=false OMNIBUS__RabbitMqManagement__Enabled=false OMNIBUS__Storage__DataDirectory="$work/data" OMNIBUS__Amqp__Port=$omnibus_amqp OMNIBUS__Http__Port=$omnibus_http \
   dotnet src/Omnibus.Server/bin/Release/net10.0/omnibus.dll >"$work/omnibus.log" 2>&1 &
 omnibus_pid=$!
 for _ in $(seq 1 60); do

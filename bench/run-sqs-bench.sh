@@ -29,7 +29,7 @@ pids+=($!)
 dotnet build -c Release src/Omnibus.Server >/dev/null
 dotnet build -c Release bench/Omnibus.Sqs.LoadTest >/dev/null
 OMNIBUS__Storage__DataDirectory="$work/data" OMNIBUS__Aws__Port=$omnibus_sqs OMNIBUS__Http__Port=$omnibus_http \
-  OMNIBUS__Amqp__Port=5674 OMNIBUS__Kafka__Enabled=false dotnet src/Omnibus.Server/bin/Release/net10.0/omnibus.dll >"$work/omnibus.log" 2>&1 &
+  OMNIBUS__Amqp__Port=5674 OMNIBUS__Kafka__Enabled=false OMNIBUS__RabbitMqManagement__Enabled=false dotnet src/Omnibus.Server/bin/Release/net10.0/omnibus.dll >"$work/omnibus.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do
   if curl -fsS "http://127.0.0.1:$omnibus_http/health/ready" >/dev/null 2>&1 && curl -s -o /dev/null "http://127.0.0.1:$fauxqs_port/"; then break; fi
