@@ -30,6 +30,12 @@ public sealed record StreamDefinition
     /// <summary>Segment size of the partitions; null takes the broker's.</summary>
     public long? SegmentBytes { get; init; }
 
+    /// <summary>
+    /// Settings a front-end keeps with the stream (Kafka's topic configs, as given), stored and
+    /// restored with the definition; the core does not read them. Null when there are none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
     /// <summary>Throws <see cref="MessagingException"/> (InvalidArgument) naming the first bad setting.</summary>
     public void Validate()
     {

@@ -7,8 +7,8 @@ using Omnibus.Kafka.Records;
 namespace Omnibus.Kafka.Handlers;
 
 /// <summary>
-/// Produce (v3–9): each partition's one record batch v2 is checked (CRC-32C, magic, counts, no control
-/// batches), decompressed, and its records appended to the stream partition as one atomic append; the
+/// Produce (v3–9): each partition's one record batch v2 is checked (size against the topic's
+/// <c>max.message.bytes</c>, CRC-32C, magic, counts, no control batches), decompressed, and its records appended to the stream partition as one atomic append; the
 /// answer carries the first offset once the append is durable under the broker's policy (with the
 /// default <c>always</c>, after fsync: acks=1 and acks=all alike). acks=0 gets no answer. Batches of
 /// idempotent producers go through <see cref="Producers.ProducerStateTable"/>; transactional batches
@@ -75,6 +75,11 @@ internal static class ProduceApi
         if (stream is null || data.Index < 0 || data.Index >= stream.PartitionCount)
         {
             return Done(data.Index, ErrorCode.UnknownTopicOrPartition);
+        }
+        int maxMessageBytes = TopicConfigs.MaxMessageBytesOf(stream.Definition);
+        if (data.Records is { Length: int size } && size > maxMessageBytes)
+        {
+            return Done(data.Index, ErrorCode.MessageTooLarge, $"The batch is {size} bytes; topic '{topic}' takes at most {maxMessageBytes} (max.message.bytes).");
         }
         RecordBatch batch;
         try

@@ -24,7 +24,10 @@ internal enum ApiKey : short
     AddOffsetsToTxn = 25,
     EndTxn = 26,
     TxnOffsetCommit = 28,
+    DescribeConfigs = 32,
+    AlterConfigs = 33,
     CreatePartitions = 37,
+    IncrementalAlterConfigs = 44,
 }
 
 /// <summary>
@@ -62,6 +65,9 @@ internal static class ApiVersionTable
         new(ApiKey.EndTxn, 0, 3, 3),
         new(ApiKey.TxnOffsetCommit, 0, 3, 3),
         new(ApiKey.CreatePartitions, 0, 3, 2),
+        new(ApiKey.DescribeConfigs, 0, 4, 4),
+        new(ApiKey.AlterConfigs, 0, 2, 2),
+        new(ApiKey.IncrementalAlterConfigs, 0, 1, 1),
     ];
 
     private static readonly Dictionary<short, Range> s_byKey = Supported.ToDictionary(r => (short)r.Key);
