@@ -36,6 +36,14 @@ public sealed record StreamDefinition
     /// </summary>
     public IReadOnlyDictionary<string, string>? Settings { get; init; }
 
+    /// <summary>
+    /// Per partition, the offset below which records are deleted on request (Kafka's DeleteRecords,
+    /// <see cref="StreamRegistry.DeleteRecordsBefore"/>): the partition starts there for every
+    /// reader, and the sweep frees the whole segments below it. Only that call moves it; an
+    /// <see cref="StreamRegistry.Update"/> keeps it. Null when nothing was deleted so.
+    /// </summary>
+    public IReadOnlyDictionary<int, long>? DeletedBefore { get; init; }
+
     /// <summary>Throws <see cref="MessagingException"/> (InvalidArgument) naming the first bad setting.</summary>
     public void Validate()
     {

@@ -46,6 +46,10 @@ internal sealed partial class GroupCoordinator : IDisposable
         ConsumerGroup group = _groups.GetOrAdd(groupId, id => new ConsumerGroup(id));
         lock (group.Gate)
         {
+            if (group.State == GroupState.Dead)
+            {
+                return Task.FromResult(JoinResult.Failed(ErrorCode.CoordinatorNotAvailable, memberId));
+            }
             if (group.Members.Count > 0 && (group.ProtocolType != protocolType || !protocols.Any(p => group.Members.Values.All(m => m.Protocols.Any(o => o.Name == p.Name)))))
             {
                 return Task.FromResult(JoinResult.Failed(ErrorCode.InconsistentGroupProtocol, memberId));

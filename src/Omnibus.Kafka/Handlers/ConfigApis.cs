@@ -68,15 +68,13 @@ internal static class ConfigApis
                         ConfigSource.TopicConfig => [(c.Name, c.Value, c.Source), (c.SynonymName ?? c.Name, c.DefaultValue, ConfigSource.DefaultConfig)],
                         _ => [(c.SynonymName ?? c.Name, c.Value, c.Source)],
                     };
-                    w.Array(list, (w, s) => w.String(s.Name).NullableString(s.Value).Int8((sbyte)s.Source).Tags());
+                    w.Array(list, (w, s) => w.String(s.Name).NullableString(s.Value).Int8((sbyte)s.Source));
                 }
                 if (v >= 3)
                 {
                     w.Int8((sbyte)c.Type).NullableString(null);
                 }
-                w.Tags();
             });
-            w.Tags();
         });
         w.Tags();
         return true;
@@ -223,7 +221,7 @@ internal static class ConfigApis
     {
         KafkaWriter w = request.Writer;
         w.Int32(0);
-        w.Array(answers, (w, a) => w.Int16((short)a.Error).NullableString(a.Message).Int8(a.Type).String(a.Name).Tags());
+        w.Array(answers, (w, a) => w.Int16((short)a.Error).NullableString(a.Message).Int8(a.Type).String(a.Name));
         w.Tags();
     }
 }

@@ -19,7 +19,9 @@ internal enum ApiKey : short
     ApiVersions = 18,
     CreateTopics = 19,
     DeleteTopics = 20,
+    DeleteRecords = 21,
     InitProducerId = 22,
+    OffsetForLeaderEpoch = 23,
     AddPartitionsToTxn = 24,
     AddOffsetsToTxn = 25,
     EndTxn = 26,
@@ -27,7 +29,9 @@ internal enum ApiKey : short
     DescribeConfigs = 32,
     AlterConfigs = 33,
     CreatePartitions = 37,
+    DeleteGroups = 42,
     IncrementalAlterConfigs = 44,
+    DescribeCluster = 60,
 }
 
 /// <summary>
@@ -68,6 +72,10 @@ internal static class ApiVersionTable
         new(ApiKey.DescribeConfigs, 0, 4, 4),
         new(ApiKey.AlterConfigs, 0, 2, 2),
         new(ApiKey.IncrementalAlterConfigs, 0, 1, 1),
+        new(ApiKey.DescribeCluster, 0, 1, 0),
+        new(ApiKey.DeleteGroups, 0, 2, 2),
+        new(ApiKey.DeleteRecords, 0, 2, 2),
+        new(ApiKey.OffsetForLeaderEpoch, 0, 4, 4),
     ];
 
     private static readonly Dictionary<short, Range> s_byKey = Supported.ToDictionary(r => (short)r.Key);
