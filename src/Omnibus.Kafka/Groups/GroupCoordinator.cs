@@ -33,7 +33,7 @@ internal sealed partial class GroupCoordinator : IDisposable
 
     private long After(TimeSpan span) => Now + (long)(span.TotalSeconds * _clock.TimestampFrequency);
 
-    public Task<JoinResult> JoinAsync(string groupId, string memberId, string? instanceId, TimeSpan session, TimeSpan rebalance, string protocolType, List<GroupProtocol> protocols, string clientId, string clientHost, bool requireKnownMemberId)
+    public Task<JoinResult> JoinAsync(string groupId, string memberId, string? instanceId, TimeSpan session, TimeSpan rebalance, string protocolType, List<GroupProtocol> protocols, string clientId, string clientHost, bool requireKnownMemberId, bool supportsSkipAssignment = false)
     {
         if (string.IsNullOrEmpty(groupId))
         {
@@ -60,6 +60,10 @@ internal sealed partial class GroupCoordinator : IDisposable
                 string newId = (clientId.Length > 0 ? clientId : "member") + "-" + Guid.NewGuid().ToString("D");
                 if (instanceId is not null && group.Members.Values.FirstOrDefault(m => m.InstanceId == instanceId) is { } old)
                 {
+                    if (TryRejoinStatic(group, old, newId, protocols, supportsSkipAssignment) is { } rejoined)
+                    {
+                        return Task.FromResult(rejoined);
+                    }
                     // A static member back under a new id takes the old one's place.
                     Remove(group, old, ErrorCode.FencedInstanceId);
                 }
@@ -70,6 +74,10 @@ internal sealed partial class GroupCoordinator : IDisposable
                 }
                 member = new GroupMember(newId);
                 group.Members[newId] = member;
+            }
+            else if (Fenced(group, memberId, instanceId) is { } fenced)
+            {
+                return Task.FromResult(JoinResult.Failed(fenced, memberId));
             }
             else if (!group.Members.TryGetValue(memberId, out member))
             {
@@ -101,7 +109,7 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
     }
 
-    public Task<SyncResult> SyncAsync(string groupId, int generation, string memberId, IReadOnlyDictionary<string, byte[]> assignments)
+    public Task<SyncResult> SyncAsync(string groupId, int generation, string memberId, IReadOnlyDictionary<string, byte[]> assignments, string? instanceId = null)
     {
         if (Find(groupId) is not { } group)
         {
@@ -109,6 +117,10 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
         lock (group.Gate)
         {
+            if (Fenced(group, memberId, instanceId) is { } fenced)
+            {
+                return Task.FromResult(new SyncResult(fenced, null, null, []));
+            }
             if (!group.Members.TryGetValue(memberId, out GroupMember? member))
             {
                 return Task.FromResult(new SyncResult(ErrorCode.UnknownMemberId, null, null, []));
@@ -146,7 +158,7 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
     }
 
-    public ErrorCode Heartbeat(string groupId, int generation, string memberId)
+    public ErrorCode Heartbeat(string groupId, int generation, string memberId, string? instanceId = null)
     {
         if (Find(groupId) is not { } group)
         {
@@ -154,6 +166,10 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
         lock (group.Gate)
         {
+            if (Fenced(group, memberId, instanceId) is { } fenced)
+            {
+                return fenced;
+            }
             if (!group.Members.TryGetValue(memberId, out GroupMember? member))
             {
                 return ErrorCode.UnknownMemberId;
@@ -168,7 +184,7 @@ internal sealed partial class GroupCoordinator : IDisposable
     }
 
     /// <summary>Whether an offset commit from this member and generation is allowed now.</summary>
-    public ErrorCode CheckCommit(string groupId, int generation, string memberId)
+    public ErrorCode CheckCommit(string groupId, int generation, string memberId, string? instanceId = null)
     {
         if (Find(groupId) is not { } group)
         {
@@ -180,6 +196,10 @@ internal sealed partial class GroupCoordinator : IDisposable
             {
                 // A commit from outside the group (assign() consumers, admin tools): only while nobody is in it.
                 return group.Members.Count == 0 ? ErrorCode.None : ErrorCode.UnknownMemberId;
+            }
+            if (Fenced(group, memberId, instanceId) is { } fenced)
+            {
+                return fenced;
             }
             if (!group.Members.TryGetValue(memberId, out GroupMember? member))
             {
@@ -202,6 +222,10 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
         lock (group.Gate)
         {
+            if (memberId.Length > 0 && Fenced(group, memberId, instanceId) is { } fenced)
+            {
+                return fenced;
+            }
             GroupMember? member = group.Members.GetValueOrDefault(memberId)
                 ?? (instanceId is null ? null : group.Members.Values.FirstOrDefault(m => m.InstanceId == instanceId));
             if (member is null)
