@@ -48,7 +48,7 @@ internal static class ApiVersionTable
     public static readonly IReadOnlyList<Range> Supported =
     [
         new(ApiKey.Produce, 3, 9, 9),
-        new(ApiKey.Fetch, 4, 12, 12),
+        new(ApiKey.Fetch, 4, 17, 12),
         new(ApiKey.ListOffsets, 1, 6, 6),
         new(ApiKey.Metadata, 0, 12, 9),
         new(ApiKey.OffsetCommit, 2, 8, 8),
