@@ -158,4 +158,27 @@ public class ConfluentTopicConfigTests
         }));
         Assert.Equal(ErrorCode.InvalidConfig, refused.Results[0].Error.Code);
     }
+
+    [Fact]
+    public async Task ALogAppendTimeTopicAnswersTheBrokersAppendTimeToTheProducerAndTheConsumer()
+    {
+        await using var broker = await KafkaBroker.StartAsync();
+        using (IAdminClient admin = KafkaBroker.Admin(broker))
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "stamped", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["message.timestamp.type"] = "LogAppendTime" } }]);
+        }
+        var old = new Timestamp(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        long before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1000;
+        using (IProducer<string?, string?> producer = KafkaBroker.Producer(broker))
+        {
+            DeliveryResult<string?, string?> delivered = await producer.ProduceAsync("stamped", new Message<string?, string?> { Value = "v", Timestamp = old });
+            Assert.Equal(TimestampType.LogAppendTime, delivered.Timestamp.Type);
+            Assert.True(delivered.Timestamp.UnixTimestampMs >= before);
+        }
+        using IConsumer<string?, string?> consumer = KafkaBroker.Consumer(broker, "stamps");
+        consumer.Subscribe("stamped");
+        ConsumeResult<string?, string?> read = Assert.Single(KafkaBroker.ConsumeMany(consumer, 1));
+        Assert.Equal(TimestampType.LogAppendTime, read.Message.Timestamp.Type);
+        Assert.True(read.Message.Timestamp.UnixTimestampMs >= before);
+    }
 }

@@ -172,7 +172,7 @@ internal static class FetchApi
             {
                 request.Services.Transactions.AbortOrphans(stream.Name, p.Partition, stream.OpenTransactions(p.Partition));
             }
-            return new PartitionAnswer(p.Partition, ErrorCode.None, read.HighWatermark, read.EarliestOffset, FetchRecords.Encode(read.Entries)) { LastStable = read.LastStableOffset };
+            return new PartitionAnswer(p.Partition, ErrorCode.None, read.HighWatermark, read.EarliestOffset, FetchRecords.Encode(read.Entries, TopicConfigs.IsLogAppendTime(stream.Definition))) { LastStable = read.LastStableOffset };
         }
         catch (MessagingException e)
         {

@@ -31,7 +31,8 @@ internal sealed record TopicConfig(string Name, ConfigType Type, string? BrokerS
 /// config set is kept as given in the stream's <see cref="StreamDefinition.Settings"/> (durable with
 /// the topic); those the core acts on are also applied to the definition: retention (time and size),
 /// compaction, the tombstone retention and the segment size. <c>max.message.bytes</c> is enforced by
-/// Produce. The rest are accepted and reported without effect (one copy of each log: there are no
+/// Produce; <c>message.timestamp.type=LogAppendTime</c> makes Fetch and Produce answer the broker's
+/// append time. The rest are accepted and reported without effect (one copy of each log: there are no
 /// replicas to count).
 /// </summary>
 internal static class TopicConfigs
@@ -47,7 +48,7 @@ internal static class TopicConfigs
         new("compression.type", ConfigType.String, "compression.type", _ => "producer", v => OneOf(v, "producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"), false),
         new("delete.retention.ms", ConfigType.Long, "log.cleaner.delete.retention.ms", _ => "86400000", v => Whole(v, 0), true),
         new(MaxMessageBytes, ConfigType.Int, "message.max.bytes", _ => DefaultMaxMessageBytes.ToString(CultureInfo.InvariantCulture), v => Whole(v, 0, int.MaxValue), true),
-        new("message.timestamp.type", ConfigType.String, "log.message.timestamp.type", _ => "CreateTime", v => OneOf(v, "CreateTime", "LogAppendTime"), false),
+        new("message.timestamp.type", ConfigType.String, "log.message.timestamp.type", _ => "CreateTime", v => OneOf(v, "CreateTime", "LogAppendTime"), true),
         new("min.insync.replicas", ConfigType.Int, "min.insync.replicas", _ => "1", v => Whole(v, 1, int.MaxValue), false),
         new("retention.bytes", ConfigType.Long, "log.retention.bytes", _ => "-1", MinusOneOrPositive, true),
         new("retention.ms", ConfigType.Long, "log.retention.ms", _ => "-1", MinusOneOrPositive, true),
@@ -91,6 +92,9 @@ internal static class TopicConfigs
     /// <summary>The largest record batch a produce may carry to this stream.</summary>
     public static int MaxMessageBytesOf(StreamDefinition d) =>
         d.Settings is { } s && s.TryGetValue(MaxMessageBytes, out string? v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : DefaultMaxMessageBytes;
+
+    /// <summary>Whether records of this stream carry the broker's append time (<c>message.timestamp.type=LogAppendTime</c>).</summary>
+    public static bool IsLogAppendTime(StreamDefinition d) => d.Settings?.GetValueOrDefault("message.timestamp.type") == "LogAppendTime";
 
     /// <summary>The items of a list config (cleanup.policy), trimmed, without empty ones.</summary>
     public static List<string> Items(string value) => [.. value.Split(',').Select(s => s.Trim()).Where(s => s.Length > 0)];
