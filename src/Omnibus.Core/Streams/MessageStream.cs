@@ -45,7 +45,11 @@ public sealed partial class MessageStream : IDisposable
     internal IReadOnlyList<StreamPartition> Partitions => Volatile.Read(ref _partitions);
 
     /// <summary>The earliest offset still stored in a partition (Kafka's log start offset).</summary>
-    public long EarliestOffset(int partition) => PartitionAt(partition).Log.FirstSequence;
+    public long EarliestOffset(int partition) => StartOf(PartitionAt(partition));
+
+    // Where a partition starts for readers: its log's first record, or later when records were deleted on request.
+    private long StartOf(StreamPartition p) =>
+        Definition.DeletedBefore is { } deleted && deleted.TryGetValue(p.Index, out long before) ? Math.Max(before, p.Log.FirstSequence) : p.Log.FirstSequence;
 
     /// <summary>The high watermark of a partition: the offset the next record gets.</summary>
     public long HighWatermark(int partition) => PartitionAt(partition).Log.NextSequence;
@@ -154,11 +158,11 @@ public sealed partial class MessageStream : IDisposable
         long highWatermark = p.Log.NextSequence;
         if (!request.CommittedOnly)
         {
-            return new StreamReadResult(entries, next, p.Log.FirstSequence, highWatermark);
+            return new StreamReadResult(entries, next, StartOf(p), highWatermark);
         }
         lock (p.Transactions)
         {
-            return new StreamReadResult(entries, next, p.Log.FirstSequence, highWatermark) { LastStableOffset = p.Transactions.LastStableOffset(highWatermark) };
+            return new StreamReadResult(entries, next, StartOf(p), highWatermark) { LastStableOffset = p.Transactions.LastStableOffset(highWatermark) };
         }
     }
 
@@ -213,7 +217,7 @@ public sealed partial class MessageStream : IDisposable
         }
         catch (ArgumentOutOfRangeException ex) when (entries.Count == 0)
         {
-            throw new MessagingException(MessagingErrorCode.OffsetOutOfRange, $"Offset {from} of stream partition {p.Index} was deleted by retention; the earliest is {p.Log.FirstSequence}.", ex);
+            throw new MessagingException(MessagingErrorCode.OffsetOutOfRange, $"Offset {from} of stream partition {p.Index} was deleted by retention; the earliest is {StartOf(p)}.", ex);
         }
         catch (ArgumentOutOfRangeException)
         {
@@ -232,7 +236,7 @@ public sealed partial class MessageStream : IDisposable
         long sequence = p.Log.FindSequenceAtOrAfterTime(appendTimeMs);
         try
         {
-            using ILogReader reader = p.Log.OpenReader(Math.Max(sequence, p.Log.FirstSequence));
+            using ILogReader reader = p.Log.OpenReader(Math.Max(sequence, StartOf(p)));
             while (reader.TryRead(out LogRecord record))
             {
                 if (record.Body.Length > 0 && record.TimestampMs >= appendTimeMs)
@@ -294,9 +298,9 @@ public sealed partial class MessageStream : IDisposable
         return partitions[partition];
     }
 
-    private static void CheckInRange(StreamPartition p, long offset)
+    private void CheckInRange(StreamPartition p, long offset)
     {
-        long first = p.Log.FirstSequence, next = p.Log.NextSequence;
+        long first = StartOf(p), next = p.Log.NextSequence;
         if (offset < first || offset > next)
         {
             throw new MessagingException(MessagingErrorCode.OffsetOutOfRange, $"Offset {offset} is outside partition {p.Index}'s range [{first}, {next}].");

@@ -30,6 +30,20 @@ public sealed record StreamDefinition
     /// <summary>Segment size of the partitions; null takes the broker's.</summary>
     public long? SegmentBytes { get; init; }
 
+    /// <summary>
+    /// Settings a front-end keeps with the stream (Kafka's topic configs, as given), stored and
+    /// restored with the definition; the core does not read them. Null when there are none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
+    /// <summary>
+    /// Per partition, the offset below which records are deleted on request (Kafka's DeleteRecords,
+    /// <see cref="StreamRegistry.DeleteRecordsBefore"/>): the partition starts there for every
+    /// reader, and the sweep frees the whole segments below it. Only that call moves it; an
+    /// <see cref="StreamRegistry.Update"/> keeps it. Null when nothing was deleted so.
+    /// </summary>
+    public IReadOnlyDictionary<int, long>? DeletedBefore { get; init; }
+
     /// <summary>Throws <see cref="MessagingException"/> (InvalidArgument) naming the first bad setting.</summary>
     public void Validate()
     {

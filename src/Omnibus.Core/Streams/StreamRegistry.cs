@@ -116,6 +116,7 @@ public sealed class StreamRegistry : IDisposable
             {
                 throw new MessagingException(MessagingErrorCode.InvalidArgument, $"The segment size of stream '{definition.Name}' cannot change.");
             }
+            definition = definition with { DeletedBefore = old.DeletedBefore };
             stream.Redefine(definition with { PartitionCount = old.PartitionCount });
             try
             {
@@ -128,6 +129,39 @@ public sealed class StreamRegistry : IDisposable
             }
             stream.Grow(definition);
             return stream;
+        }
+    }
+
+    /// <summary>
+    /// Deletes a partition's records below <paramref name="offset"/> (Kafka's DeleteRecords; at most
+    /// the high watermark): from now on the partition starts there for every reader, durably (the
+    /// definition is stored first); the next sweep frees the whole segments below it. Answers the
+    /// partition's new earliest offset; an offset at or below it changes nothing.
+    /// </summary>
+    public long DeleteRecordsBefore(string name, int partition, long offset)
+    {
+        lock (_lock)
+        {
+            MessageStream stream = Get(name);
+            if ((uint)partition >= (uint)stream.PartitionCount)
+            {
+                throw new MessagingException(MessagingErrorCode.EntityNotFound, $"Stream '{name}' has no partition {partition}.");
+            }
+            long high = stream.HighWatermark(partition);
+            if (offset < 0 || offset > high)
+            {
+                throw new MessagingException(MessagingErrorCode.OffsetOutOfRange, $"Records can be deleted below an offset from 0 to the high watermark {high}, not {offset}.");
+            }
+            if (offset <= stream.EarliestOffset(partition))
+            {
+                return stream.EarliestOffset(partition);
+            }
+            StreamDefinition old = stream.Definition;
+            var deleted = new Dictionary<int, long>(old.DeletedBefore ?? new Dictionary<int, long>()) { [partition] = offset };
+            StreamDefinition definition = old with { DeletedBefore = deleted };
+            SaveCatalog(definition);
+            stream.Redefine(definition);
+            return offset;
         }
     }
 

@@ -16,7 +16,7 @@ internal enum GroupState
 internal sealed record GroupProtocol(string Name, byte[] Metadata);
 
 /// <summary>What a JoinGroup answers.</summary>
-internal sealed record JoinResult(ErrorCode Error, int Generation, string? ProtocolType, string? Protocol, string Leader, string MemberId, IReadOnlyList<(string MemberId, string? InstanceId, byte[] Metadata)> Members)
+internal sealed record JoinResult(ErrorCode Error, int Generation, string? ProtocolType, string? Protocol, string Leader, string MemberId, IReadOnlyList<(string MemberId, string? InstanceId, byte[] Metadata)> Members, bool SkipAssignment = false)
 {
     public static JoinResult Failed(ErrorCode error, string memberId = "") => new(error, -1, null, null, string.Empty, memberId, []);
 }

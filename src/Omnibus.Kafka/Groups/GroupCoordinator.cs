@@ -33,7 +33,7 @@ internal sealed partial class GroupCoordinator : IDisposable
 
     private long After(TimeSpan span) => Now + (long)(span.TotalSeconds * _clock.TimestampFrequency);
 
-    public Task<JoinResult> JoinAsync(string groupId, string memberId, string? instanceId, TimeSpan session, TimeSpan rebalance, string protocolType, List<GroupProtocol> protocols, string clientId, string clientHost, bool requireKnownMemberId)
+    public Task<JoinResult> JoinAsync(string groupId, string memberId, string? instanceId, TimeSpan session, TimeSpan rebalance, string protocolType, List<GroupProtocol> protocols, string clientId, string clientHost, bool requireKnownMemberId, bool supportsSkipAssignment = false)
     {
         if (string.IsNullOrEmpty(groupId))
         {
@@ -46,6 +46,10 @@ internal sealed partial class GroupCoordinator : IDisposable
         ConsumerGroup group = _groups.GetOrAdd(groupId, id => new ConsumerGroup(id));
         lock (group.Gate)
         {
+            if (group.State == GroupState.Dead)
+            {
+                return Task.FromResult(JoinResult.Failed(ErrorCode.CoordinatorNotAvailable, memberId));
+            }
             if (group.Members.Count > 0 && (group.ProtocolType != protocolType || !protocols.Any(p => group.Members.Values.All(m => m.Protocols.Any(o => o.Name == p.Name)))))
             {
                 return Task.FromResult(JoinResult.Failed(ErrorCode.InconsistentGroupProtocol, memberId));
@@ -56,6 +60,10 @@ internal sealed partial class GroupCoordinator : IDisposable
                 string newId = (clientId.Length > 0 ? clientId : "member") + "-" + Guid.NewGuid().ToString("D");
                 if (instanceId is not null && group.Members.Values.FirstOrDefault(m => m.InstanceId == instanceId) is { } old)
                 {
+                    if (TryRejoinStatic(group, old, newId, protocols, supportsSkipAssignment) is { } rejoined)
+                    {
+                        return Task.FromResult(rejoined);
+                    }
                     // A static member back under a new id takes the old one's place.
                     Remove(group, old, ErrorCode.FencedInstanceId);
                 }
@@ -66,6 +74,10 @@ internal sealed partial class GroupCoordinator : IDisposable
                 }
                 member = new GroupMember(newId);
                 group.Members[newId] = member;
+            }
+            else if (Fenced(group, memberId, instanceId) is { } fenced)
+            {
+                return Task.FromResult(JoinResult.Failed(fenced, memberId));
             }
             else if (!group.Members.TryGetValue(memberId, out member))
             {
@@ -97,7 +109,7 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
     }
 
-    public Task<SyncResult> SyncAsync(string groupId, int generation, string memberId, IReadOnlyDictionary<string, byte[]> assignments)
+    public Task<SyncResult> SyncAsync(string groupId, int generation, string memberId, IReadOnlyDictionary<string, byte[]> assignments, string? instanceId = null)
     {
         if (Find(groupId) is not { } group)
         {
@@ -105,6 +117,10 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
         lock (group.Gate)
         {
+            if (Fenced(group, memberId, instanceId) is { } fenced)
+            {
+                return Task.FromResult(new SyncResult(fenced, null, null, []));
+            }
             if (!group.Members.TryGetValue(memberId, out GroupMember? member))
             {
                 return Task.FromResult(new SyncResult(ErrorCode.UnknownMemberId, null, null, []));
@@ -139,73 +155,6 @@ internal sealed partial class GroupCoordinator : IDisposable
                 default:
                     return Task.FromResult(new SyncResult(ErrorCode.RebalanceInProgress, null, null, []));
             }
-        }
-    }
-
-    public ErrorCode Heartbeat(string groupId, int generation, string memberId)
-    {
-        if (Find(groupId) is not { } group)
-        {
-            return ErrorCode.UnknownMemberId;
-        }
-        lock (group.Gate)
-        {
-            if (!group.Members.TryGetValue(memberId, out GroupMember? member))
-            {
-                return ErrorCode.UnknownMemberId;
-            }
-            member.LastSeen = Now;
-            if (group.State == GroupState.PreparingRebalance)
-            {
-                return ErrorCode.RebalanceInProgress;
-            }
-            return generation != group.Generation ? ErrorCode.IllegalGeneration : ErrorCode.None;
-        }
-    }
-
-    /// <summary>Whether an offset commit from this member and generation is allowed now.</summary>
-    public ErrorCode CheckCommit(string groupId, int generation, string memberId)
-    {
-        if (Find(groupId) is not { } group)
-        {
-            return generation < 0 ? ErrorCode.None : ErrorCode.UnknownMemberId;
-        }
-        lock (group.Gate)
-        {
-            if (generation < 0 && memberId.Length == 0)
-            {
-                // A commit from outside the group (assign() consumers, admin tools): only while nobody is in it.
-                return group.Members.Count == 0 ? ErrorCode.None : ErrorCode.UnknownMemberId;
-            }
-            if (!group.Members.TryGetValue(memberId, out GroupMember? member))
-            {
-                return ErrorCode.UnknownMemberId;
-            }
-            if (generation != group.Generation)
-            {
-                return ErrorCode.IllegalGeneration;
-            }
-            member.LastSeen = Now;
-            return group.State == GroupState.CompletingRebalance ? ErrorCode.RebalanceInProgress : ErrorCode.None;
-        }
-    }
-
-    public ErrorCode Leave(string groupId, string memberId, string? instanceId)
-    {
-        if (Find(groupId) is not { } group)
-        {
-            return ErrorCode.UnknownMemberId;
-        }
-        lock (group.Gate)
-        {
-            GroupMember? member = group.Members.GetValueOrDefault(memberId)
-                ?? (instanceId is null ? null : group.Members.Values.FirstOrDefault(m => m.InstanceId == instanceId));
-            if (member is null)
-            {
-                return ErrorCode.UnknownMemberId;
-            }
-            Remove(group, member, ErrorCode.UnknownMemberId);
-            return ErrorCode.None;
         }
     }
 

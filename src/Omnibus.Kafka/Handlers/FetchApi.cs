@@ -7,7 +7,7 @@ using Omnibus.Kafka.Records;
 namespace Omnibus.Kafka.Handlers;
 
 /// <summary>
-/// Fetch (v4–12): reads every asked partition from its offset within the partition's and the request's
+/// Fetch (v4–17; from v13 topics are named by id, an unknown id is UNKNOWN_TOPIC_ID): reads every asked partition from its offset within the partition's and the request's
 /// byte budgets (the first record whole, as Kafka requires), and long-polls up to <c>max_wait_ms</c> until
 /// <c>min_bytes</c> are there. Records go out as uncompressed batches v2 (<see cref="FetchRecords"/>).
 /// read_committed reads stop at the last stable offset and leave aborted transactions' records out
@@ -18,7 +18,7 @@ internal static class FetchApi
 {
     private sealed record PartitionRequest(int Partition, long Offset, int MaxBytes);
 
-    private sealed record TopicRequest(string Topic, List<PartitionRequest> Partitions);
+    private sealed record TopicRequest(string? Topic, KafkaUuid Id, List<PartitionRequest> Partitions);
 
     private sealed record PartitionAnswer(int Partition, ErrorCode Error, long HighWatermark, long LogStart, byte[] Records)
     {
@@ -29,38 +29,29 @@ internal static class FetchApi
     {
         short v = request.Version;
         KafkaReader r = request.Reader;
-        r.Int32(); // replica id: consumers only
+        if (v <= 14)
+        {
+            r.Int32(); // replica id: consumers only (from v15 a tagged field)
+        }
         int maxWaitMs = r.Int32();
         int minBytes = r.Int32();
         int maxBytes = r.Int32();
         bool committed = r.Int8() == 1; // isolation level: 1 is read_committed
         int sessionId = v >= 7 ? r.Int32() : 0;
         int sessionEpoch = v >= 7 ? r.Int32() : -1;
-        List<TopicRequest> topics = r.Array(r => new TopicRequest(r.String(), r.Array(r =>
+        KafkaServices services = request.Services;
+        List<TopicRequest> topics = r.Array(r =>
         {
-            int partition = r.Int32();
-            if (v >= 9)
-            {
-                r.Int32(); // current leader epoch
-            }
-            long offset = r.Int64();
-            if (v >= 12)
-            {
-                r.Int32(); // last fetched epoch
-            }
-            if (v >= 5)
-            {
-                r.Int64(); // log start offset (followers only)
-            }
-            return new PartitionRequest(partition, offset, r.Int32());
-        })));
+            (string? name, KafkaUuid id) = v >= 13 ? Named(services, r.Uuid()) : (r.String(), KafkaUuid.Zero);
+            return new TopicRequest(name, id, r.Array(r => ReadPartitionRequest(r, v)));
+        });
 
         ErrorCode top = ErrorCode.None;
         if (sessionId != 0)
         {
             top = ErrorCode.FetchSessionIdNotFound; // no session was ever created
         }
-        List<(string Topic, List<PartitionAnswer> Partitions)> answers = top == ErrorCode.None
+        List<(TopicRequest Topic, List<PartitionAnswer> Partitions)> answers = top == ErrorCode.None
             ? await ReadAsync(request, topics, committed, TimeSpan.FromMilliseconds(Math.Max(0, maxWaitMs)), Math.Max(minBytes, 0), maxBytes <= 0 ? int.MaxValue : maxBytes).ConfigureAwait(false)
             : [];
         _ = sessionEpoch;
@@ -73,7 +64,14 @@ internal static class FetchApi
         }
         w.Array(answers, (w, t) =>
         {
-            w.String(t.Topic);
+            if (v >= 13)
+            {
+                w.Uuid(t.Topic.Id);
+            }
+            else
+            {
+                w.String(t.Topic.Topic!);
+            }
             w.Array(t.Partitions, (w, p) =>
             {
                 w.Int32(p.Partition).Int16((short)p.Error).Int64(p.HighWatermark).Int64(p.LastStable);
@@ -94,15 +92,36 @@ internal static class FetchApi
         return true;
     }
 
-    private static async Task<List<(string, List<PartitionAnswer>)>> ReadAsync(KafkaRequest request, List<TopicRequest> topics, bool committed, TimeSpan maxWait, int minBytes, int maxBytes)
+    private static PartitionRequest ReadPartitionRequest(KafkaReader r, short v)
+    {
+        int partition = r.Int32();
+        if (v >= 9)
+        {
+            r.Int32(); // current leader epoch
+        }
+        long offset = r.Int64();
+        if (v >= 12)
+        {
+            r.Int32(); // last fetched epoch
+        }
+        if (v >= 5)
+        {
+            r.Int64(); // log start offset (followers only)
+        }
+        return new PartitionRequest(partition, offset, r.Int32());
+    }
+
+    private static (string?, KafkaUuid) Named(KafkaServices services, KafkaUuid id) => (TopicNames.ByTopicId(services, id), id);
+
+    private static async Task<List<(TopicRequest, List<PartitionAnswer>)>> ReadAsync(KafkaRequest request, List<TopicRequest> topics, bool committed, TimeSpan maxWait, int minBytes, int maxBytes)
     {
         TimeProvider clock = request.Services.Clock;
         long started = clock.GetTimestamp();
-        var streams = topics.Select(t => request.Services.FindStream(t.Topic)).ToList();
+        var streams = topics.Select(t => t.Topic is null ? null : request.Services.FindStream(t.Topic)).ToList();
         while (true)
         {
             var appended = new List<Task>();
-            var answers = new List<(string, List<PartitionAnswer>)>();
+            var answers = new List<(TopicRequest, List<PartitionAnswer>)>();
             long total = 0;
             for (int i = 0; i < topics.Count; i++)
             {
@@ -113,7 +132,7 @@ internal static class FetchApi
                     total += answer.Records.Length;
                     partitions.Add(answer);
                 }
-                answers.Add((topics[i].Topic, partitions));
+                answers.Add((topics[i], partitions));
             }
             TimeSpan remaining = maxWait - clock.GetElapsedTime(started);
             bool anyError = answers.Any(a => a.Item2.Any(p => p.Error != ErrorCode.None));
@@ -133,7 +152,7 @@ internal static class FetchApi
     {
         if (stream is null || p.Partition < 0 || p.Partition >= stream.PartitionCount)
         {
-            return new PartitionAnswer(p.Partition, ErrorCode.UnknownTopicOrPartition, -1, -1, []);
+            return new PartitionAnswer(p.Partition, stream is null && request.Version >= 13 ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition, -1, -1, []);
         }
         // Taken before reading, so an append between the read and the wait still wakes the wait.
         appended.Add(stream.NextAppend(p.Partition));
@@ -153,7 +172,7 @@ internal static class FetchApi
             {
                 request.Services.Transactions.AbortOrphans(stream.Name, p.Partition, stream.OpenTransactions(p.Partition));
             }
-            return new PartitionAnswer(p.Partition, ErrorCode.None, read.HighWatermark, read.EarliestOffset, FetchRecords.Encode(read.Entries)) { LastStable = read.LastStableOffset };
+            return new PartitionAnswer(p.Partition, ErrorCode.None, read.HighWatermark, read.EarliestOffset, FetchRecords.Encode(read.Entries, TopicConfigs.IsLogAppendTime(stream.Definition))) { LastStable = read.LastStableOffset };
         }
         catch (MessagingException e)
         {

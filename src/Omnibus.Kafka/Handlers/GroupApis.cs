@@ -58,7 +58,7 @@ internal static class GroupApis
         string protocolType = r.String();
         List<GroupProtocol> protocols = r.Array(r => new GroupProtocol(r.String(), r.Bytes().ToArray()));
         JoinResult result = await request.Services.Groups.JoinAsync(groupId, memberId, instanceId, TimeSpan.FromMilliseconds(session), TimeSpan.FromMilliseconds(Math.Max(rebalance, session)),
-            protocolType, protocols, request.Client.ClientId ?? string.Empty, request.Client.RemoteAddress ?? string.Empty, requireKnownMemberId: v >= 4).ConfigureAwait(false);
+            protocolType, protocols, request.Client.ClientId ?? string.Empty, request.Client.RemoteAddress ?? string.Empty, requireKnownMemberId: v >= 4, supportsSkipAssignment: v >= 9).ConfigureAwait(false);
         KafkaWriter w = request.Writer;
         if (v >= 2)
         {
@@ -77,7 +77,7 @@ internal static class GroupApis
         w.String(result.Leader);
         if (v >= 9)
         {
-            w.Bool(false);
+            w.Bool(result.SkipAssignment);
         }
         w.String(result.MemberId);
         w.Array(result.Members, (w, m) =>
@@ -100,10 +100,7 @@ internal static class GroupApis
         string groupId = r.String();
         int generation = r.Int32();
         string memberId = r.String();
-        if (v >= 3)
-        {
-            r.NullableString();
-        }
+        string? instanceId = v >= 3 ? r.NullableString() : null;
         if (v >= 5)
         {
             r.NullableString();
@@ -114,7 +111,7 @@ internal static class GroupApis
         {
             assignments[member] = assignment;
         }
-        SyncResult result = await request.Services.Groups.SyncAsync(groupId, generation, memberId, assignments).ConfigureAwait(false);
+        SyncResult result = await request.Services.Groups.SyncAsync(groupId, generation, memberId, assignments, instanceId).ConfigureAwait(false);
         KafkaWriter w = request.Writer;
         if (v >= 1)
         {
@@ -135,7 +132,8 @@ internal static class GroupApis
         string groupId = r.String();
         int generation = r.Int32();
         string memberId = r.String();
-        ErrorCode error = request.Services.Groups.Heartbeat(groupId, generation, memberId);
+        string? instanceId = request.Version >= 3 ? r.NullableString() : null;
+        ErrorCode error = request.Services.Groups.Heartbeat(groupId, generation, memberId, instanceId);
         if (request.Version >= 1)
         {
             request.Writer.Int32(0);

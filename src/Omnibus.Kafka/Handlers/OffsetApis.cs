@@ -24,10 +24,7 @@ internal static class OffsetApis
         string groupId = r.String();
         int generation = r.Int32();
         string memberId = r.String();
-        if (v >= 7)
-        {
-            r.NullableString();
-        }
+        string? instanceId = v >= 7 ? r.NullableString() : null;
         if (v is >= 2 and <= 4)
         {
             r.Int64();
@@ -43,7 +40,7 @@ internal static class OffsetApis
             return new CommitAsk(partition, offset, r.NullableString());
         })));
         KafkaServices services = request.Services;
-        ErrorCode groupError = string.IsNullOrEmpty(groupId) ? ErrorCode.InvalidGroupId : services.Groups.CheckCommit(groupId, generation, memberId);
+        ErrorCode groupError = string.IsNullOrEmpty(groupId) ? ErrorCode.InvalidGroupId : services.Groups.CheckCommit(groupId, generation, memberId, instanceId);
         var results = new List<(string Name, List<(int Partition, ErrorCode Error)> Partitions)>();
         var commits = new List<OffsetCommit>();
         foreach (var t in topics)

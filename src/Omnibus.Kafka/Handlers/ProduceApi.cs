@@ -7,8 +7,8 @@ using Omnibus.Kafka.Records;
 namespace Omnibus.Kafka.Handlers;
 
 /// <summary>
-/// Produce (v3–9): each partition's one record batch v2 is checked (CRC-32C, magic, counts, no control
-/// batches), decompressed, and its records appended to the stream partition as one atomic append; the
+/// Produce (v3–9): each partition's one record batch v2 is checked (size against the topic's
+/// <c>max.message.bytes</c>, CRC-32C, magic, counts, no control batches), decompressed, and its records appended to the stream partition as one atomic append; the
 /// answer carries the first offset once the append is durable under the broker's policy (with the
 /// default <c>always</c>, after fsync: acks=1 and acks=all alike). acks=0 gets no answer. Batches of
 /// idempotent producers go through <see cref="Producers.ProducerStateTable"/>; transactional batches
@@ -21,7 +21,11 @@ internal static class ProduceApi
 
     private sealed record TopicData(string Name, List<PartitionData> Partitions);
 
-    private sealed record PartitionResult(int Index, ErrorCode Error, long BaseOffset, long LogStart, string? Message = null);
+    private sealed record PartitionResult(int Index, ErrorCode Error, long BaseOffset, long LogStart, string? Message = null)
+    {
+        /// <summary>The broker's append time of the batch, for LogAppendTime topics; else −1.</summary>
+        public long AppendTime { get; init; } = -1;
+    }
 
     public static async Task<bool> HandleAsync(KafkaRequest request)
     {
@@ -33,16 +37,24 @@ internal static class ProduceApi
         List<TopicData> topics = r.Array(r => new TopicData(r.String(), r.Array(r => new PartitionData(r.Int32(), r.NullableBytes()))));
 
         // Every append starts now, in request order; the answers are awaited after.
-        var pending = new List<(string Topic, List<Task<PartitionResult>> Partitions)>();
+        var pending = new List<(string Topic, MessageStream? Stream, List<Task<PartitionResult>> Partitions)>();
         foreach (TopicData topic in topics)
         {
             MessageStream? stream = request.Services.FindStream(topic.Name);
-            pending.Add((topic.Name, [.. topic.Partitions.Select(p => Append(request, stream, topic.Name, p, transactionalId))]));
+            pending.Add((topic.Name, stream, [.. topic.Partitions.Select(p => Append(request, stream, topic.Name, p, transactionalId))]));
         }
         var results = new List<(string Topic, PartitionResult[] Partitions)>();
-        foreach ((string name, List<Task<PartitionResult>> partitions) in pending)
+        foreach ((string name, MessageStream? stream, List<Task<PartitionResult>> partitions) in pending)
         {
-            results.Add((name, await Task.WhenAll(partitions).ConfigureAwait(false)));
+            PartitionResult[] done = await Task.WhenAll(partitions).ConfigureAwait(false);
+            if (stream is not null && TopicConfigs.IsLogAppendTime(stream.Definition))
+            {
+                for (int i = 0; i < done.Length; i++)
+                {
+                    done[i] = done[i].Error == ErrorCode.None ? done[i] with { AppendTime = await AppendTimeAsync(stream, done[i]).ConfigureAwait(false) } : done[i];
+                }
+            }
+            results.Add((name, done));
         }
         if (acks == 0)
         {
@@ -55,7 +67,7 @@ internal static class ProduceApi
             w.Array(t.Partitions, (w, p) =>
             {
                 w.Int32(p.Index).Int16((short)p.Error).Int64(p.BaseOffset);
-                w.Int64(-1); // log append time: CreateTime topics
+                w.Int64(p.AppendTime);
                 if (v >= 5)
                 {
                     w.Int64(p.LogStart);
@@ -75,6 +87,11 @@ internal static class ProduceApi
         if (stream is null || data.Index < 0 || data.Index >= stream.PartitionCount)
         {
             return Done(data.Index, ErrorCode.UnknownTopicOrPartition);
+        }
+        int maxMessageBytes = TopicConfigs.MaxMessageBytesOf(stream.Definition);
+        if (data.Records is { Length: int size } && size > maxMessageBytes)
+        {
+            return Done(data.Index, ErrorCode.MessageTooLarge, $"The batch is {size} bytes; topic '{topic}' takes at most {maxMessageBytes} (max.message.bytes).");
         }
         RecordBatch batch;
         try
@@ -149,6 +166,20 @@ internal static class ProduceApi
         catch (MessagingException e)
         {
             return new PartitionResult(partition, ErrorMapping.ToKafka(e.Code), -1, -1, e.Message);
+        }
+    }
+
+    // The stored batch's append time: the broker's timestamp of every record of a LogAppendTime topic.
+    private static async Task<long> AppendTimeAsync(MessageStream stream, PartitionResult result)
+    {
+        try
+        {
+            StreamReadResult read = await stream.ReadAsync(new StreamReadRequest { Partition = result.Index, Offset = result.BaseOffset, MaxCount = 1, MaxBytes = int.MaxValue }).ConfigureAwait(false);
+            return read.Entries.Count > 0 ? read.Entries[0].AppendTimeMs : -1;
+        }
+        catch (MessagingException)
+        {
+            return -1;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Omnibus.Core;
 using Omnibus.Core.Streams;
 using Omnibus.Kafka.Connection;
@@ -8,9 +7,8 @@ namespace Omnibus.Kafka.Handlers;
 
 /// <summary>
 /// CreateTopics (v0–7), DeleteTopics (v0–6) and CreatePartitions (v0–3) on the core's streams. Topic
-/// configs that map onto a stream are applied (<c>retention.ms</c>, <c>retention.bytes</c>,
-/// <c>cleanup.policy</c>, <c>delete.retention.ms</c>, <c>segment.bytes</c>); others are accepted and
-/// ignored. The replication factor is accepted whatever it is: there is one copy.
+/// configs are checked and kept with the stream (<see cref="TopicConfigs"/>); an unknown name or a bad
+/// value is INVALID_CONFIG. The replication factor is accepted whatever it is: there is one copy.
 /// </summary>
 internal static class TopicAdminApis
 {
@@ -95,27 +93,16 @@ internal static class TopicAdminApis
 
     private static StreamDefinition ApplyConfigs(StreamDefinition d, List<(string Name, string? Value)> configs)
     {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string name, string? value) in configs)
         {
-            if (value is null)
+            if (value is not null)
             {
-                continue;
+                settings[name] = TopicConfigs.Check(name, value) is { } why ? throw new FormatException(why) : value;
             }
-            d = name switch
-            {
-                "retention.ms" => d with { RetentionAge = Long(name, value) is var ms and >= 0 ? TimeSpan.FromMilliseconds(ms) : null },
-                "retention.bytes" => d with { RetentionBytesPerPartition = Long(name, value) is var b and >= 0 ? b : null },
-                "cleanup.policy" => d with { Compacted = value.Split(',').Select(s => s.Trim()).Contains("compact") },
-                "delete.retention.ms" => d with { DeleteRetention = TimeSpan.FromMilliseconds(Math.Max(0, Long(name, value))) },
-                "segment.bytes" => d with { SegmentBytes = Long(name, value) },
-                _ => d,
-            };
         }
-        return d;
+        return TopicConfigs.Apply(d, settings) with { SegmentBytes = TopicConfigs.SegmentBytes(settings) };
     }
-
-    private static long Long(string name, string value) =>
-        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : throw new FormatException($"{name} must be a whole number, not '{value}'.");
 
     public static async Task<bool> DeleteTopicsAsync(KafkaRequest request)
     {

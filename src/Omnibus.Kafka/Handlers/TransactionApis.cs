@@ -51,11 +51,12 @@ internal static class TransactionApis
         short epoch = r.Int16();
         int generation = -1;
         string memberId = string.Empty;
+        string? instanceId = null;
         if (v >= 3)
         {
             generation = r.Int32();
             memberId = r.String();
-            r.NullableString(); // group instance id
+            instanceId = r.NullableString();
         }
         var topics = r.Array(r => (Name: r.String(), Partitions: r.Array(r =>
         {
@@ -69,7 +70,7 @@ internal static class TransactionApis
         })));
         KafkaServices services = request.Services;
         // A v3 commit names the member's generation (KIP-447): checked as a plain commit would be.
-        ErrorCode error = v >= 3 && generation >= 0 ? services.Groups.CheckCommit(groupId, generation, memberId) : ErrorCode.None;
+        ErrorCode error = v >= 3 && generation >= 0 ? services.Groups.CheckCommit(groupId, generation, memberId, instanceId) : ErrorCode.None;
         var results = new List<(string Name, List<(int Partition, ErrorCode Error)> Partitions)>();
         var staged = new List<(string, int, long, string?)>();
         foreach (var t in topics)

@@ -19,12 +19,19 @@ internal enum ApiKey : short
     ApiVersions = 18,
     CreateTopics = 19,
     DeleteTopics = 20,
+    DeleteRecords = 21,
     InitProducerId = 22,
+    OffsetForLeaderEpoch = 23,
     AddPartitionsToTxn = 24,
     AddOffsetsToTxn = 25,
     EndTxn = 26,
     TxnOffsetCommit = 28,
+    DescribeConfigs = 32,
+    AlterConfigs = 33,
     CreatePartitions = 37,
+    DeleteGroups = 42,
+    IncrementalAlterConfigs = 44,
+    DescribeCluster = 60,
 }
 
 /// <summary>
@@ -41,7 +48,7 @@ internal static class ApiVersionTable
     public static readonly IReadOnlyList<Range> Supported =
     [
         new(ApiKey.Produce, 3, 9, 9),
-        new(ApiKey.Fetch, 4, 12, 12),
+        new(ApiKey.Fetch, 4, 17, 12),
         new(ApiKey.ListOffsets, 1, 6, 6),
         new(ApiKey.Metadata, 0, 12, 9),
         new(ApiKey.OffsetCommit, 2, 8, 8),
@@ -62,6 +69,13 @@ internal static class ApiVersionTable
         new(ApiKey.EndTxn, 0, 3, 3),
         new(ApiKey.TxnOffsetCommit, 0, 3, 3),
         new(ApiKey.CreatePartitions, 0, 3, 2),
+        new(ApiKey.DescribeConfigs, 0, 4, 4),
+        new(ApiKey.AlterConfigs, 0, 2, 2),
+        new(ApiKey.IncrementalAlterConfigs, 0, 1, 1),
+        new(ApiKey.DescribeCluster, 0, 1, 0),
+        new(ApiKey.DeleteGroups, 0, 2, 2),
+        new(ApiKey.DeleteRecords, 0, 2, 2),
+        new(ApiKey.OffsetForLeaderEpoch, 0, 4, 4),
     ];
 
     private static readonly Dictionary<short, Range> s_byKey = Supported.ToDictionary(r => (short)r.Key);

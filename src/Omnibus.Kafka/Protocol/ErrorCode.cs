@@ -43,6 +43,7 @@ internal enum ErrorCode : short
     NonEmptyGroup = 68,
     GroupIdNotFound = 69,
     FetchSessionIdNotFound = 70,
+    UnknownLeaderEpoch = 75,
     UnsupportedCompressionType = 76,
     MemberIdRequired = 79,
     FencedInstanceId = 82,
@@ -51,4 +52,5 @@ internal enum ErrorCode : short
     ProducerFenced = 90,
     UnknownTopicId = 100,
     TransactionalIdNotFound = 105,
+    UnsupportedEndpointType = 115,
 }

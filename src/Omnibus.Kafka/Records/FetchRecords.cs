@@ -8,11 +8,12 @@ namespace Omnibus.Kafka.Records;
 /// one batch; each run of one producer's transactional records is a transactional batch with its
 /// producer id and epoch; each transaction marker is a control batch (attributes bits 4 and 5) holding
 /// one control record (key: version 0, type 0 abort / 1 commit; value: version 0, coordinator epoch),
-/// which clients skip after using it to end the transaction.
+/// which clients skip after using it to end the transaction. For a LogAppendTime topic records carry
+/// the broker's append time, and a batch holds records of one append time only.
 /// </summary>
 internal static class FetchRecords
 {
-    public static byte[] Encode(IReadOnlyList<StreamEntry> entries)
+    public static byte[] Encode(IReadOnlyList<StreamEntry> entries, bool logAppendTime = false)
     {
         if (entries.Count == 0)
         {
@@ -32,13 +33,14 @@ internal static class FetchRecords
             }
             long producer = transaction?.ProducerId ?? -1;
             var records = new List<(long, KafkaRecord)>();
-            for (; i < entries.Count && entries[i].Record.Marker is null && (entries[i].Record.Transaction?.ProducerId ?? -1) == producer; i++)
+            for (; i < entries.Count && entries[i].Record.Marker is null && (entries[i].Record.Transaction?.ProducerId ?? -1) == producer && (!logAppendTime || entries[i].AppendTimeMs == first.AppendTimeMs); i++)
             {
                 StreamEntry e = entries[i];
                 StreamRecord s = e.Record;
-                records.Add((e.Offset, new KafkaRecord(0, s.Timestamp ?? e.AppendTimeMs, s.Key, s.Value, [.. s.Headers.Select(h => new KafkaHeader(h.Name, h.Value))])));
+                long timestamp = logAppendTime ? e.AppendTimeMs : s.Timestamp ?? e.AppendTimeMs;
+                records.Add((e.Offset, new KafkaRecord(0, timestamp, s.Key, s.Value, [.. s.Headers.Select(h => new KafkaHeader(h.Name, h.Value))])));
             }
-            RecordBatch.Write(output, first.Offset, records, producerId: producer, producerEpoch: transaction?.ProducerEpoch ?? -1, transactional: transaction is not null);
+            RecordBatch.Write(output, first.Offset, records, producerId: producer, producerEpoch: transaction?.ProducerEpoch ?? -1, transactional: transaction is not null, logAppendTime: logAppendTime);
         }
         return output.WrittenSpan.ToArray();
     }

@@ -158,12 +158,13 @@ internal sealed record RecordBatch(
 
     /// <summary>
     /// Writes one batch of records whose offsets (absolute) ascend from <paramref name="baseOffset"/>,
-    /// gaps allowed (a compacted log's), in CreateTime, compressed as asked; a transactional batch
+    /// gaps allowed (a compacted log's), in CreateTime or LogAppendTime (attributes bit 3: clients take
+    /// the batch's max timestamp for every record), compressed as asked; a transactional batch
     /// (attributes bit 4) or a control batch (bits 4 and 5, a transaction marker) carries its producer.
     /// </summary>
-    public static void Write(IBufferWriter<byte> output, long baseOffset, IReadOnlyList<(long Offset, KafkaRecord Record)> records, Compression codec = Compression.None, long producerId = -1, short producerEpoch = -1, int baseSequence = -1, bool transactional = false, bool control = false)
+    public static void Write(IBufferWriter<byte> output, long baseOffset, IReadOnlyList<(long Offset, KafkaRecord Record)> records, Compression codec = Compression.None, long producerId = -1, short producerEpoch = -1, int baseSequence = -1, bool transactional = false, bool control = false, bool logAppendTime = false)
     {
-        short attributes = (short)((int)codec | (transactional || control ? 0x10 : 0) | (control ? 0x20 : 0));
+        short attributes = (short)((int)codec | (logAppendTime ? 0x08 : 0) | (transactional || control ? 0x10 : 0) | (control ? 0x20 : 0));
         var body = new ArrayBufferWriter<byte>();
         long baseTimestamp = records.Count > 0 ? records[0].Record.Timestamp : -1;
         long maxTimestamp = baseTimestamp;

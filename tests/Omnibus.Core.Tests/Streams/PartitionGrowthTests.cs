@@ -27,6 +27,21 @@ public class PartitionGrowthTests
     }
 
     [Fact]
+    public void A_stream_keeps_its_front_end_settings_across_updates_and_restarts()
+    {
+        using var h = new StreamHarness();
+        MessageStream stream = h.Streams.Create(new StreamDefinition { Name = "configured", Settings = new Dictionary<string, string> { ["max.message.bytes"] = "2048" } });
+        h.Streams.Update(stream.Definition with { Settings = new Dictionary<string, string> { ["max.message.bytes"] = "4096", ["min.insync.replicas"] = "2" } });
+
+        h.Restart();
+        IReadOnlyDictionary<string, string>? settings = h.Streams.Get("configured").Definition.Settings;
+        Assert.NotNull(settings);
+        Assert.Equal("4096", settings["max.message.bytes"]);
+        Assert.Equal("2", settings["min.insync.replicas"]);
+        Assert.Null(h.Streams.Create(new StreamDefinition { Name = "plain" }).Definition.Settings);
+    }
+
+    [Fact]
     public void Partitions_cannot_be_removed_nor_grown_past_the_limit()
     {
         using var h = new StreamHarness();
