@@ -1,4 +1,5 @@
 using Omnibus.Amqp091.Codec;
+using Omnibus.Amqp091.Connection;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Routing;
@@ -56,11 +57,17 @@ internal static class Declarations
     /// (406 when they differ). A new <c>amq.</c> name other than a server-named <c>amq.gen-</c> is 403.
     /// </summary>
     /// <returns>True when the queue was created.</returns>
-    public static bool DeclareQueue(Broker broker, string name, Dictionary<string, object?> arguments, CallerIdentity caller)
+    internal static bool DeclareQueue(Broker broker, QueueUsage usage, string name, Dictionary<string, object?> arguments, CallerIdentity caller)
     {
+        bool? singleActive = QueueArguments.SingleActiveConsumer(arguments);
         if (QueueExists(broker, name))
         {
             QueueArguments.CheckEquivalent(broker.GetQueue(name), arguments);
+            if (singleActive is bool asked && asked != usage.IsSingleActive(name))
+            {
+                throw new Amqp091Exception(ReplyCodes.PreconditionFailed,
+                    $"PRECONDITION_FAILED - inequivalent arg 'x-single-active-consumer' for queue '{name}' in vhost '/': received '{(asked ? "true" : "false")}' but current is '{(asked ? "false" : "true")}'", false, 50, 10);
+            }
             return false;
         }
         if (name.StartsWith("amq.", StringComparison.Ordinal) && !name.StartsWith("amq.gen-", StringComparison.Ordinal))
@@ -68,6 +75,12 @@ internal static class Declarations
             throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - queue name '{name}' contains reserved prefix 'amq.*'", false, 50, 10);
         }
         broker.CreateQueue(QueueArguments.ToDescription(name, arguments), caller);
+        // A queue of that name gone earlier (through another protocol, or expired) leaves nothing behind.
+        usage.Forget(name);
+        if (singleActive == true)
+        {
+            usage.DeclaredSingleActive(name);
+        }
         return true;
     }
 }

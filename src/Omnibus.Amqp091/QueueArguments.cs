@@ -116,6 +116,15 @@ internal static class QueueArguments
         Compare("x-expires", asked.AutoDeleteOnIdle, existing.AutoDeleteOnIdle);
     }
 
+    /// <summary><c>x-single-active-consumer</c>: a boolean, or null when not given (kept by the front-end, not the core).</summary>
+    public static bool? SingleActiveConsumer(Dictionary<string, object?> arguments) =>
+        arguments.TryGetValue("x-single-active-consumer", out object? value) ? value switch
+        {
+            bool b => b,
+            null => null,
+            _ => throw Invalid("x-single-active-consumer", value),
+        } : null;
+
     private static string? String(Dictionary<string, object?> arguments, string key) =>
         arguments.TryGetValue(key, out object? value) ? value switch
         {

@@ -86,7 +86,7 @@ internal static class Definitions
         foreach (JsonElement q in queues)
         {
             string name = Text(q, "name") ?? throw new Amqp091Exception(ReplyCodes.PreconditionFailed, "PRECONDITION_FAILED - a queue without a name", false);
-            Declarations.DeclareQueue(state.Broker, name, JsonTables.FromJson(Property(q, "arguments")), caller);
+            Declarations.DeclareQueue(state.Broker, state.Registry.Queues, name, JsonTables.FromJson(Property(q, "arguments")), caller);
         }
         foreach (JsonElement x in exchanges)
         {
