@@ -47,16 +47,21 @@ internal sealed partial class Amqp091Channel
         bool exclusive = args.ReadBit();
         bool noWait = args.ReadBit();
         args.ReadTable();
-        Receivable receivable = Broker.GetReceivable(queue, Connection.Caller);
-        Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 60, 20);
         if (tag.Length == 0)
         {
             tag = "amq.ctag-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
+        if (queue == DirectReplyTo)
+        {
+            ConsumeDirectReply(tag, noAck, noWait);
+            return;
+        }
+        Receivable receivable = Broker.GetReceivable(queue, Connection.Caller);
+        Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 60, 20);
         var consumer = new Consumer(tag, queue, noAck, exclusive, _prefetch, receivable);
         lock (_gate)
         {
-            if (_consumers.ContainsKey(tag))
+            if (_consumers.ContainsKey(tag) || tag == _replyConsumerTag)
             {
                 throw new Amqp091Exception(ReplyCodes.NotAllowed, $"NOT_ALLOWED - attempt to reuse consumer tag '{tag}'", true, 60, 20);
             }
@@ -83,6 +88,7 @@ internal sealed partial class Amqp091Channel
         {
             _consumers.Remove(tag, out consumer);
         }
+        CancelDirectReply(tag);
         if (!noWait)
         {
             Connection.SendMethod(Id, MethodIds.BasicCancelOk, w => w.ShortString(tag));
@@ -228,6 +234,7 @@ internal sealed partial class Amqp091Channel
 
     private void StopConsumers()
     {
+        StopDirectReply();
         List<Consumer> consumers;
         lock (_gate)
         {

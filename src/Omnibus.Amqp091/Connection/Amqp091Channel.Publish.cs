@@ -60,7 +60,7 @@ internal sealed partial class Amqp091Channel
         {
             throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - message size {header.BodySize} is larger than configured max size 104857600", false, 60, 40);
         }
-        publish.Properties = header.Properties;
+        publish.Properties = WithDirectReplyName(header.Properties);
         publish.Body = new byte[header.BodySize];
         return publish.Body.Length == 0 ? CompletePublishAsync(publish) : Task.CompletedTask;
     }
@@ -84,7 +84,9 @@ internal sealed partial class Amqp091Channel
         Task<PublishResult> result;
         try
         {
-            result = Broker.PublishAsync(publish.Exchange, publish.RoutingKey, message, Connection.Caller);
+            result = publish.Exchange.Length == 0 && IsDirectReplyName(publish.RoutingKey)
+                ? PublishDirectReply(publish)
+                : Broker.PublishAsync(publish.Exchange, publish.RoutingKey, message, Connection.Caller);
         }
         catch (MessagingException e)
         {

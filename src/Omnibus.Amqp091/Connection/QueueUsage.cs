@@ -16,6 +16,7 @@ internal sealed class QueueUsage
     private readonly Dictionary<string, List<Amqp091Channel.Consumer>> _consumers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _autoDelete = new(StringComparer.Ordinal);
     private readonly HashSet<string> _singleActive = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Amqp091Channel> _replyChannels = new(StringComparer.Ordinal);
 
     public static Amqp091Exception Locked(string queue, ushort classId, ushort methodId) =>
         new(ReplyCodes.ResourceLocked, $"RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '{queue}' in vhost '/'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.", false, classId, methodId);
@@ -189,6 +190,34 @@ internal sealed class QueueUsage
             }
             _consumers.Remove(consumer.Queue);
             return _autoDelete.Remove(consumer.Queue);
+        }
+    }
+
+    /// <summary>A channel consuming direct reply-to, under its routable name.</summary>
+    public void AddReplyChannel(string name, Amqp091Channel channel)
+    {
+        lock (_gate)
+        {
+            _replyChannels[name] = channel;
+        }
+    }
+
+    public void RemoveReplyChannel(string name, Amqp091Channel channel)
+    {
+        lock (_gate)
+        {
+            if (_replyChannels.GetValueOrDefault(name) == channel)
+            {
+                _replyChannels.Remove(name);
+            }
+        }
+    }
+
+    public Amqp091Channel? ReplyChannel(string name)
+    {
+        lock (_gate)
+        {
+            return _replyChannels.GetValueOrDefault(name);
         }
     }
 }
