@@ -14,51 +14,63 @@ internal sealed partial class Amqp091Channel
     {
         ulong tag = args.ReadLongLong();
         bool multiple = args.ReadBit();
+        if (!DeferToTransaction(tag, multiple, 80, () => AckAsync(tag, multiple)))
+        {
+            _ = AckAsync(tag, multiple);
+        }
+    }
+
+    private Task AckAsync(ulong tag, bool multiple)
+    {
         List<Unacked> acked = Take(tag, multiple, 80);
         if (acked.Count == 1)
         {
-            _ = SettleAsync(acked[0], r => r.Receivable.CompleteAsync(r.LockToken));
-            return;
+            return SettleAsync(acked[0], r => r.Receivable.CompleteAsync(r.LockToken));
         }
         // An ack with multiple settles its deliveries together: one state write per queue, not one each.
-        foreach (IGrouping<Receivable, Unacked> queue in acked.GroupBy(u => u.Receivable))
-        {
-            _ = CompleteTogetherAsync(queue.Key, [.. queue.Select(u => u.LockToken)]);
-        }
+        return Task.WhenAll(acked.GroupBy(u => u.Receivable).Select(queue => CompleteTogetherAsync(queue.Key, [.. queue.Select(u => u.LockToken)])));
     }
 
     private void BasicNack(ref WireReader args)
     {
         ulong tag = args.ReadLongLong();
         bool multiple = args.ReadBit(), requeue = args.ReadBit();
-        Refuse(Take(tag, multiple, 120), requeue);
+        if (!DeferToTransaction(tag, multiple, 120, () => RefuseAsync(Take(tag, multiple, 120), requeue)))
+        {
+            _ = RefuseAsync(Take(tag, multiple, 120), requeue);
+        }
     }
 
     private void BasicReject(ref WireReader args)
     {
         ulong tag = args.ReadLongLong();
         bool requeue = args.ReadBit();
-        Refuse(Take(tag, false, 90), requeue);
+        if (!DeferToTransaction(tag, false, 90, () => RefuseAsync(Take(tag, false, 90), requeue)))
+        {
+            _ = RefuseAsync(Take(tag, false, 90), requeue);
+        }
     }
 
-    private void Refuse(List<Unacked> refused, bool requeue)
+    private Task RefuseAsync(List<Unacked> refused, bool requeue)
     {
+        var settled = new List<Task>(refused.Count);
         foreach (Unacked u in refused)
         {
             if (requeue)
             {
-                _ = SettleAsync(u, r => r.Receivable.AbandonAsync(r.LockToken));
+                settled.Add(SettleAsync(u, r => r.Receivable.AbandonAsync(r.LockToken)));
             }
             else if (Broker.GetQueue(u.Queue).DeadLetterExchange is not null)
             {
-                _ = SettleAsync(u, r => r.Receivable.DeadLetterAsync(r.LockToken, "rejected", null));
+                settled.Add(SettleAsync(u, r => r.Receivable.DeadLetterAsync(r.LockToken, "rejected", null)));
             }
             else
             {
                 // No dead-letter exchange: RabbitMQ discards a rejected message.
-                _ = SettleAsync(u, r => r.Receivable.CompleteAsync(r.LockToken));
+                settled.Add(SettleAsync(u, r => r.Receivable.CompleteAsync(r.LockToken)));
             }
         }
+        return Task.WhenAll(settled);
     }
 
     private void BasicRecover(uint method)

@@ -80,18 +80,13 @@ internal sealed partial class Amqp091Channel
     {
         _publish = null;
         BrokerMessage message = MessageMapping.ToCore(publish.Properties!, publish.Body);
+        if (_transactional)
+        {
+            _txPublishes.Add((publish, message));
+            return Task.CompletedTask;
+        }
         ulong sequence = _confirming ? _nextPublishSequence++ : 0;
-        Task<PublishResult> result;
-        try
-        {
-            result = publish.Exchange.Length == 0 && IsDirectReplyName(publish.RoutingKey)
-                ? PublishDirectReply(publish)
-                : Broker.PublishAsync(publish.Exchange, publish.RoutingKey, message, Connection.Caller);
-        }
-        catch (MessagingException e)
-        {
-            result = Task.FromException<PublishResult>(e);
-        }
+        Task<PublishResult> result = Route(publish, message);
         if (!_confirming && !publish.Mandatory && result.IsCompletedSuccessfully)
         {
             return Task.CompletedTask;
@@ -101,9 +96,28 @@ internal sealed partial class Amqp091Channel
         return Task.CompletedTask;
     }
 
+    /// <summary>The core's publish through the exchange, or a direct reply; a refusal as a faulted task.</summary>
+    private Task<PublishResult> Route(PendingPublish publish, BrokerMessage message)
+    {
+        try
+        {
+            return publish.Exchange.Length == 0 && IsDirectReplyName(publish.RoutingKey)
+                ? PublishDirectReply(publish)
+                : Broker.PublishAsync(publish.Exchange, publish.RoutingKey, message, Connection.Caller);
+        }
+        catch (MessagingException e)
+        {
+            return Task.FromException<PublishResult>(e);
+        }
+    }
+
     private void ConfirmSelect(ref WireReader args)
     {
         bool noWait = args.ReadBit();
+        if (_transactional)
+        {
+            throw new Amqp091Exception(ReplyCodes.PreconditionFailed, "PRECONDITION_FAILED - cannot switch from tx to confirm mode", false, 85, 10);
+        }
         _confirming = true;
         if (!noWait)
         {
