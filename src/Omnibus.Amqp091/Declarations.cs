@@ -45,12 +45,40 @@ internal static class Declarations
         {
             throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - exchange name '{exchange.Name}' contains reserved prefix 'amq.*'", false, 40, 10);
         }
-        if (!ExchangeTypeNames.Contains(exchange.Type))
+        if (exchange.Type == DelayedMessageType)
+        {
+            // The delayed-message plugin's type: routed as its x-delayed-type, each message held back by its x-delay.
+            string? routedAs = exchange.Arguments.GetValueOrDefault(DelayedTypeArgument) switch
+            {
+                string s => s,
+                byte[] b => System.Text.Encoding.UTF8.GetString(b),
+                _ => null,
+            };
+            if (routedAs is null || !ExchangeTypeNames.Contains(routedAs))
+            {
+                throw new Amqp091Exception(ReplyCodes.PreconditionFailed, "PRECONDITION_FAILED - Invalid argument, 'x-delayed-type' must be an existing exchange type", false, 40, 10);
+            }
+            var arguments = new Dictionary<string, object?>(exchange.Arguments, StringComparer.Ordinal) { [DelayedTypeArgument] = routedAs };
+            exchange = exchange with { Type = routedAs, Arguments = arguments };
+        }
+        else if (!ExchangeTypeNames.Contains(exchange.Type))
         {
             throw new Amqp091Exception(ReplyCodes.CommandInvalid, $"COMMAND_INVALID - unknown exchange type '{exchange.Type}'", true, 40, 10);
         }
         broker.DeclareExchange(exchange, caller);
     }
+
+    /// <summary>The delayed-message exchange type (RabbitMQ's rabbitmq_delayed_message_exchange plugin).</summary>
+    public const string DelayedMessageType = "x-delayed-message";
+
+    /// <summary>The argument naming the type a delayed-message exchange routes as; the core keeps it, which marks the exchange delayed.</summary>
+    public const string DelayedTypeArgument = "x-delayed-type";
+
+    /// <summary>Whether messages published to the exchange are held back by their <c>x-delay</c> header.</summary>
+    public static bool IsDelayed(ExchangeDescription exchange) => exchange.Arguments.ContainsKey(DelayedTypeArgument);
+
+    /// <summary>The type as RabbitMQ names it: <c>x-delayed-message</c> for a delayed exchange, else the core's type.</summary>
+    public static string TypeNameOf(ExchangeDescription exchange) => IsDelayed(exchange) ? DelayedMessageType : exchange.Type;
 
     /// <summary>
     /// Creates queue <paramref name="name"/> from its <c>x-</c> arguments, or checks an existing one against them

@@ -80,6 +80,11 @@ internal sealed partial class Amqp091Channel
     {
         _publish = null;
         BrokerMessage message = MessageMapping.ToCore(publish.Properties!, publish.Body);
+        if (DelayOf(publish) is long delayMs)
+        {
+            // Routed now, visible in each queue it reached once the delay is over (the core's scheduled messages).
+            message.ScheduledEnqueueTime = Connection.Clock.GetUtcNow().AddMilliseconds(delayMs);
+        }
         if (_transactional)
         {
             _txPublishes.Add((publish, message));
@@ -94,6 +99,22 @@ internal sealed partial class Amqp091Channel
         _published ??= StartConfirmLoop();
         _published.Writer.TryWrite(new Published(sequence, publish, message, result));
         return Task.CompletedTask;
+    }
+
+    /// <summary>A positive <c>x-delay</c> header (ms) on a publish to a delayed-message exchange; null otherwise (no delay, as the plugin does for 0 or less).</summary>
+    private long? DelayOf(PendingPublish publish)
+    {
+        if (publish.Exchange.Length == 0 || publish.Properties!.Headers?.GetValueOrDefault("x-delay") is not { } value)
+        {
+            return null;
+        }
+        long ms = value switch
+        {
+            sbyte v => v, byte v => v, short v => v, ushort v => v, int v => v, uint v => v, long v => v,
+            byte[] text when long.TryParse(System.Text.Encoding.UTF8.GetString(text), System.Globalization.CultureInfo.InvariantCulture, out long parsed) => parsed,
+            _ => 0,
+        };
+        return ms > 0 && Exists(() => Broker.GetExchange(publish.Exchange)) && Declarations.IsDelayed(Broker.GetExchange(publish.Exchange)) ? ms : null;
     }
 
     /// <summary>The core's publish through the exchange, or a direct reply; a refusal as a faulted task.</summary>
