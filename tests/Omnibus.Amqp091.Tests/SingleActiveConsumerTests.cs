@@ -101,5 +101,10 @@ public sealed class SingleActiveConsumerTests : IAsyncLifetime
             other.QueueDeclareAsync("single", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-single-active-consumer"] = false }));
         Assert.Equal(406, e.ShutdownReason!.ReplyCode);
         Assert.Contains("inequivalent arg 'x-single-active-consumer'", e.ShutdownReason.ReplyText, StringComparison.Ordinal);
+
+        // The management API lists the argument, so a definitions export keeps it.
+        using var management = new Management.ManagementClient(_broker);
+        System.Text.Json.Nodes.JsonNode queue = await management.GetAsync("/api/queues/%2F/single");
+        Assert.True(queue["arguments"]!["x-single-active-consumer"]!.GetValue<bool>());
     }
 }

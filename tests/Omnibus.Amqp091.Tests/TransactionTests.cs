@@ -45,7 +45,8 @@ public sealed class TransactionTests : IAsyncLifetime
     {
         await using IConnection connection = await ConnectAsync();
         await using IChannel tx = await connection.CreateChannelAsync();
-        await using IChannel observer = await connection.CreateChannelAsync();
+        // Confirmed publishes: both messages are stored before the gets.
+        await using IChannel observer = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await observer.QueueDeclareAsync("txq", durable: true, exclusive: false, autoDelete: false);
         await observer.BasicPublishAsync("", "txq", "one"u8.ToArray());
         await observer.BasicPublishAsync("", "txq", "two"u8.ToArray());

@@ -39,7 +39,7 @@ internal static class Definitions
                 ["vhost"] = ManagementHttp.DefaultVhost,
                 ["durable"] = true,
                 ["auto_delete"] = live.AutoDelete.Contains(q.Name),
-                ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(q)),
+                ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(q, state.Registry.Queues.IsSingleActive(q.Name))),
             })]),
             ["exchanges"] = new JsonArray([.. exchanges.Select(x =>
             {
