@@ -176,6 +176,16 @@ internal sealed partial class Amqp091Channel
 
     private void Deliver(Consumer consumer, BrokerMessage m)
     {
+        if (consumer.Stop.IsCancellationRequested)
+        {
+            // Received as the consumer was cancelled: nothing goes out after cancel-ok (a single active consumer's
+            // successor gets it instead).
+            if (!consumer.NoAck)
+            {
+                _ = SettleAsync(new Unacked(consumer.Receivable, m.Delivery.LockToken, consumer.Queue, null), r => r.Receivable.AbandonAsync(r.LockToken));
+            }
+            return;
+        }
         ulong tag;
         lock (_gate)
         {
