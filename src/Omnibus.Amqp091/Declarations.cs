@@ -1,4 +1,5 @@
 using Omnibus.Amqp091.Codec;
+using Omnibus.Amqp091.Connection;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
 using Omnibus.Core.Routing;
@@ -44,23 +45,57 @@ internal static class Declarations
         {
             throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - exchange name '{exchange.Name}' contains reserved prefix 'amq.*'", false, 40, 10);
         }
-        if (!ExchangeTypeNames.Contains(exchange.Type))
+        if (exchange.Type == DelayedMessageType)
+        {
+            // The delayed-message plugin's type: routed as its x-delayed-type, each message held back by its x-delay.
+            string? routedAs = exchange.Arguments.GetValueOrDefault(DelayedTypeArgument) switch
+            {
+                string s => s,
+                byte[] b => System.Text.Encoding.UTF8.GetString(b),
+                _ => null,
+            };
+            if (routedAs is null || !ExchangeTypeNames.Contains(routedAs))
+            {
+                throw new Amqp091Exception(ReplyCodes.PreconditionFailed, "PRECONDITION_FAILED - Invalid argument, 'x-delayed-type' must be an existing exchange type", false, 40, 10);
+            }
+            var arguments = new Dictionary<string, object?>(exchange.Arguments, StringComparer.Ordinal) { [DelayedTypeArgument] = routedAs };
+            exchange = exchange with { Type = routedAs, Arguments = arguments };
+        }
+        else if (!ExchangeTypeNames.Contains(exchange.Type))
         {
             throw new Amqp091Exception(ReplyCodes.CommandInvalid, $"COMMAND_INVALID - unknown exchange type '{exchange.Type}'", true, 40, 10);
         }
         broker.DeclareExchange(exchange, caller);
     }
 
+    /// <summary>The delayed-message exchange type (RabbitMQ's rabbitmq_delayed_message_exchange plugin).</summary>
+    public const string DelayedMessageType = "x-delayed-message";
+
+    /// <summary>The argument naming the type a delayed-message exchange routes as; the core keeps it, which marks the exchange delayed.</summary>
+    public const string DelayedTypeArgument = "x-delayed-type";
+
+    /// <summary>Whether messages published to the exchange are held back by their <c>x-delay</c> header.</summary>
+    public static bool IsDelayed(ExchangeDescription exchange) => exchange.Arguments.ContainsKey(DelayedTypeArgument);
+
+    /// <summary>The type as RabbitMQ names it: <c>x-delayed-message</c> for a delayed exchange, else the core's type.</summary>
+    public static string TypeNameOf(ExchangeDescription exchange) => IsDelayed(exchange) ? DelayedMessageType : exchange.Type;
+
     /// <summary>
     /// Creates queue <paramref name="name"/> from its <c>x-</c> arguments, or checks an existing one against them
     /// (406 when they differ). A new <c>amq.</c> name other than a server-named <c>amq.gen-</c> is 403.
     /// </summary>
     /// <returns>True when the queue was created.</returns>
-    public static bool DeclareQueue(Broker broker, string name, Dictionary<string, object?> arguments, CallerIdentity caller)
+    internal static bool DeclareQueue(Broker broker, QueueUsage usage, string name, Dictionary<string, object?> arguments, CallerIdentity caller)
     {
+        bool? singleActive = QueueArguments.SingleActiveConsumer(arguments);
         if (QueueExists(broker, name))
         {
             QueueArguments.CheckEquivalent(broker.GetQueue(name), arguments);
+            if (singleActive is bool asked && asked != usage.IsSingleActive(name))
+            {
+                throw new Amqp091Exception(ReplyCodes.PreconditionFailed,
+                    $"PRECONDITION_FAILED - inequivalent arg 'x-single-active-consumer' for queue '{name}' in vhost '/': received '{(asked ? "true" : "false")}' but current is '{(asked ? "false" : "true")}'", false, 50, 10);
+            }
             return false;
         }
         if (name.StartsWith("amq.", StringComparison.Ordinal) && !name.StartsWith("amq.gen-", StringComparison.Ordinal))
@@ -68,6 +103,12 @@ internal static class Declarations
             throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - queue name '{name}' contains reserved prefix 'amq.*'", false, 50, 10);
         }
         broker.CreateQueue(QueueArguments.ToDescription(name, arguments), caller);
+        // A queue of that name gone earlier (through another protocol, or expired) leaves nothing behind.
+        usage.Forget(name);
+        if (singleActive == true)
+        {
+            usage.DeclaredSingleActive(name);
+        }
         return true;
     }
 }

@@ -49,11 +49,16 @@ internal static class QueueArguments
 
     /// <summary>
     /// The <c>x-</c> arguments that describe a core queue, the reverse of <see cref="ToDescription"/>: what the
-    /// management API shows and exports. A setting at RabbitMQ's default (no limit, drop-head) is left out.
+    /// management API shows and exports. A setting at RabbitMQ's default (no limit, drop-head) is left out;
+    /// <paramref name="singleActive"/> (kept by the front-end, not the core) adds <c>x-single-active-consumer</c>.
     /// </summary>
-    public static Dictionary<string, object?> FromDescription(QueueDescription queue)
+    public static Dictionary<string, object?> FromDescription(QueueDescription queue, bool singleActive = false)
     {
         var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (singleActive)
+        {
+            arguments["x-single-active-consumer"] = true;
+        }
         if (queue.DefaultMessageTimeToLive != TimeSpan.MaxValue)
         {
             arguments["x-message-ttl"] = (long)queue.DefaultMessageTimeToLive.TotalMilliseconds;
@@ -115,6 +120,15 @@ internal static class QueueArguments
         Compare("x-overflow", asked.Overflow, existing.Overflow);
         Compare("x-expires", asked.AutoDeleteOnIdle, existing.AutoDeleteOnIdle);
     }
+
+    /// <summary><c>x-single-active-consumer</c>: a boolean, or null when not given (kept by the front-end, not the core).</summary>
+    public static bool? SingleActiveConsumer(Dictionary<string, object?> arguments) =>
+        arguments.TryGetValue("x-single-active-consumer", out object? value) ? value switch
+        {
+            bool b => b,
+            null => null,
+            _ => throw Invalid("x-single-active-consumer", value),
+        } : null;
 
     private static string? String(Dictionary<string, object?> arguments, string key) =>
         arguments.TryGetValue(key, out object? value) ? value switch

@@ -17,31 +17,12 @@ internal sealed partial class Amqp091Channel
     private readonly object _gate = new();
     private readonly Dictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
     private readonly SortedDictionary<ulong, Unacked> _unacked = [];
-    private readonly HashSet<string> _autoDelete = new(StringComparer.Ordinal);
     private ulong _lastDeliveryTag;
     private ushort _prefetch;
 
     private sealed record Unacked(Receivable Receivable, Guid LockToken, string Queue, Consumer? Consumer);
 
-    private sealed class Consumer(string tag, string queue, bool noAck, ushort prefetch, Receivable receivable)
-    {
-        public string Tag { get; } = tag;
-        public string Queue { get; } = queue;
-        public bool NoAck { get; } = noAck;
-        public ushort Prefetch { get; } = prefetch;
-        public Receivable Receivable { get; } = receivable;
-        public CancellationTokenSource Stop { get; } = new();
-        public SemaphoreSlim Room { get; } = new(0);
-        public int Outstanding;
-    }
-
-    private int ConsumerCount(string queue)
-    {
-        lock (_gate)
-        {
-            return _consumers.Values.Count(c => c.Queue == queue);
-        }
-    }
+    private int ConsumerCount(string queue) => Connection.Queues.ConsumerCount(queue);
 
     private void BasicQos(ref WireReader args)
     {
@@ -63,21 +44,32 @@ internal sealed partial class Amqp091Channel
         string tag = args.ReadShortString();
         args.ReadBit(); // no-local: not honoured, as in RabbitMQ
         bool noAck = args.ReadBit();
-        args.ReadBit(); // exclusive
+        bool exclusive = args.ReadBit();
         bool noWait = args.ReadBit();
         args.ReadTable();
-        Receivable receivable = Broker.GetReceivable(queue, Connection.Caller);
         if (tag.Length == 0)
         {
             tag = "amq.ctag-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
-        var consumer = new Consumer(tag, queue, noAck, _prefetch, receivable);
+        if (queue == DirectReplyTo)
+        {
+            ConsumeDirectReply(tag, noAck, noWait);
+            return;
+        }
+        Receivable receivable = Broker.GetReceivable(queue, Connection.Caller);
+        Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 60, 20);
+        var consumer = new Consumer(tag, queue, noAck, exclusive, _prefetch, receivable);
         lock (_gate)
         {
-            if (!_consumers.TryAdd(tag, consumer))
+            if (_consumers.ContainsKey(tag) || tag == _replyConsumerTag)
             {
                 throw new Amqp091Exception(ReplyCodes.NotAllowed, $"NOT_ALLOWED - attempt to reuse consumer tag '{tag}'", true, 60, 20);
             }
+        }
+        Connection.Queues.AddConsumer(consumer);
+        lock (_gate)
+        {
+            _consumers[tag] = consumer;
         }
         // consume-ok goes before the first delivery: clients drop deliveries for a tag they do not know yet.
         if (!noWait)
@@ -96,19 +88,27 @@ internal sealed partial class Amqp091Channel
         {
             _consumers.Remove(tag, out consumer);
         }
-        consumer?.Stop.Cancel();
+        CancelDirectReply(tag);
         if (!noWait)
         {
             Connection.SendMethod(Id, MethodIds.BasicCancelOk, w => w.ShortString(tag));
         }
-        bool lastOfAutoDelete;
-        lock (_gate)
+        if (consumer is not null)
         {
-            lastOfAutoDelete = consumer is not null && _consumers.Values.All(c => c.Queue != consumer.Queue) && _autoDelete.Remove(consumer.Queue);
+            ConsumerGone(consumer);
         }
-        if (lastOfAutoDelete)
+    }
+
+    /// <summary>
+    /// A consumer ended (cancelled, its channel closed, its queue gone): it leaves the queue's consumers, which
+    /// may activate the next single active consumer, and the last consumer of an auto-delete queue deletes it.
+    /// </summary>
+    private void ConsumerGone(Consumer consumer)
+    {
+        consumer.Stop.Cancel();
+        if (Connection.Queues.RemoveConsumer(consumer))
         {
-            _ = DeleteAutoDeleteQueueLaterAsync(consumer!.Queue);
+            _ = DeleteAutoDeleteQueueLaterAsync(consumer.Queue);
         }
     }
 
@@ -117,6 +117,7 @@ internal sealed partial class Amqp091Channel
         await RequeueAllAsync(u => u.Queue == queue).ConfigureAwait(false);
         try
         {
+            Connection.Queues.Forget(queue);
             Broker.DeleteQueue(queue, Connection.Caller);
         }
         catch (MessagingException)
@@ -134,6 +135,8 @@ internal sealed partial class Amqp091Channel
         };
         try
         {
+            // A single active consumer waits for its turn; any other consumer is active from the start.
+            await consumer.Activated.WaitAsync(stop).ConfigureAwait(false);
             while (!stop.IsCancellationRequested)
             {
                 int room = consumer.NoAck || consumer.Prefetch == 0 ? 256 : consumer.Prefetch - Volatile.Read(ref consumer.Outstanding);
@@ -160,6 +163,7 @@ internal sealed partial class Amqp091Channel
             {
                 _consumers.Remove(consumer.Tag);
             }
+            ConsumerGone(consumer);
             if (Connection.ClientHas("consumer_cancel_notify"))
             {
                 Connection.SendMethod(Id, MethodIds.BasicCancel, w => w.ShortString(consumer.Tag).Bit(true));
@@ -172,6 +176,16 @@ internal sealed partial class Amqp091Channel
 
     private void Deliver(Consumer consumer, BrokerMessage m)
     {
+        if (consumer.Stop.IsCancellationRequested)
+        {
+            // Received as the consumer was cancelled: nothing goes out after cancel-ok (a single active consumer's
+            // successor gets it instead).
+            if (!consumer.NoAck)
+            {
+                _ = SettleAsync(new Unacked(consumer.Receivable, m.Delivery.LockToken, consumer.Queue, null), r => r.Receivable.AbandonAsync(r.LockToken));
+            }
+            return;
+        }
         ulong tag;
         lock (_gate)
         {
@@ -198,6 +212,7 @@ internal sealed partial class Amqp091Channel
         string queue = args.ReadShortString();
         bool noAck = args.ReadBit();
         Receivable receivable = Broker.GetReceivable(queue, Connection.Caller);
+        Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 60, 70);
         return GetAsync(receivable, queue, noAck);
     }
 
@@ -227,134 +242,9 @@ internal sealed partial class Amqp091Channel
             MessageMapping.FromCore(m), m.Body);
     }
 
-    private void BasicAck(ref WireReader args)
-    {
-        ulong tag = args.ReadLongLong();
-        bool multiple = args.ReadBit();
-        List<Unacked> acked = Take(tag, multiple, 80);
-        if (acked.Count == 1)
-        {
-            _ = SettleAsync(acked[0], r => r.Receivable.CompleteAsync(r.LockToken));
-            return;
-        }
-        // An ack with multiple settles its deliveries together: one state write per queue, not one each.
-        foreach (IGrouping<Receivable, Unacked> queue in acked.GroupBy(u => u.Receivable))
-        {
-            _ = CompleteTogetherAsync(queue.Key, [.. queue.Select(u => u.LockToken)]);
-        }
-    }
-
-    private void BasicNack(ref WireReader args)
-    {
-        ulong tag = args.ReadLongLong();
-        bool multiple = args.ReadBit(), requeue = args.ReadBit();
-        Refuse(Take(tag, multiple, 120), requeue);
-    }
-
-    private void BasicReject(ref WireReader args)
-    {
-        ulong tag = args.ReadLongLong();
-        bool requeue = args.ReadBit();
-        Refuse(Take(tag, false, 90), requeue);
-    }
-
-    private void Refuse(List<Unacked> refused, bool requeue)
-    {
-        foreach (Unacked u in refused)
-        {
-            if (requeue)
-            {
-                _ = SettleAsync(u, r => r.Receivable.AbandonAsync(r.LockToken));
-            }
-            else if (Broker.GetQueue(u.Queue).DeadLetterExchange is not null)
-            {
-                _ = SettleAsync(u, r => r.Receivable.DeadLetterAsync(r.LockToken, "rejected", null));
-            }
-            else
-            {
-                // No dead-letter exchange: RabbitMQ discards a rejected message.
-                _ = SettleAsync(u, r => r.Receivable.CompleteAsync(r.LockToken));
-            }
-        }
-    }
-
-    private void BasicRecover(uint method)
-    {
-        _ = RequeueAllAsync();
-        if (method == MethodIds.BasicRecover)
-        {
-            Connection.SendMethod(Id, MethodIds.BasicRecoverOk);
-        }
-    }
-
-    /// <summary>The deliveries an ack/nack/reject names: one, or with multiple all up to it (tag 0: all).</summary>
-    private List<Unacked> Take(ulong tag, bool multiple, ushort method)
-    {
-        var taken = new List<Unacked>();
-        lock (_gate)
-        {
-            if (multiple)
-            {
-                foreach (ulong t in _unacked.Keys.Where(t => tag == 0 || t <= tag).ToList())
-                {
-                    _unacked.Remove(t, out Unacked? u);
-                    taken.Add(u!);
-                }
-            }
-            else if (_unacked.Remove(tag, out Unacked? u))
-            {
-                taken.Add(u);
-            }
-            else
-            {
-                throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - unknown delivery tag {tag}", false, 60, method);
-            }
-        }
-        foreach (Unacked u in taken)
-        {
-            ReleaseRoom(u);
-        }
-        return taken;
-    }
-
-    private static void ReleaseRoom(Unacked u)
-    {
-        if (u.Consumer is { } c)
-        {
-            Interlocked.Decrement(ref c.Outstanding);
-            c.Room.Release();
-        }
-    }
-
-    private static async Task SettleAsync(Unacked u, Func<Unacked, Task> settle)
-    {
-        try
-        {
-            await settle(u).ConfigureAwait(false);
-        }
-        catch (MessagingException)
-        {
-            // The lock ended meanwhile (delivery time-out, queue deleted): the core has the message again or it is gone.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
-    private static async Task CompleteTogetherAsync(Receivable receivable, Guid[] lockTokens)
-    {
-        try
-        {
-            // Errors per message (a lock that ended meanwhile) need no answer: the core has those messages again.
-            await receivable.CompleteManyAsync(lockTokens).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is MessagingException or ObjectDisposedException)
-        {
-        }
-    }
-
     private void StopConsumers()
     {
+        StopDirectReply();
         List<Consumer> consumers;
         lock (_gate)
         {
@@ -363,26 +253,7 @@ internal sealed partial class Amqp091Channel
         }
         foreach (Consumer c in consumers)
         {
-            c.Stop.Cancel();
-        }
-    }
-
-    private async Task RequeueAllAsync(Func<Unacked, bool>? which = null)
-    {
-        List<Unacked> all;
-        lock (_gate)
-        {
-            var tags = _unacked.Where(e => which?.Invoke(e.Value) ?? true).Select(e => e.Key).ToList();
-            all = [.. tags.Select(t => _unacked[t])];
-            foreach (ulong t in tags)
-            {
-                _unacked.Remove(t);
-            }
-        }
-        foreach (Unacked u in all)
-        {
-            ReleaseRoom(u);
-            await SettleAsync(u, r => r.Receivable.AbandonAsync(r.LockToken)).ConfigureAwait(false);
+            ConsumerGone(c);
         }
     }
 }

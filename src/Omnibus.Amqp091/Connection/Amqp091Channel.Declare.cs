@@ -108,18 +108,25 @@ internal sealed partial class Amqp091Channel
         {
             throw new Amqp091Exception(ReplyCodes.NotFound, $"NOT_FOUND - no queue '{name}' in vhost '/'", false, 50, 10);
         }
-        if (!passive && Declarations.DeclareQueue(Broker, name, arguments, Connection.Caller))
+        QueueUsage usage = Connection.Queues;
+        if (exists)
+        {
+            usage.CheckExclusiveAccess(Broker, name, Connection, 50, 10);
+            // The owner may redeclare without exclusive; anyone asking exclusive of a queue not owned is locked out.
+            if (!passive && exclusive && !usage.IsExclusive(name))
+            {
+                throw QueueUsage.Locked(name, 50, 10);
+            }
+        }
+        if (!passive && Declarations.DeclareQueue(Broker, usage, name, arguments, Connection.Caller))
         {
             if (exclusive)
             {
-                Connection.RememberExclusive(name);
+                usage.ClaimExclusive(name, Connection);
             }
             if (autoDelete)
             {
-                lock (_gate)
-                {
-                    _autoDelete.Add(name);
-                }
+                usage.DeclaredAutoDelete(name);
             }
         }
         if (!noWait)
@@ -141,6 +148,10 @@ internal sealed partial class Amqp091Channel
         {
             throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - operation not permitted on the default exchange", false, 50, (ushort)(bind ? 20 : 50));
         }
+        if (Exists(() => Broker.GetQueue(queue)))
+        {
+            Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 50, (ushort)(bind ? 20 : 50));
+        }
         var binding = new BindingDescription { Source = exchange, Destination = queue, RoutingKey = key, Arguments = MessageMapping.ToCoreTable(arguments) };
         ApplyBinding(binding, bind, noWait, bind ? MethodIds.QueueBindOk : MethodIds.QueueUnbindOk);
     }
@@ -153,6 +164,7 @@ internal sealed partial class Amqp091Channel
         long count = 0;
         if (Exists(() => Broker.GetQueue(queue)))
         {
+            Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 50, 40);
             count = Broker.GetQueueRuntimeInfo(queue).ActiveMessageCount;
             if (ifUnused && ConsumerCount(queue) > 0)
             {
@@ -162,6 +174,7 @@ internal sealed partial class Amqp091Channel
             {
                 throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - queue '{queue}' in vhost '/' is not empty", false, 50, 40);
             }
+            Connection.Queues.Forget(queue);
             Broker.DeleteQueue(queue, Connection.Caller);
         }
         if (!noWait)
@@ -176,6 +189,7 @@ internal sealed partial class Amqp091Channel
         string queue = args.ReadShortString();
         bool noWait = args.ReadBit();
         Receivable receivable = Broker.GetReceivable(queue, Connection.Caller);
+        Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 50, 30);
         return PurgeAsync(receivable, noWait);
     }
 

@@ -60,7 +60,7 @@ internal sealed partial class Amqp091Channel
         {
             throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - message size {header.BodySize} is larger than configured max size 104857600", false, 60, 40);
         }
-        publish.Properties = header.Properties;
+        publish.Properties = WithDirectReplyName(header.Properties);
         publish.Body = new byte[header.BodySize];
         return publish.Body.Length == 0 ? CompletePublishAsync(publish) : Task.CompletedTask;
     }
@@ -80,16 +80,18 @@ internal sealed partial class Amqp091Channel
     {
         _publish = null;
         BrokerMessage message = MessageMapping.ToCore(publish.Properties!, publish.Body);
+        if (DelayOf(publish) is long delayMs)
+        {
+            // Routed now, visible in each queue it reached once the delay is over (the core's scheduled messages).
+            message.ScheduledEnqueueTime = Connection.Clock.GetUtcNow().AddMilliseconds(delayMs);
+        }
+        if (_transactional)
+        {
+            _txPublishes.Add((publish, message));
+            return Task.CompletedTask;
+        }
         ulong sequence = _confirming ? _nextPublishSequence++ : 0;
-        Task<PublishResult> result;
-        try
-        {
-            result = Broker.PublishAsync(publish.Exchange, publish.RoutingKey, message, Connection.Caller);
-        }
-        catch (MessagingException e)
-        {
-            result = Task.FromException<PublishResult>(e);
-        }
+        Task<PublishResult> result = Route(publish, message);
         if (!_confirming && !publish.Mandatory && result.IsCompletedSuccessfully)
         {
             return Task.CompletedTask;
@@ -99,9 +101,44 @@ internal sealed partial class Amqp091Channel
         return Task.CompletedTask;
     }
 
+    /// <summary>A positive <c>x-delay</c> header (ms) on a publish to a delayed-message exchange; null otherwise (no delay, as the plugin does for 0 or less).</summary>
+    private long? DelayOf(PendingPublish publish)
+    {
+        if (publish.Exchange.Length == 0 || publish.Properties!.Headers?.GetValueOrDefault("x-delay") is not { } value)
+        {
+            return null;
+        }
+        long ms = value switch
+        {
+            sbyte v => v, byte v => v, short v => v, ushort v => v, int v => v, uint v => v, long v => v,
+            byte[] text when long.TryParse(System.Text.Encoding.UTF8.GetString(text), System.Globalization.CultureInfo.InvariantCulture, out long parsed) => parsed,
+            _ => 0,
+        };
+        return ms > 0 && Exists(() => Broker.GetExchange(publish.Exchange)) && Declarations.IsDelayed(Broker.GetExchange(publish.Exchange)) ? ms : null;
+    }
+
+    /// <summary>The core's publish through the exchange, or a direct reply; a refusal as a faulted task.</summary>
+    private Task<PublishResult> Route(PendingPublish publish, BrokerMessage message)
+    {
+        try
+        {
+            return publish.Exchange.Length == 0 && IsDirectReplyName(publish.RoutingKey)
+                ? PublishDirectReply(publish)
+                : Broker.PublishAsync(publish.Exchange, publish.RoutingKey, message, Connection.Caller);
+        }
+        catch (MessagingException e)
+        {
+            return Task.FromException<PublishResult>(e);
+        }
+    }
+
     private void ConfirmSelect(ref WireReader args)
     {
         bool noWait = args.ReadBit();
+        if (_transactional)
+        {
+            throw new Amqp091Exception(ReplyCodes.PreconditionFailed, "PRECONDITION_FAILED - cannot switch from tx to confirm mode", false, 85, 10);
+        }
         _confirming = true;
         if (!noWait)
         {

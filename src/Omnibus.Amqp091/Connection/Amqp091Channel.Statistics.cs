@@ -33,16 +33,4 @@ internal sealed partial class Amqp091Channel
 
     /// <summary>Whether <c>confirm.select</c> was sent.</summary>
     public bool Confirming => Volatile.Read(ref _confirming);
-
-    /// <summary>The auto-delete queues this channel declared that still wait for their last consumer to go.</summary>
-    public IReadOnlyList<string> AutoDeleteQueues
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _autoDelete];
-            }
-        }
-    }
 }

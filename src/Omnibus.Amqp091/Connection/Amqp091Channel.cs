@@ -91,8 +91,9 @@ internal sealed partial class Amqp091Channel(Amqp091Connection connection, ushor
             case MethodIds.BasicReject: BasicReject(ref args); break;
             case MethodIds.BasicRecover or MethodIds.BasicRecoverAsync: BasicRecover(method); break;
             case MethodIds.ConfirmSelect: ConfirmSelect(ref args); break;
-            case MethodIds.TxSelect or MethodIds.TxCommit or MethodIds.TxRollback:
-                throw new Amqp091Exception(ReplyCodes.NotImplemented, "NOT_IMPLEMENTED - transactions (tx.*) are not supported yet; use publisher confirms", false, MethodIds.ClassOf(method), MethodIds.MethodOf(method));
+            case MethodIds.TxSelect: TxSelect(); break;
+            case MethodIds.TxCommit: return TxCommitAsync();
+            case MethodIds.TxRollback: TxRollback(); break;
             default:
                 throw new Amqp091Exception(ReplyCodes.CommandInvalid, $"COMMAND_INVALID - unknown method {MethodIds.ClassOf(method)}/{MethodIds.MethodOf(method)}", true, MethodIds.ClassOf(method), MethodIds.MethodOf(method));
         }

@@ -21,7 +21,7 @@ internal sealed partial class Amqp091Connection
             ["consumer_priorities"] = false,
             ["authentication_failure_close"] = true,
             ["per_consumer_qos"] = true,
-            ["direct_reply_to"] = false,
+            ["direct_reply_to"] = true,
         };
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
         {

@@ -32,16 +32,7 @@ internal sealed partial class Amqp091Connection
     public IReadOnlyList<Amqp091Channel> OpenChannels => [.. _channels.Values.OrderBy(c => c.Id)];
 
     /// <summary>The exclusive queues this connection declared and still owns.</summary>
-    public IReadOnlyList<string> ExclusiveQueues
-    {
-        get
-        {
-            lock (_exclusiveQueues)
-            {
-                return [.. _exclusiveQueues];
-            }
-        }
-    }
+    public IReadOnlyList<string> ExclusiveQueues => Queues.ExclusiveQueuesOf(this);
 
     /// <summary>
     /// An operator's close (the management API's <c>DELETE /api/connections/{name}</c>): <c>connection.close</c> 320

@@ -22,7 +22,6 @@ internal sealed partial class Amqp091Connection : IDisposable
     private readonly PipeReader _input;
     private readonly ConcurrentDictionary<ushort, Amqp091Channel> _channels = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<string> _exclusiveQueues = [];
     private State _state = State.AwaitingStartOk;
     private bool _closeSent;
     private Dictionary<string, object?> _clientCapabilities = [];
@@ -269,21 +268,8 @@ internal sealed partial class Amqp091Connection : IDisposable
     /// <summary>Called by a channel once it is closed both ways.</summary>
     public void Forget(ushort channel) => _channels.TryRemove(channel, out _);
 
-    public void RememberExclusive(string queue)
-    {
-        lock (_exclusiveQueues)
-        {
-            _exclusiveQueues.Add(queue);
-        }
-    }
-
-    public bool OwnsExclusive(string queue)
-    {
-        lock (_exclusiveQueues)
-        {
-            return _exclusiveQueues.Contains(queue);
-        }
-    }
+    /// <summary>The front-end's queue state shared by every connection.</summary>
+    public QueueUsage Queues => _registry.Queues;
 
     public bool ClientHas(string capability) => _clientCapabilities.TryGetValue(capability, out object? v) && v is true;
 
@@ -315,7 +301,16 @@ internal sealed partial class Amqp091Connection : IDisposable
     /// <summary>Releases the stop signal; the connection has shut down by then (<see cref="RunAsync"/> returned).</summary>
     public void Dispose() => _stop.Dispose();
 
-    internal static string Truncate(string text) => text.Length <= 200 ? text : text[..200];
+    /// <summary>A reply text as a short string: at most 255 UTF-8 bytes (RabbitMQ's longest texts, the lock message, need more than 200).</summary>
+    internal static string Truncate(string text)
+    {
+        int length = Math.Min(text.Length, 255);
+        while (System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, length)) > 255)
+        {
+            length--;
+        }
+        return text[..length];
+    }
 
     private async Task ShutDownAsync()
     {
@@ -326,15 +321,11 @@ internal sealed partial class Amqp091Connection : IDisposable
             await channel.ReleaseAsync().ConfigureAwait(false);
         }
         _channels.Clear();
-        string[] exclusive;
-        lock (_exclusiveQueues)
-        {
-            exclusive = [.. _exclusiveQueues];
-        }
-        foreach (string queue in exclusive)
+        foreach (string queue in Queues.ReleaseExclusive(this))
         {
             try
             {
+                Queues.Forget(queue);
                 Broker.DeleteQueue(queue, Caller);
             }
             catch (Core.MessagingException)

@@ -4,11 +4,15 @@ namespace Omnibus.Amqp091.Connection;
 
 /// <summary>
 /// The open AMQP 0-9-1 connections (from <c>connection.open</c> until they go), for the management API's
-/// connections, channels and consumers. One per front-end instance.
+/// connections, channels and consumers, and
+/// the broker-wide <see cref="QueueUsage"/> every connection checks. One per front-end instance.
 /// </summary>
 public sealed class Amqp091ConnectionRegistry
 {
     private readonly ConcurrentDictionary<Amqp091Connection, byte> _open = new();
+
+    /// <summary>Exclusive owners, consumers and flags of queues, across every connection.</summary>
+    internal QueueUsage Queues { get; } = new();
 
     internal void Add(Amqp091Connection connection) => _open.TryAdd(connection, 0);
 

@@ -67,7 +67,7 @@ internal static class ConnectionViews
         ["prefetch_count"] = channel.Prefetch,
         ["global_prefetch_count"] = 0,
         ["confirm"] = channel.Confirming,
-        ["transactional"] = false,
+        ["transactional"] = channel.Transactional,
         ["connection_details"] = Details(c),
     };
 

@@ -39,7 +39,7 @@ internal static class Definitions
                 ["vhost"] = ManagementHttp.DefaultVhost,
                 ["durable"] = true,
                 ["auto_delete"] = live.AutoDelete.Contains(q.Name),
-                ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(q)),
+                ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(q, state.Registry.Queues.IsSingleActive(q.Name))),
             })]),
             ["exchanges"] = new JsonArray([.. exchanges.Select(x =>
             {
@@ -86,7 +86,7 @@ internal static class Definitions
         foreach (JsonElement q in queues)
         {
             string name = Text(q, "name") ?? throw new Amqp091Exception(ReplyCodes.PreconditionFailed, "PRECONDITION_FAILED - a queue without a name", false);
-            Declarations.DeclareQueue(state.Broker, name, JsonTables.FromJson(Property(q, "arguments")), caller);
+            Declarations.DeclareQueue(state.Broker, state.Registry.Queues, name, JsonTables.FromJson(Property(q, "arguments")), caller);
         }
         foreach (JsonElement x in exchanges)
         {

@@ -29,15 +29,16 @@ internal sealed class ManagementState
     public DateTimeOffset StartedAt => Rates.StartedAt;
 
     /// <summary>The connections and what their channels hold, taken once per request.</summary>
-    public LiveView Live() => new(Registry.Connections);
+    public LiveView Live() => new(Registry.Connections, Registry.Queues.AutoDeleteQueues);
 }
 
 /// <summary>One request's view of the open connections: channels, consumers per queue, exclusive and auto-delete queues.</summary>
 internal sealed class LiveView
 {
-    public LiveView(IReadOnlyList<Amqp091Connection> connections)
+    public LiveView(IReadOnlyList<Amqp091Connection> connections, IReadOnlyList<string> autoDelete)
     {
         Connections = connections;
+        AutoDelete.UnionWith(autoDelete);
         foreach (Amqp091Connection c in connections)
         {
             foreach (string q in c.ExclusiveQueues)
@@ -47,10 +48,6 @@ internal sealed class LiveView
             foreach (Amqp091Channel ch in c.OpenChannels)
             {
                 Channels.Add((c, ch));
-                foreach (string q in ch.AutoDeleteQueues)
-                {
-                    AutoDelete.Add(q);
-                }
                 foreach (ConsumerInfo consumer in ch.Consumers)
                 {
                     Consumers.Add((c, ch, consumer));

@@ -37,7 +37,7 @@ internal static class QueueRequests
         }
         using JsonDocument body = await ReadBodyAsync(http).ConfigureAwait(false);
         Dictionary<string, object?> arguments = JsonTables.FromJson(Definitions.Property(body.RootElement, "arguments"));
-        bool created = Declarations.DeclareQueue(state.Broker, name, arguments, ManagementAuthenticationFilter.Caller(http));
+        bool created = Declarations.DeclareQueue(state.Broker, state.Registry.Queues, name, arguments, ManagementAuthenticationFilter.Caller(http));
         return created ? Results.StatusCode(StatusCodes.Status201Created) : Results.NoContent();
     }
 
@@ -57,6 +57,7 @@ internal static class QueueRequests
         {
             return ManagementHttp.BadRequest($"queue '{name}' in vhost '/' in use");
         }
+        state.Registry.Queues.Forget(name);
         state.Broker.DeleteQueue(name, ManagementAuthenticationFilter.Caller(http));
         return Results.NoContent();
     }

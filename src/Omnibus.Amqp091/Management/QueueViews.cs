@@ -47,7 +47,7 @@ internal static class QueueViews
             ["durable"] = true,
             ["auto_delete"] = live.AutoDelete.Contains(queue.Name),
             ["exclusive"] = live.ExclusiveOwners.ContainsKey(queue.Name),
-            ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(queue)),
+            ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(queue, state.Registry.Queues.IsSingleActive(queue.Name))),
             ["node"] = state.Options.NodeName,
             ["state"] = "running",
             ["type"] = "classic",

@@ -20,7 +20,7 @@ internal static class TopologyViews
         {
             ["name"] = x.Name,
             ["vhost"] = ManagementHttp.DefaultVhost,
-            ["type"] = x.Type,
+            ["type"] = Declarations.TypeNameOf(x),
             ["durable"] = x.Durable,
             ["auto_delete"] = x.AutoDelete,
             ["internal"] = x.Internal,
