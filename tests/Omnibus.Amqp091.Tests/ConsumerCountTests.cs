@@ -6,31 +6,8 @@ using RabbitMQ.Client.Exceptions;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>Consumers counted across channels and connections: declare-ok's consumer count, and auto-delete queues.</summary>
-public sealed class ConsumerCountTests : IAsyncLifetime
+public sealed class ConsumerCountTests : RabbitBrokerTest
 {
-    private OmnibusTestBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
-
-    private static async Task<bool> ExistsAsync(IConnection connection, string queue)
-    {
-        await using IChannel probe = await connection.CreateChannelAsync();
-        try
-        {
-            await probe.QueueDeclarePassiveAsync(queue);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return false;
-        }
-    }
-
     [Fact]
     public async Task Declare_ok_counts_the_consumers_of_every_channel_and_connection()
     {
@@ -62,10 +39,10 @@ public sealed class ConsumerCountTests : IAsyncLifetime
         await consuming.BasicConsumeAsync("fleeting", autoAck: true, new AsyncEventingBasicConsumer(consuming));
 
         await other.BasicCancelAsync(tag);
-        Assert.True(await ExistsAsync(first, "fleeting"));
+        Assert.True(await QueueExistsAsync(first, "fleeting"));
         // The last consumer's channel closes: the queue goes, though it was declared on another connection.
         await consuming.CloseAsync();
-        await ExclusiveQueueTests.WaitUntilAsync(async () => !await ExistsAsync(first, "fleeting"));
+        await ExclusiveQueueTests.WaitUntilAsync(async () => !await QueueExistsAsync(first, "fleeting"));
     }
 
     [Fact]
@@ -76,6 +53,6 @@ public sealed class ConsumerCountTests : IAsyncLifetime
         await channel.QueueDeclareAsync("waiting", durable: false, exclusive: false, autoDelete: true);
         await channel.CloseAsync();
 
-        Assert.True(await ExistsAsync(connection, "waiting"));
+        Assert.True(await QueueExistsAsync(connection, "waiting"));
     }
 }

@@ -6,23 +6,17 @@ using RabbitMQ.Client.Exceptions;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>The delayed-message exchange (x-delayed-message with x-delayed-type, x-delay per message) through RabbitMQ.Client, on a fake clock.</summary>
-public sealed class DelayedExchangeTests : IAsyncLifetime
+public sealed class DelayedExchangeTests : RabbitBrokerTest
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private OmnibusTestBroker _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync(o => o.TimeProvider = _clock);
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
+    private protected override TimeProvider Clock => _clock;
 
     private static BasicProperties Delay(int ms) => new() { Headers = new Dictionary<string, object?> { ["x-delay"] = ms } };
 
     private async Task<string?> GetAsync(IChannel channel)
     {
-        await _broker.Broker.SweepAsync();
+        await Broker.Broker.SweepAsync();
         BasicGetResult? got = await channel.BasicGetAsync("later", autoAck: true);
         return got is null ? null : System.Text.Encoding.UTF8.GetString(got.Body.Span);
     }

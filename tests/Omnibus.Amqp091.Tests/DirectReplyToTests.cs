@@ -8,17 +8,8 @@ using RabbitMQ.Client.Exceptions;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>Direct reply-to (amq.rabbitmq.reply-to) through RabbitMQ.Client: request/response without a reply queue.</summary>
-public sealed class DirectReplyToTests : IAsyncLifetime
+public sealed class DirectReplyToTests : RabbitBrokerTest
 {
-    private OmnibusTestBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
-
     [Fact]
     public async Task A_reply_published_to_the_rewritten_reply_to_reaches_the_requesting_channel()
     {

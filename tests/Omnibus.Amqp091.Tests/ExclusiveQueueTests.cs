@@ -6,18 +6,9 @@ using RabbitMQ.Client.Exceptions;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>Exclusive queues and exclusive consumers, locked across connections, through RabbitMQ.Client.</summary>
-public sealed class ExclusiveQueueTests : IAsyncLifetime
+public sealed class ExclusiveQueueTests : RabbitBrokerTest
 {
     private const string LockedText = "RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'mine' in vhost '/'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.";
-    private OmnibusTestBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
-
     private static async Task<ShutdownEventArgs> ChannelErrorAsync(IConnection connection, Func<IChannel, Task> action)
     {
         IChannel channel = await connection.CreateChannelAsync();

@@ -7,38 +7,18 @@ using RabbitMQ.Client.Exceptions;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>x-expires through RabbitMQ.Client, on the broker's fake clock.</summary>
-public sealed class QueueExpiryTests : IAsyncLifetime
+public sealed class QueueExpiryTests : RabbitBrokerTest
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private OmnibusTestBroker _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync(o => o.TimeProvider = _clock);
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
+    private protected override TimeProvider Clock => _clock;
 
     private static Dictionary<string, object?> Expires(int ms) => new() { ["x-expires"] = ms };
 
     private async Task AdvanceAsync(TimeSpan by)
     {
         _clock.Advance(by);
-        await _broker.Broker.SweepAsync();
-    }
-
-    private async Task<bool> ExistsAsync(IConnection connection, string queue)
-    {
-        await using IChannel probe = await connection.CreateChannelAsync();
-        try
-        {
-            await probe.QueueDeclarePassiveAsync(queue);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return false;
-        }
+        await Broker.Broker.SweepAsync();
     }
 
     [Fact]
@@ -50,10 +30,10 @@ public sealed class QueueExpiryTests : IAsyncLifetime
         await channel.QueueDeclareAsync("lasting", durable: true, exclusive: false, autoDelete: false);
 
         await AdvanceAsync(TimeSpan.FromSeconds(30));
-        Assert.True(await ExistsAsync(connection, "expiring"));
+        Assert.True(await QueueExistsAsync(connection, "expiring"));
         await AdvanceAsync(TimeSpan.FromSeconds(31));
-        Assert.False(await ExistsAsync(connection, "expiring"));
-        Assert.True(await ExistsAsync(connection, "lasting"));
+        Assert.False(await QueueExistsAsync(connection, "expiring"));
+        Assert.True(await QueueExistsAsync(connection, "lasting"));
     }
 
     [Fact]
@@ -65,13 +45,13 @@ public sealed class QueueExpiryTests : IAsyncLifetime
         string tag = await channel.BasicConsumeAsync("watched", autoAck: false, new AsyncEventingBasicConsumer(channel));
 
         await AdvanceAsync(TimeSpan.FromMinutes(5));
-        Assert.True(await ExistsAsync(connection, "watched"));
+        Assert.True(await QueueExistsAsync(connection, "watched"));
 
         await channel.BasicCancelAsync(tag);
         await AdvanceAsync(TimeSpan.FromSeconds(50));
-        Assert.True(await ExistsAsync(connection, "watched"));
+        Assert.True(await QueueExistsAsync(connection, "watched"));
         await AdvanceAsync(TimeSpan.FromSeconds(11));
-        Assert.False(await ExistsAsync(connection, "watched"));
+        Assert.False(await QueueExistsAsync(connection, "watched"));
     }
 
     [Fact]

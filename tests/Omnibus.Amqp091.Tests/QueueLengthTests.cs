@@ -6,17 +6,8 @@ using RabbitMQ.Client.Exceptions;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>x-max-length, x-max-length-bytes and x-overflow through RabbitMQ.Client.</summary>
-public sealed class QueueLengthTests : IAsyncLifetime
+public sealed class QueueLengthTests : RabbitBrokerTest
 {
-    private OmnibusTestBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
-
     private static async Task<List<string>> DrainAsync(IChannel channel, string queue)
     {
         var bodies = new List<string>();

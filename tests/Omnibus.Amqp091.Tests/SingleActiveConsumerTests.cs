@@ -7,18 +7,9 @@ using RabbitMQ.Client.Exceptions;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>x-single-active-consumer through RabbitMQ.Client: one consumer at a time gets deliveries, the next takes over.</summary>
-public sealed class SingleActiveConsumerTests : IAsyncLifetime
+public sealed class SingleActiveConsumerTests : RabbitBrokerTest
 {
     private static readonly Dictionary<string, object?> SingleActive = new() { ["x-single-active-consumer"] = true };
-    private OmnibusTestBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
-
     private static async Task<string> ConsumeAsync(IChannel channel, ConcurrentQueue<(string Body, bool Redelivered)> into, bool ack)
     {
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -103,7 +94,7 @@ public sealed class SingleActiveConsumerTests : IAsyncLifetime
         Assert.Contains("inequivalent arg 'x-single-active-consumer'", e.ShutdownReason.ReplyText, StringComparison.Ordinal);
 
         // The management API lists the argument, so a definitions export keeps it.
-        using var management = new Management.ManagementClient(_broker);
+        using var management = new Management.ManagementClient(Broker);
         System.Text.Json.Nodes.JsonNode queue = await management.GetAsync("/api/queues/%2F/single");
         Assert.True(queue["arguments"]!["x-single-active-consumer"]!.GetValue<bool>());
     }

@@ -6,17 +6,8 @@ using RabbitMQ.Client.Exceptions;
 namespace Omnibus.Amqp091.Tests;
 
 /// <summary>tx.select / tx.commit / tx.rollback through RabbitMQ.Client.</summary>
-public sealed class TransactionTests : IAsyncLifetime
+public sealed class TransactionTests : RabbitBrokerTest
 {
-    private OmnibusTestBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
-
     private static async Task<uint> ReadyAsync(IChannel channel, string queue) => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
 
     [Fact]
@@ -85,7 +76,7 @@ public sealed class TransactionTests : IAsyncLifetime
     [Fact]
     public async Task Confirm_select_on_a_transactional_channel_is_refused()
     {
-        using RawConnection raw = await RawConnection.OpenAsync(_broker.AmqpPort);
+        using RawConnection raw = await RawConnection.OpenAsync(Broker.AmqpPort);
         await raw.SendMethodAsync(1, MethodIds.ChannelOpen, w => w.ShortString(""));
         await raw.ExpectMethodAsync(MethodIds.ChannelOpenOk);
         await raw.SendMethodAsync(1, MethodIds.TxSelect);
