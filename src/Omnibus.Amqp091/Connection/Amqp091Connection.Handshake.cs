@@ -17,7 +17,7 @@ internal sealed partial class Amqp091Connection
             ["exchange_exchange_bindings"] = true,
             ["basic.nack"] = true,
             ["consumer_cancel_notify"] = true,
-            ["connection.blocked"] = false,
+            ["connection.blocked"] = true,
             ["consumer_priorities"] = false,
             ["authentication_failure_close"] = true,
             ["per_consumer_qos"] = true,
@@ -166,5 +166,6 @@ internal sealed partial class Amqp091Connection
         _registry.Add(this);
         Transport.TransportExtensions.Authentication(_context).MarkAuthenticated();
         SendMethod(0, MethodIds.ConnectionOpenOk, w => w.ShortString(""));
+        WatchStorageSpace();
     }
 }

@@ -314,6 +314,7 @@ internal sealed partial class Amqp091Connection : IDisposable
 
     private async Task ShutDownAsync()
     {
+        StopWatchingStorageSpace();
         _registry.Remove(this);
         _stop.Cancel();
         foreach (Amqp091Channel channel in _channels.Values.ToList())
