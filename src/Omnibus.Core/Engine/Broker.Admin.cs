@@ -516,8 +516,8 @@ public sealed partial class Broker
         }
         foreach (QueueEntity q in queues)
         {
-            // A consumer waiting on the queue, or holding a delivery of it, is using it however long ago it asked:
-            // the idle time starts again once it lets go (RabbitMQ's x-expires counts consumers as use).
+            // A receiver waiting on the queue, or holding a delivery of it, is using it however long ago it asked:
+            // the idle time starts again once it lets go.
             if (q.Receivable.IsInUse())
             {
                 q.Receivable.AccessedAt = now;

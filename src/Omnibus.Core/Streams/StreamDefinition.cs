@@ -31,13 +31,13 @@ public sealed record StreamDefinition
     public long? SegmentBytes { get; init; }
 
     /// <summary>
-    /// Settings a front-end keeps with the stream (Kafka's topic configs, as given), stored and
+    /// Settings a front-end keeps with the stream (for example a topic's configuration, as the client gave it), stored and
     /// restored with the definition; the core does not read them. Null when there are none.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Settings { get; init; }
 
     /// <summary>
-    /// Per partition, the offset below which records are deleted on request (Kafka's DeleteRecords,
+    /// Per partition, the offset below which records are deleted on request (a client's delete-records request,
     /// <see cref="StreamRegistry.DeleteRecordsBefore"/>): the partition starts there for every
     /// reader, and the sweep frees the whole segments below it. Only that call moves it; an
     /// <see cref="StreamRegistry.Update"/> keeps it. Null when nothing was deleted so.

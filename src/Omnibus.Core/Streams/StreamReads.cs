@@ -27,7 +27,7 @@ public sealed record StreamReadRequest
     public TimeSpan MaxWait { get; init; }
 
     /// <summary>
-    /// Committed records only (Kafka's read_committed): the read stops at the last stable offset and
+    /// Committed records only (a read-committed isolation level): the read stops at the last stable offset and
     /// leaves out the records of aborted transactions; markers are returned, since they say where a
     /// transaction ended. Default false: every record, markers included.
     /// </summary>

@@ -133,7 +133,7 @@ public sealed class StreamRegistry : IDisposable
     }
 
     /// <summary>
-    /// Deletes a partition's records below <paramref name="offset"/> (Kafka's DeleteRecords; at most
+    /// Deletes a partition's records below <paramref name="offset"/> (a delete-records request; at most
     /// the high watermark): from now on the partition starts there for every reader, durably (the
     /// definition is stored first); the next sweep frees the whole segments below it. Answers the
     /// partition's new earliest offset; an offset at or below it changes nothing.
