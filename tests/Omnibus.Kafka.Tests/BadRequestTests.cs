@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using Confluent.Kafka;
 using Omnibus.Kafka.Protocol;
 using Omnibus.Kafka.Records;
@@ -26,32 +25,6 @@ public sealed class BadRequestTests
             await producer.ProduceAsync(Topic, new Message<string?, string?> { Value = "kept-" + i });
         }
         return broker;
-    }
-
-    private static async Task<NetworkStream> ConnectAsync(OmnibusTestBroker broker)
-    {
-        var client = new TcpClient();
-        string[] hostPort = broker.KafkaBootstrapServers.Split(':');
-        await client.ConnectAsync(hostPort[0], int.Parse(hostPort[1], System.Globalization.CultureInfo.InvariantCulture));
-        return client.GetStream();
-    }
-
-    /// <summary>Reads one size-prefixed response, or null when the broker closed the connection.</summary>
-    private static async Task<byte[]?> ReadResponseAsync(NetworkStream stream, double seconds = 10)
-    {
-        byte[] size = new byte[4];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        try
-        {
-            await stream.ReadExactlyAsync(size, timeout.Token);
-            byte[] body = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
-            await stream.ReadExactlyAsync(body, timeout.Token);
-            return body;
-        }
-        catch (Exception e) when (e is EndOfStreamException or IOException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The broker still answers, and the records stored before are all there.</summary>
@@ -90,9 +63,9 @@ public sealed class BadRequestTests
     public async Task An_unknown_api_key_closes_that_connection_and_the_broker_serves_the_next()
     {
         await using OmnibusTestBroker broker = await StartWithRecordsAsync();
-        await using NetworkStream stream = await ConnectAsync(broker);
-        await stream.WriteAsync(CodecTests.Request(999, 0, 1, "raw", _ => { }));
-        Assert.Null(await ReadResponseAsync(stream));
+        using RawKafkaConnection raw = await RawKafkaConnection.OpenAsync(broker);
+        await raw.SendBytesAsync(CodecTests.Request(999, 0, 1, "raw", _ => { }));
+        Assert.Null(await raw.ReadFrameOrCloseAsync());
         AssertStillServing(broker);
     }
 
@@ -100,10 +73,10 @@ public sealed class BadRequestTests
     public async Task ApiVersions_in_a_newer_version_than_served_is_answered_unsupported_version_in_the_v0_format_with_the_served_ranges()
     {
         await using OmnibusTestBroker broker = await StartWithRecordsAsync();
-        await using NetworkStream stream = await ConnectAsync(broker);
+        using RawKafkaConnection raw = await RawKafkaConnection.OpenAsync(broker);
         // A newer client than this broker asks for ApiVersions v4 (flexible, as every version from 3).
-        await stream.WriteAsync(CodecTests.Request((short)ApiKey.ApiVersions, 4, 1, "raw", w => w.String("newer-client").String("9.0").Tags()));
-        byte[] response = (await ReadResponseAsync(stream))!;
+        await raw.SendBytesAsync(CodecTests.Request((short)ApiKey.ApiVersions, 4, 1, "raw", w => w.String("newer-client").String("9.0").Tags()));
+        byte[] response = (await raw.ReadFrameOrCloseAsync())!;
         var r = new KafkaReader(response, flexible: false);
         Assert.Equal(1, r.Int32());
         Assert.Equal(ErrorCode.UnsupportedVersion, (ErrorCode)r.Int16());
@@ -115,11 +88,11 @@ public sealed class BadRequestTests
     public async Task A_truncated_request_body_closes_the_connection_and_loses_nothing()
     {
         await using OmnibusTestBroker broker = await StartWithRecordsAsync();
-        await using NetworkStream stream = await ConnectAsync(broker);
+        using RawKafkaConnection raw = await RawKafkaConnection.OpenAsync(broker);
         byte[] metadata = CodecTests.Request((short)ApiKey.Metadata, 1, 1, "raw", w => w.ArrayLength(2).String(Topic));
         BinaryPrimitives.WriteInt32BigEndian(metadata, metadata.Length - 4); // the size is honest; the array says two names and holds one
-        await stream.WriteAsync(metadata);
-        Assert.Null(await ReadResponseAsync(stream));
+        await raw.SendBytesAsync(metadata);
+        Assert.Null(await raw.ReadFrameOrCloseAsync());
         AssertStillServing(broker);
     }
 
@@ -127,11 +100,11 @@ public sealed class BadRequestTests
     public async Task A_request_larger_than_the_limit_closes_the_connection_before_it_is_read()
     {
         await using OmnibusTestBroker broker = await StartWithRecordsAsync();
-        await using NetworkStream stream = await ConnectAsync(broker);
+        using RawKafkaConnection raw = await RawKafkaConnection.OpenAsync(broker);
         byte[] size = new byte[4];
         BinaryPrimitives.WriteInt32BigEndian(size, int.MaxValue);
-        await stream.WriteAsync(size);
-        Assert.Null(await ReadResponseAsync(stream));
+        await raw.SendBytesAsync(size);
+        Assert.Null(await raw.ReadFrameOrCloseAsync());
         AssertStillServing(broker);
     }
 
@@ -139,15 +112,15 @@ public sealed class BadRequestTests
     public async Task A_batch_with_a_bad_crc_is_refused_corrupt_message_and_not_stored()
     {
         await using OmnibusTestBroker broker = await StartWithRecordsAsync();
-        await using NetworkStream stream = await ConnectAsync(broker);
+        using RawKafkaConnection raw = await RawKafkaConnection.OpenAsync(broker);
         byte[] batch = Batch();
         batch[^1] ^= 0xFF; // a flipped byte in the last record: the CRC-32C no longer matches
-        await stream.WriteAsync(ProduceRequest(7, batch));
-        byte[] response = (await ReadResponseAsync(stream))!;
+        await raw.SendBytesAsync(ProduceRequest(7, batch));
+        byte[] response = (await raw.ReadFrameOrCloseAsync())!;
         Assert.Equal(ErrorCode.CorruptMessage, ProducePartitionError(response));
 
-        await stream.WriteAsync(ProduceRequest(8, Batch()));
-        Assert.Equal(ErrorCode.None, ProducePartitionError((await ReadResponseAsync(stream))!));
+        await raw.SendBytesAsync(ProduceRequest(8, Batch()));
+        Assert.Equal(ErrorCode.None, ProducePartitionError((await raw.ReadFrameOrCloseAsync())!));
         using IConsumer<string?, string?> consumer = KafkaBroker.Consumer(broker, "raw-crc");
         consumer.Assign(new TopicPartitionOffset(Topic, 0, Offset.Beginning));
         Assert.Equal(["kept-0", "kept-1", "kept-2", "raw"], KafkaBroker.ConsumeMany(consumer, 4, TimeSpan.FromSeconds(10)).Select(r => r.Message.Value));
@@ -157,18 +130,18 @@ public sealed class BadRequestTests
     public async Task A_produce_with_an_older_producer_epoch_is_refused_invalid_producer_epoch()
     {
         await using OmnibusTestBroker broker = await StartWithRecordsAsync();
-        await using NetworkStream stream = await ConnectAsync(broker);
-        await stream.WriteAsync(CodecTests.Request((short)ApiKey.InitProducerId, 1, 1, "raw", w => w.NullableString(null).Int32(60_000)));
-        var init = new KafkaReader((await ReadResponseAsync(stream))!, flexible: false);
+        using RawKafkaConnection raw = await RawKafkaConnection.OpenAsync(broker);
+        await raw.SendBytesAsync(CodecTests.Request((short)ApiKey.InitProducerId, 1, 1, "raw", w => w.NullableString(null).Int32(60_000)));
+        var init = new KafkaReader((await raw.ReadFrameOrCloseAsync())!, flexible: false);
         init.Int32();
         init.Int32(); // throttle
         Assert.Equal(ErrorCode.None, (ErrorCode)init.Int16());
         long producerId = init.Int64();
 
-        await stream.WriteAsync(ProduceRequest(2, Batch(producerId, epoch: 1, sequence: 0)));
-        Assert.Equal(ErrorCode.None, ProducePartitionError((await ReadResponseAsync(stream))!));
-        await stream.WriteAsync(ProduceRequest(3, Batch(producerId, epoch: 0, sequence: 1)));
-        Assert.Equal(ErrorCode.InvalidProducerEpoch, ProducePartitionError((await ReadResponseAsync(stream))!));
+        await raw.SendBytesAsync(ProduceRequest(2, Batch(producerId, epoch: 1, sequence: 0)));
+        Assert.Equal(ErrorCode.None, ProducePartitionError((await raw.ReadFrameOrCloseAsync())!));
+        await raw.SendBytesAsync(ProduceRequest(3, Batch(producerId, epoch: 0, sequence: 1)));
+        Assert.Equal(ErrorCode.InvalidProducerEpoch, ProducePartitionError((await raw.ReadFrameOrCloseAsync())!));
         AssertStillServing(broker);
     }
 
@@ -179,7 +152,7 @@ public sealed class BadRequestTests
         var random = new Random(20261204);
         for (int round = 0; round < 50; round++)
         {
-            await using NetworkStream stream = await ConnectAsync(broker);
+            using RawKafkaConnection raw = await RawKafkaConnection.OpenAsync(broker);
             byte[] body = new byte[random.Next(0, 200)];
             random.NextBytes(body);
             if (body.Length >= 4 && round % 2 == 0)
@@ -191,10 +164,10 @@ public sealed class BadRequestTests
             byte[] frame = new byte[4 + body.Length];
             BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);
             body.CopyTo(frame, 4);
-            await stream.WriteAsync(frame);
+            await raw.SendBytesAsync(frame);
             try
             {
-                await ReadResponseAsync(stream, seconds: 0.5); // an answer or a close: either is fine, a crash is not
+                await raw.ReadFrameOrCloseAsync(seconds: 0.5); // an answer or a close: either is fine, a crash is not
             }
             catch (OperationCanceledException)
             {

@@ -31,10 +31,7 @@ internal sealed class RawKafkaConnection : IDisposable
     {
         int correlation = ++_correlation;
         await _stream.WriteAsync(CodecTests.Request((short)key, version, correlation, "raw", body));
-        byte[] size = new byte[4];
-        await _stream.ReadExactlyAsync(size);
-        byte[] answer = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
-        await _stream.ReadExactlyAsync(answer);
+        byte[] answer = await ReadFrameAsync(CancellationToken.None);
         Assert.Equal(correlation, BinaryPrimitives.ReadInt32BigEndian(answer));
         var reader = new KafkaReader(answer.AsMemory(4), ApiVersionTable.IsFlexible((short)key, version));
         if (ApiVersionTable.ResponseHeaderHasTags((short)key, version))
@@ -42,6 +39,32 @@ internal sealed class RawKafkaConnection : IDisposable
             reader.SkipTags();
         }
         return reader;
+    }
+
+    /// <summary>Writes bytes as they are: a frame no client would send.</summary>
+    public async Task SendBytesAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
+
+    /// <summary>Reads one size-prefixed answer whole (its correlation id first), or null when the broker closed the connection.</summary>
+    public async Task<byte[]?> ReadFrameOrCloseAsync(double seconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            return await ReadFrameAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<byte[]> ReadFrameAsync(CancellationToken cancellationToken)
+    {
+        byte[] size = new byte[4];
+        await _stream.ReadExactlyAsync(size, cancellationToken);
+        byte[] frame = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
+        await _stream.ReadExactlyAsync(frame, cancellationToken);
+        return frame;
     }
 
     public void Dispose()
