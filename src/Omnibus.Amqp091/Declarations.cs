@@ -90,11 +90,11 @@ internal static class Declarations
         bool? singleActive = QueueArguments.SingleActiveConsumer(arguments);
         if (QueueExists(broker, name))
         {
-            QueueArguments.CheckEquivalent(broker.GetQueue(name), arguments);
+            QueueArguments.CheckEquivalent(broker.GetQueue(name), arguments, usage.Vhost);
             if (singleActive is bool asked && asked != usage.IsSingleActive(name))
             {
                 throw new Amqp091Exception(ReplyCodes.PreconditionFailed,
-                    $"PRECONDITION_FAILED - inequivalent arg 'x-single-active-consumer' for queue '{name}' in vhost '/': received '{(asked ? "true" : "false")}' but current is '{(asked ? "false" : "true")}'", false, 50, 10);
+                    $"PRECONDITION_FAILED - inequivalent arg 'x-single-active-consumer' for queue '{name}' in vhost '{usage.Vhost}': received '{(asked ? "true" : "false")}' but current is '{(asked ? "false" : "true")}'", false, 50, 10);
             }
             return false;
         }

@@ -99,7 +99,7 @@ internal static class QueueArguments
     /// else 406 as RabbitMQ answers (arguments it leaves out are not compared, so a queue made through
     /// another protocol, with that protocol's defaults, can be declared here).
     /// </summary>
-    public static void CheckEquivalent(QueueDescription existing, Dictionary<string, object?> arguments)
+    public static void CheckEquivalent(QueueDescription existing, Dictionary<string, object?> arguments, string vhost)
     {
         QueueDescription asked = ToDescription(existing.Name, arguments);
         void Compare(string key, object? wanted, object? current)
@@ -107,7 +107,7 @@ internal static class QueueArguments
             if (arguments.TryGetValue(key, out object? received) && !Equals(wanted, current))
             {
                 throw new Amqp091Exception(ReplyCodes.PreconditionFailed,
-                    $"PRECONDITION_FAILED - inequivalent arg '{key}' for queue '{existing.Name}' in vhost '/': received '{received}' but current is '{current ?? "none"}'", false, 50, 10);
+                    $"PRECONDITION_FAILED - inequivalent arg '{key}' for queue '{existing.Name}' in vhost '{vhost}': received '{received}' but current is '{current ?? "none"}'", false, 50, 10);
             }
         }
         Compare("x-max-priority", asked.MaxPriority, existing.MaxPriority);

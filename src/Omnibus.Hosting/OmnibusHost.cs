@@ -24,9 +24,11 @@ public sealed class OmnibusHost : IAsyncDisposable
     private readonly ILogger _logger;
     private bool _disposed;
 
-    internal OmnibusHost(WebApplication app, Broker broker, OmnibusHostOptions options, HostEndpoints endpoints, ILogger logger)
+    internal OmnibusHost(WebApplication app, NamespaceRegistry namespaces, OmnibusHostOptions options, HostEndpoints endpoints, ILogger logger)
     {
         _app = app;
+        Namespaces = namespaces;
+        Broker broker = namespaces.Default;
         Broker = broker;
         Options = options;
         _endpoints = endpoints;
@@ -63,8 +65,11 @@ public sealed class OmnibusHost : IAsyncDisposable
         configure?.Invoke(builder.Options);
         return builder.StartAsync(cancellationToken);
     }
-    /// <summary>The broker behind every front-end.</summary>
+    /// <summary>The default namespace, which every front-end reaches (RabbitMQ's vhost <c>/</c>, AWS account 000000000000, the Service Bus namespace, the Kafka cluster).</summary>
     public Broker Broker { get; }
+
+    /// <summary>Every namespace of the data directory: the default one and those created at run time (for example as RabbitMQ vhosts).</summary>
+    public NamespaceRegistry Namespaces { get; }
 
     /// <summary>The options the host was built with.</summary>
     public OmnibusHostOptions Options { get; }
@@ -175,7 +180,7 @@ public sealed class OmnibusHost : IAsyncDisposable
         {
             await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        await Broker.DisposeAsync().ConfigureAwait(false);
+        await Namespaces.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(_logger);
         await DisposeAsync().ConfigureAwait(false);
     }
@@ -193,7 +198,7 @@ public sealed class OmnibusHost : IAsyncDisposable
             await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
         await _app.DisposeAsync().ConfigureAwait(false);
-        await Broker.DisposeAsync().ConfigureAwait(false);
+        await Namespaces.DisposeAsync().ConfigureAwait(false);
     }
 
     internal static IEnumerable<KeyValuePair<string, string>> KeysOf(OmnibusHostOptions options) =>

@@ -61,11 +61,12 @@ public sealed class OmnibusHostBuilder
         OmnibusHostOptions options = Options;
         options.Validate();
         EmulatorConfig? entities = LoadEntities(options.EntitiesFile);
-        Broker broker = OpenBroker(options);
+        NamespaceRegistry namespaces = OpenNamespaces(options);
+        Broker broker = namespaces.Default;
         try
         {
             var endpoints = new HostEndpoints();
-            ConfigureServices(broker, options, endpoints);
+            ConfigureServices(namespaces, options, endpoints);
             WebApplication app = _web.Build();
             if (options.Aws.Enabled)
             {
@@ -93,11 +94,11 @@ public sealed class OmnibusHostBuilder
             {
                 Log.EntityQuarantined(logger, q.Kind.ToString().ToLowerInvariant(), q.Name, q.Reason);
             }
-            return new OmnibusHost(app, broker, options, endpoints, logger);
+            return new OmnibusHost(app, namespaces, options, endpoints, logger);
         }
         catch
         {
-            broker.Dispose();
+            namespaces.Dispose();
             throw;
         }
     }
@@ -146,7 +147,8 @@ public sealed class OmnibusHostBuilder
         }
     }
 
-    private static Broker OpenBroker(OmnibusHostOptions options)
+    /// <summary>Opens the data directory's namespaces: the default one, which every protocol reaches, and those made at run time (RabbitMQ vhosts, the admin API's namespaces).</summary>
+    private static NamespaceRegistry OpenNamespaces(OmnibusHostOptions options)
     {
         try
         {
@@ -154,7 +156,7 @@ public sealed class OmnibusHostBuilder
             {
                 Storage.FileHandleCache.ConfigureShared(files.MaxOpen, files.IdleTimeout);
             }
-            return Broker.Open(new BrokerOptions
+            return NamespaceRegistry.Open(new BrokerOptions
             {
                 DataDirectory = options.DataDirectory,
                 Store = options.Store ?? Storage.FileLogStore.Instance,
@@ -176,10 +178,11 @@ public sealed class OmnibusHostBuilder
         }
     }
 
-    private void ConfigureServices(Broker broker, OmnibusHostOptions options, HostEndpoints endpoints)
+    private void ConfigureServices(NamespaceRegistry namespaces, OmnibusHostOptions options, HostEndpoints endpoints)
     {
         IServiceCollection services = _web.Services;
-        services.AddSingleton(broker);
+        services.AddSingleton(namespaces);
+        services.AddSingleton(namespaces.Default);
         services.AddSingleton(options.TimeProvider);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         services.AddOmnibusManagement(o => o.RequireAuthorization = options.Http.RequireAuthorization);

@@ -13,13 +13,29 @@ internal sealed class RawConnection : IDisposable
 
     public static async Task<RawConnection> OpenAsync(int port, bool handshake = true, ushort heartbeat = 0)
     {
-        var raw = new RawConnection();
-        await raw._tcp.ConnectAsync("127.0.0.1", port);
-        raw._stream = raw._tcp.GetStream();
+        RawConnection raw = await ConnectAsync(port);
         if (handshake)
         {
             await raw.HandshakeAsync(heartbeat);
+            await raw.SendMethodAsync(0, MethodIds.ConnectionOpen, w => w.ShortString("/").ShortString("").Bit(false));
+            await raw.ExpectMethodAsync(MethodIds.ConnectionOpenOk);
         }
+        return raw;
+    }
+
+    /// <summary>A connection that has authenticated and tuned, waiting for the <c>connection.open</c> the test sends.</summary>
+    public static async Task<RawConnection> TunedAsync(int port)
+    {
+        RawConnection raw = await ConnectAsync(port);
+        await raw.HandshakeAsync(0);
+        return raw;
+    }
+
+    private static async Task<RawConnection> ConnectAsync(int port)
+    {
+        var raw = new RawConnection();
+        await raw._tcp.ConnectAsync("127.0.0.1", port);
+        raw._stream = raw._tcp.GetStream();
         return raw;
     }
 
@@ -31,8 +47,6 @@ internal sealed class RawConnection : IDisposable
             .ShortString("PLAIN").LongString("\0guest\0guest"u8).ShortString("en_US"));
         await ExpectMethodAsync(MethodIds.ConnectionTune);
         await SendMethodAsync(0, MethodIds.ConnectionTuneOk, w => w.Short(2047).Long(131072).Short(heartbeat));
-        await SendMethodAsync(0, MethodIds.ConnectionOpen, w => w.ShortString("/").ShortString("").Bit(false));
-        await ExpectMethodAsync(MethodIds.ConnectionOpenOk);
     }
 
     public Task SendAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();

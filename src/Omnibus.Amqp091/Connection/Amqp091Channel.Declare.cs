@@ -106,7 +106,7 @@ internal sealed partial class Amqp091Channel
         bool exists = Exists(() => Broker.GetQueue(name));
         if (passive && !exists)
         {
-            throw new Amqp091Exception(ReplyCodes.NotFound, $"NOT_FOUND - no queue '{name}' in vhost '/'", false, 50, 10);
+            throw new Amqp091Exception(ReplyCodes.NotFound, $"NOT_FOUND - no queue '{name}' in vhost '{Connection.Queues.Vhost}'", false, 50, 10);
         }
         QueueUsage usage = Connection.Queues;
         if (exists)
@@ -115,7 +115,7 @@ internal sealed partial class Amqp091Channel
             // The owner may redeclare without exclusive; anyone asking exclusive of a queue not owned is locked out.
             if (!passive && exclusive && !usage.IsExclusive(name))
             {
-                throw QueueUsage.Locked(name, 50, 10);
+                throw usage.Locked(name, 50, 10);
             }
         }
         if (!passive && Declarations.DeclareQueue(Broker, usage, name, arguments, Connection.Caller))
@@ -168,11 +168,11 @@ internal sealed partial class Amqp091Channel
             count = Broker.GetQueueRuntimeInfo(queue).ActiveMessageCount;
             if (ifUnused && ConsumerCount(queue) > 0)
             {
-                throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - queue '{queue}' in vhost '/' in use", false, 50, 40);
+                throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - queue '{queue}' in vhost '{Connection.Queues.Vhost}' in use", false, 50, 40);
             }
             if (ifEmpty && count > 0)
             {
-                throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - queue '{queue}' in vhost '/' is not empty", false, 50, 40);
+                throw new Amqp091Exception(ReplyCodes.PreconditionFailed, $"PRECONDITION_FAILED - queue '{queue}' in vhost '{Connection.Queues.Vhost}' is not empty", false, 50, 40);
             }
             Connection.Queues.Forget(queue);
             Broker.DeleteQueue(queue, Connection.Caller);

@@ -42,7 +42,7 @@ internal sealed partial class Amqp091Channel
         }
         if (exchange.Length > 0 && !ExchangeOrTopicExists(exchange))
         {
-            throw new Amqp091Exception(ReplyCodes.NotFound, $"NOT_FOUND - no exchange '{exchange}' in vhost '/'", false, 60, 40);
+            throw new Amqp091Exception(ReplyCodes.NotFound, $"NOT_FOUND - no exchange '{exchange}' in vhost '{Connection.Queues.Vhost}'", false, 60, 40);
         }
         _publish = new PendingPublish(exchange, routingKey, mandatory);
     }

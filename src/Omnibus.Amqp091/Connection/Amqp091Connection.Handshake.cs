@@ -157,10 +157,11 @@ internal sealed partial class Amqp091Connection
     private void OnOpen(ref WireReader args)
     {
         string vhost = args.ReadShortString();
-        if (vhost != "/")
+        if (!_registry.Vhosts.TryGet(vhost, out Vhost? opened))
         {
             throw new Amqp091Exception(ReplyCodes.NotAllowed, $"NOT_ALLOWED - vhost {vhost} not found", true, 10, 40);
         }
+        _vhost = opened;
         _state = State.Open;
         ConnectedAt = Clock.GetUtcNow();
         _registry.Add(this);

@@ -27,6 +27,7 @@ internal sealed partial class Amqp091Connection : IDisposable
     private Dictionary<string, object?> _clientCapabilities = [];
     private long _lastReadMs = Environment.TickCount64;
     private readonly Amqp091ConnectionRegistry _registry;
+    private Vhost _vhost;
 
     private enum State
     {
@@ -37,12 +38,12 @@ internal sealed partial class Amqp091Connection : IDisposable
         Closing,
     }
 
-    public Amqp091Connection(ConnectionContext context, Broker broker, Amqp091Options options, ILogger logger, TimeProvider clock, Amqp091ConnectionRegistry registry)
+    public Amqp091Connection(ConnectionContext context, Amqp091Options options, ILogger logger, TimeProvider clock, Amqp091ConnectionRegistry registry)
     {
         _registry = registry;
         _context = context;
         _input = context.Transport.Input;
-        Broker = broker;
+        _vhost = registry.Vhosts.Default;
         Options = options;
         Logger = logger;
         Clock = clock;
@@ -50,7 +51,11 @@ internal sealed partial class Amqp091Connection : IDisposable
         FrameMax = options.FrameMax;
     }
 
-    public Broker Broker { get; }
+    /// <summary>The namespace of the vhost the client opened (vhost <c>/</c> until <c>connection.open</c>).</summary>
+    public Broker Broker => _vhost.Broker;
+
+    /// <summary>The vhost the client opened.</summary>
+    public string VirtualHost => _vhost.Name;
 
     public Amqp091Options Options { get; }
 
@@ -268,8 +273,8 @@ internal sealed partial class Amqp091Connection : IDisposable
     /// <summary>Called by a channel once it is closed both ways.</summary>
     public void Forget(ushort channel) => _channels.TryRemove(channel, out _);
 
-    /// <summary>The front-end's queue state shared by every connection.</summary>
-    public QueueUsage Queues => _registry.Queues;
+    /// <summary>The queue state every connection to this vhost shares.</summary>
+    internal QueueUsage Queues => _vhost.Queues;
 
     public bool ClientHas(string capability) => _clientCapabilities.TryGetValue(capability, out object? v) && v is true;
 

@@ -5,14 +5,16 @@ namespace Omnibus.Amqp091.Connection;
 /// <summary>
 /// The open AMQP 0-9-1 connections (from <c>connection.open</c> until they go), for the management API's
 /// connections, channels and consumers, and
-/// the broker-wide <see cref="QueueUsage"/> every connection checks. One per front-end instance.
+/// the vhosts they reach. One per front-end instance.
 /// </summary>
 public sealed class Amqp091ConnectionRegistry
 {
     private readonly ConcurrentDictionary<Amqp091Connection, byte> _open = new();
 
-    /// <summary>Exclusive owners, consumers and flags of queues, across every connection.</summary>
-    internal QueueUsage Queues { get; } = new();
+    public Amqp091ConnectionRegistry(Vhosts vhosts) => Vhosts = vhosts;
+
+    /// <summary>The vhosts, each with the queue state every connection to it shares.</summary>
+    public Vhosts Vhosts { get; }
 
     internal void Add(Amqp091Connection connection) => _open.TryAdd(connection, 0);
 

@@ -9,7 +9,7 @@ namespace Omnibus.Amqp091.Connection;
 /// queue in the order they registered (for consumer counts, exclusive consumers and the single active
 /// consumer), and which queues are auto-delete or single-active-consumer. In memory: it ends with the broker.
 /// </summary>
-internal sealed class QueueUsage
+internal sealed class QueueUsage(string vhost)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Amqp091Connection> _exclusiveOwners = new(StringComparer.Ordinal);
@@ -18,8 +18,11 @@ internal sealed class QueueUsage
     private readonly HashSet<string> _singleActive = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Amqp091Channel> _replyChannels = new(StringComparer.Ordinal);
 
-    public static Amqp091Exception Locked(string queue, ushort classId, ushort methodId) =>
-        new(ReplyCodes.ResourceLocked, $"RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '{queue}' in vhost '/'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.", false, classId, methodId);
+    /// <summary>The vhost whose queues these are, for RabbitMQ's error texts.</summary>
+    public string Vhost { get; } = vhost;
+
+    public Amqp091Exception Locked(string queue, ushort classId, ushort methodId) =>
+        new(ReplyCodes.ResourceLocked, $"RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '{queue}' in vhost '{Vhost}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.", false, classId, methodId);
 
     /// <summary>
     /// 405 when another live connection owns <paramref name="queue"/> exclusively. An owner entry whose queue
@@ -157,7 +160,7 @@ internal sealed class QueueUsage
                 {
                     _consumers.Remove(consumer.Queue);
                 }
-                throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - queue '{consumer.Queue}' in vhost '/' in exclusive use", false, 60, 20);
+                throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - queue '{consumer.Queue}' in vhost '{Vhost}' in exclusive use", false, 60, 20);
             }
             list.Add(consumer);
             if (!_singleActive.Contains(consumer.Queue) || list.Count == 1)

@@ -14,7 +14,7 @@ internal static class ConnectionViews
         {
             ["name"] = c.Name,
             ["node"] = state.Options.NodeName,
-            ["vhost"] = ManagementHttp.DefaultVhost,
+            ["vhost"] = c.VirtualHost,
             ["user"] = c.Caller.Name,
             ["user_who_performed_action"] = c.Caller.Name,
             ["state"] = "running",
@@ -55,7 +55,7 @@ internal static class ConnectionViews
         ["name"] = ChannelName(c, channel),
         ["number"] = channel.Id,
         ["node"] = state.Options.NodeName,
-        ["vhost"] = ManagementHttp.DefaultVhost,
+        ["vhost"] = c.VirtualHost,
         ["user"] = c.Caller.Name,
         ["user_who_performed_action"] = c.Caller.Name,
         ["state"] = "running",
@@ -74,7 +74,7 @@ internal static class ConnectionViews
     public static JsonObject Consumer(ManagementState state, Amqp091Connection c, Amqp091Channel channel, ConsumerInfo consumer) => new()
     {
         ["consumer_tag"] = consumer.Tag,
-        ["queue"] = new JsonObject { ["name"] = consumer.Queue, ["vhost"] = ManagementHttp.DefaultVhost },
+        ["queue"] = new JsonObject { ["name"] = consumer.Queue, ["vhost"] = c.VirtualHost },
         ["channel_details"] = new JsonObject
         {
             ["name"] = ChannelName(c, channel),

@@ -14,12 +14,17 @@ namespace Omnibus.Amqp091.Management;
 /// </summary>
 internal static class Definitions
 {
-    public static JsonObject Export(ManagementState state, LiveView live)
+    /// <summary>The definitions of <paramref name="only"/>, or of every vhost.</summary>
+    public static JsonObject Export(ManagementState state, Vhost? only)
     {
-        List<ExchangeDescription> exchanges = [.. state.Broker.ListExchanges().Where(IsExported)];
-        var exported = exchanges.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
-        List<QueueDescription> queues = [.. state.Broker.ListQueues().Where(q => !live.ExclusiveOwners.ContainsKey(q.Name))];
-        var queueNames = queues.Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
+        List<Vhost> vhosts = only is null ? [.. state.AllVhosts()] : [only];
+        var queues = new JsonArray();
+        var exchanges = new JsonArray();
+        var bindings = new JsonArray();
+        foreach (Vhost vhost in vhosts)
+        {
+            ExportInto(vhost, state.Live(vhost), queues, exchanges, bindings);
+        }
         return new JsonObject
         {
             ["rabbit_version"] = OverviewViews.CompatibleRabbitMqVersion,
@@ -27,35 +32,48 @@ internal static class Definitions
             ["product_name"] = "Omnibus",
             ["product_version"] = OverviewViews.ProductVersion,
             ["users"] = new JsonArray(),
-            ["vhosts"] = new JsonArray(new JsonObject { ["name"] = ManagementHttp.DefaultVhost, ["limits"] = new JsonArray(), ["metadata"] = new JsonObject { ["description"] = "Default virtual host", ["tags"] = new JsonArray() } }),
+            ["vhosts"] = new JsonArray([.. vhosts.Select(v => new JsonObject { ["name"] = v.Name, ["limits"] = new JsonArray(), ["metadata"] = new JsonObject { ["description"] = OverviewViews.Description(v), ["tags"] = new JsonArray() } })]),
             ["permissions"] = new JsonArray(),
             ["topic_permissions"] = new JsonArray(),
             ["parameters"] = new JsonArray(),
             ["global_parameters"] = new JsonArray(),
             ["policies"] = new JsonArray(),
-            ["queues"] = new JsonArray([.. queues.Select(q => new JsonObject
+            ["queues"] = queues,
+            ["exchanges"] = exchanges,
+            ["bindings"] = bindings,
+        };
+    }
+
+    private static void ExportInto(Vhost vhost, LiveView live, JsonArray queuesOut, JsonArray exchangesOut, JsonArray bindingsOut)
+    {
+        List<ExchangeDescription> exchanges = [.. vhost.Broker.ListExchanges().Where(IsExported)];
+        var exported = exchanges.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        List<QueueDescription> queues = [.. vhost.Broker.ListQueues().Where(q => !live.ExclusiveOwners.ContainsKey(q.Name))];
+        var queueNames = queues.Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (QueueDescription q in queues)
+        {
+            queuesOut.Add(new JsonObject
             {
                 ["name"] = q.Name,
-                ["vhost"] = ManagementHttp.DefaultVhost,
+                ["vhost"] = vhost.Name,
                 ["durable"] = true,
                 ["auto_delete"] = live.AutoDelete.Contains(q.Name),
-                ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(q, state.Registry.Queues.IsSingleActive(q.Name))),
-            })]),
-            ["exchanges"] = new JsonArray([.. exchanges.Select(x =>
-            {
-                JsonObject json = TopologyViews.Exchange(x);
-                json.Remove("user_who_performed_action");
-                return json;
-            })]),
-            ["bindings"] = new JsonArray([.. state.Broker.ListBindings()
-                .Where(b => exported.Contains(b.Source) && (b.DestinationKind == BindingDestinationKind.Exchange ? exported.Contains(b.Destination) : queueNames.Contains(b.Destination)))
-                .Select(b =>
-                {
-                    JsonObject json = TopologyViews.Binding(b);
-                    json.Remove("properties_key");
-                    return json;
-                })]),
-        };
+                ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(q, vhost.Queues.IsSingleActive(q.Name))),
+            });
+        }
+        foreach (ExchangeDescription x in exchanges)
+        {
+            JsonObject json = TopologyViews.Exchange(vhost, x);
+            json.Remove("user_who_performed_action");
+            exchangesOut.Add(json);
+        }
+        foreach (BindingDescription b in vhost.Broker.ListBindings()
+            .Where(b => exported.Contains(b.Source) && (b.DestinationKind == BindingDestinationKind.Exchange ? exported.Contains(b.Destination) : queueNames.Contains(b.Destination))))
+        {
+            JsonObject json = TopologyViews.Binding(vhost, b);
+            json.Remove("properties_key");
+            bindingsOut.Add(json);
+        }
     }
 
     /// <summary>What a RabbitMQ client declared: not the default exchange, not <c>amq.*</c>, and of a 0-9-1 type (not another protocol's routing points).</summary>
@@ -64,8 +82,8 @@ internal static class Definitions
 
     /// <summary>
     /// Declares what the file names, queues first, then exchanges, then bindings; what exists already must be
-    /// equivalent. Items of a vhost other than <paramref name="vhost"/> (or <c>/</c>) refuse the whole import before
-    /// anything is declared, as nothing here could hold them.
+    /// equivalent. Each item goes to its own vhost (or to <paramref name="vhost"/> when one is named); an item of a vhost
+    /// that does not exist refuses the whole import before anything is declared.
     /// </summary>
     /// <returns>Null, or why the file was refused.</returns>
     public static string? Import(ManagementState state, JsonElement file, string? vhost, CallerIdentity caller)
@@ -74,27 +92,44 @@ internal static class Definitions
         {
             return "the definitions must be a JSON object";
         }
+        if (vhost is null)
+        {
+            // A whole-broker file makes the vhosts it lists, as RabbitMQ's import does.
+            foreach (JsonElement v in Items(file, "vhosts"))
+            {
+                if (Text(v, "name") is { } name && name != Vhosts.DefaultName)
+                {
+                    state.Vhosts.Create(name);
+                }
+            }
+        }
         List<JsonElement> queues = Items(file, "queues"), exchanges = Items(file, "exchanges"), bindings = Items(file, "bindings");
         foreach (JsonElement item in queues.Concat(exchanges).Concat(bindings))
         {
-            string itemVhost = vhost ?? Text(item, "vhost") ?? ManagementHttp.DefaultVhost;
-            if (!ManagementHttp.IsKnownVhost(itemVhost))
+            string itemVhost = vhost ?? Text(item, "vhost") ?? Vhosts.DefaultName;
+            if (!state.TryVhost(itemVhost, out _))
             {
-                return $"vhost '{itemVhost}' does not exist (only '/' does)";
+                return $"vhost '{itemVhost}' does not exist";
             }
+        }
+        Vhost VhostOf(JsonElement item)
+        {
+            state.TryVhost(vhost ?? Text(item, "vhost") ?? Vhosts.DefaultName, out Vhost? v);
+            return v ?? throw new Amqp091Exception(ReplyCodes.NotFound, "NOT_FOUND - the vhost was deleted during the import", false);
         }
         foreach (JsonElement q in queues)
         {
             string name = Text(q, "name") ?? throw new Amqp091Exception(ReplyCodes.PreconditionFailed, "PRECONDITION_FAILED - a queue without a name", false);
-            Declarations.DeclareQueue(state.Broker, state.Registry.Queues, name, JsonTables.FromJson(Property(q, "arguments")), caller);
+            Vhost v = VhostOf(q);
+            Declarations.DeclareQueue(v.Broker, v.Queues, name, JsonTables.FromJson(Property(q, "arguments")), caller);
         }
         foreach (JsonElement x in exchanges)
         {
-            Declarations.DeclareExchange(state.Broker, ManagementRequests.ExchangeFrom(Text(x, "name") ?? "", x), caller);
+            Declarations.DeclareExchange(VhostOf(x).Broker, ManagementRequests.ExchangeFrom(Text(x, "name") ?? "", x), caller);
         }
         foreach (JsonElement b in bindings)
         {
-            state.Broker.Bind(new BindingDescription
+            VhostOf(b).Broker.Bind(new BindingDescription
             {
                 Source = Text(b, "source") ?? "",
                 Destination = Text(b, "destination") ?? "",

@@ -27,11 +27,11 @@ internal static class HealthRequests
     /// <summary>The vhost exists and the broker answers a catalog read.</summary>
     public static IResult Aliveness(HttpContext http, ManagementState state)
     {
-        if (!ManagementHttp.IsKnownVhost(ManagementHttp.Segment(http, 1)))
+        if (!state.TryVhost(ManagementHttp.Segment(http, 1), out Vhost? v))
         {
             return ManagementHttp.NotFound();
         }
-        _ = state.Broker.ListQueues();
+        _ = v.Broker.ListQueues();
         return Ok();
     }
 

@@ -10,8 +10,6 @@ namespace Omnibus.Amqp091.Management;
 /// <summary>The management API's request and response conventions: raw path segments, JSON bodies, RabbitMQ's error shape.</summary>
 internal static class ManagementHttp
 {
-    public const string DefaultVhost = "/";
-
     /// <summary>
     /// The path's segments after <c>/api/</c>, each percent-decoded once. Read from the raw request target, because
     /// the server decodes every escape but <c>%2F</c> in the path, which would decode a name containing <c>%</c> twice.
@@ -44,9 +42,6 @@ internal static class ManagementHttp
     public static IResult NotFound() => Error(StatusCodes.Status404NotFound, "Object Not Found", "Not Found");
 
     public static IResult BadRequest(string reason) => Error(StatusCodes.Status400BadRequest, "bad_request", reason);
-
-    /// <summary>Only vhost <c>/</c> exists (the default namespace).</summary>
-    public static bool IsKnownVhost(string vhost) => vhost == DefaultVhost;
 
     public static bool Flag(HttpContext http, string name) =>
         http.Request.Query.TryGetValue(name, out var v) && string.Equals(v.ToString(), "true", StringComparison.OrdinalIgnoreCase);

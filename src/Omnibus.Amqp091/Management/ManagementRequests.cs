@@ -11,19 +11,52 @@ internal static class ManagementRequests
     public static IResult Overview(HttpContext http, ManagementState state)
     {
         LiveView live = state.Live();
-        JsonObject overview = OverviewViews.Overview(state, live, QueueViews.All(state, live));
+        JsonObject overview = OverviewViews.Overview(state, live, QueueViews.All(state));
         return ManagementHttp.Json(ListQuery.Project(overview, QueueRequests.Columns(http)));
     }
 
     public static IResult WhoAmI(HttpContext http) => ManagementHttp.Json(OverviewViews.WhoAmI(ManagementAuthenticationFilter.Caller(http).Name));
 
     public static IResult Vhosts(HttpContext http, ManagementState state) =>
-        ListQuery.Answer(http, [OverviewViews.Vhost(state, QueueViews.All(state, state.Live()))], state.Options);
+        ListQuery.Answer(http, [.. state.AllVhosts().Select(v => OverviewViews.Vhost(state, v, QueueViews.All(state, v, state.Live(v))))], state.Options);
 
     public static IResult Vhost(HttpContext http, ManagementState state) =>
-        ManagementHttp.IsKnownVhost(ManagementHttp.Segment(http, 1))
-            ? ManagementHttp.Json(OverviewViews.Vhost(state, QueueViews.All(state, state.Live())))
+        state.TryVhost(ManagementHttp.Segment(http, 1), out Vhost? v)
+            ? ManagementHttp.Json(OverviewViews.Vhost(state, v, QueueViews.All(state, v, state.Live(v))))
             : ManagementHttp.NotFound();
+
+    /// <summary>Creates the vhost (a namespace of the core): 201, or 204 when it existed.</summary>
+    public static IResult PutVhost(HttpContext http, ManagementState state)
+    {
+        string name = ManagementHttp.Segment(http, 1);
+        try
+        {
+            return state.Vhosts.Create(name) ? Results.StatusCode(StatusCodes.Status201Created) : Results.NoContent();
+        }
+        catch (Core.MessagingException e) when (e.Code is Core.MessagingErrorCode.InvalidArgument or Core.MessagingErrorCode.InvalidOperation)
+        {
+            return ManagementHttp.BadRequest(e.Message);
+        }
+    }
+
+    /// <summary>Deletes the vhost with everything in it, closing its connections first (320, as RabbitMQ): 204, 404 when there is none.</summary>
+    public static IResult DeleteVhost(HttpContext http, ManagementState state)
+    {
+        string name = ManagementHttp.Segment(http, 1);
+        if (!state.TryVhost(name, out Vhost? vhost))
+        {
+            return ManagementHttp.NotFound();
+        }
+        if (name == Amqp091.Vhosts.DefaultName)
+        {
+            return ManagementHttp.BadRequest("the default vhost '/' cannot be deleted");
+        }
+        foreach (Connection.Amqp091Connection c in state.Live(vhost).Connections)
+        {
+            c.CloseByOperator($"vhost '{name}' is deleted");
+        }
+        return state.Vhosts.Delete(name) ? Results.NoContent() : ManagementHttp.NotFound();
+    }
 
     public static IResult Nodes(HttpContext http, ManagementState state) => ListQuery.Answer(http, [OverviewViews.Node(state)], state.Options);
 
@@ -40,12 +73,12 @@ internal static class ManagementRequests
         return state.Amqp.Users.ContainsKey(name) ? ManagementHttp.Json(User(name)) : ManagementHttp.NotFound();
     }
 
-    /// <summary>Every user may configure, write and read everything in <c>/</c>: there is no access control per entity yet.</summary>
+    /// <summary>Every user may configure, write and read everything in every vhost: there is no access control per entity yet.</summary>
     public static IResult Permissions(HttpContext http, ManagementState state) =>
-        ManagementHttp.Json(new JsonArray([.. state.Amqp.Users.Keys.Order(StringComparer.Ordinal).Select(u => new JsonObject
+        ManagementHttp.Json(new JsonArray([.. state.Amqp.Users.Keys.Order(StringComparer.Ordinal).SelectMany(u => state.Vhosts.Names.Select(v => (User: u, Vhost: v))).Select(p => new JsonObject
         {
-            ["user"] = u,
-            ["vhost"] = ManagementHttp.DefaultVhost,
+            ["user"] = p.User,
+            ["vhost"] = p.Vhost,
             ["configure"] = ".*",
             ["write"] = ".*",
             ["read"] = ".*",
@@ -107,22 +140,24 @@ internal static class ManagementRequests
     public static IResult Consumers(HttpContext http, ManagementState state)
     {
         string[] path = ManagementHttp.Segments(http);
-        if (path.Length > 1 && !ManagementHttp.IsKnownVhost(path[1]))
+        Vhost? vhost = null;
+        if (path.Length > 1 && !state.TryVhost(path[1], out vhost))
         {
             return ManagementHttp.NotFound();
         }
-        List<JsonObject> consumers = [.. state.Live().Consumers.Select(e => ConnectionViews.Consumer(state, e.Connection, e.Channel, e.Consumer))];
+        List<JsonObject> consumers = [.. state.Live(vhost).Consumers.Select(e => ConnectionViews.Consumer(state, e.Connection, e.Channel, e.Consumer))];
         return ManagementHttp.Json(new JsonArray([.. consumers.Select(c => ListQuery.Project(c, QueueRequests.Columns(http)))]));
     }
 
     public static IResult ExportDefinitions(HttpContext http, ManagementState state)
     {
         string[] path = ManagementHttp.Segments(http);
-        if (path.Length > 1 && !ManagementHttp.IsKnownVhost(path[1]))
+        Vhost? vhost = null;
+        if (path.Length > 1 && !state.TryVhost(path[1], out vhost))
         {
             return ManagementHttp.NotFound();
         }
-        JsonObject definitions = Definitions.Export(state, state.Live());
+        JsonObject definitions = Definitions.Export(state, vhost);
         if (path.Length > 1)
         {
             // A vhost's export names neither vhosts nor users, as RabbitMQ's.
@@ -139,7 +174,7 @@ internal static class ManagementRequests
     {
         string[] path = ManagementHttp.Segments(http);
         string? vhost = path.Length > 1 ? path[1] : null;
-        if (vhost is not null && !ManagementHttp.IsKnownVhost(vhost))
+        if (vhost is not null && !state.TryVhost(vhost, out _))
         {
             return ManagementHttp.NotFound();
         }

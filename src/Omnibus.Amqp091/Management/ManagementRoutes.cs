@@ -17,6 +17,8 @@ internal static class ManagementRoutes
         api.MapGet("/whoami", (HttpContext http) => ManagementRequests.WhoAmI(http));
         api.MapGet("/vhosts", ManagementRequests.Vhosts);
         api.MapGet("/vhosts/{vhost}", ManagementRequests.Vhost);
+        api.MapPut("/vhosts/{vhost}", ManagementRequests.PutVhost);
+        api.MapDelete("/vhosts/{vhost}", ManagementRequests.DeleteVhost);
         api.MapGet("/nodes", ManagementRequests.Nodes);
         api.MapGet("/nodes/{node}", ManagementRequests.Node);
         api.MapGet("/users", ManagementRequests.Users);

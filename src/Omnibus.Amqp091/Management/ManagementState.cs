@@ -6,14 +6,30 @@ namespace Omnibus.Amqp091.Management;
 /// <summary>What every management request reads: the core, the open 0-9-1 connections, the sampled rates and the options.</summary>
 internal sealed class ManagementState
 {
-    public ManagementState(Broker broker, Amqp091ConnectionRegistry registry, MessageRates rates, RabbitMqManagementOptions options, Amqp091Options amqp, TimeProvider clock, Amqp091ConnectionHandler handler)
+    public ManagementState(Amqp091ConnectionRegistry registry, MessageRates rates, RabbitMqManagementOptions options, Amqp091Options amqp, TimeProvider clock)
     {
-        (Broker, Registry, Rates, Options, Amqp, Clock) = (broker, registry, rates, options, amqp, clock);
-        // The amq.* exchanges every vhost has, as the first AMQP connection would declare them.
-        handler.Predeclare();
+        (Registry, Rates, Options, Amqp, Clock) = (registry, rates, options, amqp, clock);
     }
 
-    public Broker Broker { get; }
+    /// <summary>The default namespace (vhost <c>/</c>), for what belongs to the node: its disk alarm.</summary>
+    public Broker Broker => Registry.Vhosts.Default.Broker;
+
+    public Vhosts Vhosts => Registry.Vhosts;
+
+    /// <summary>The vhost a request names; false when there is none of that name.</summary>
+    public bool TryVhost(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Vhost? vhost) => Registry.Vhosts.TryGet(name, out vhost);
+
+    /// <summary>Every vhost, <c>/</c> first; one deleted while the list is read is left out.</summary>
+    public IEnumerable<Vhost> AllVhosts()
+    {
+        foreach (string name in Registry.Vhosts.Names)
+        {
+            if (Registry.Vhosts.TryGet(name, out Vhost? vhost))
+            {
+                yield return vhost;
+            }
+        }
+    }
 
     public Amqp091ConnectionRegistry Registry { get; }
 
@@ -28,8 +44,10 @@ internal sealed class ManagementState
     /// <summary>When the API started (its rate sampling did, with the host).</summary>
     public DateTimeOffset StartedAt => Rates.StartedAt;
 
-    /// <summary>The connections and what their channels hold, taken once per request.</summary>
-    public LiveView Live() => new(Registry.Connections, Registry.Queues.AutoDeleteQueues);
+    /// <summary>The connections (to <paramref name="vhost"/>, or to any) and what their channels hold, taken once per request.</summary>
+    public LiveView Live(Vhost? vhost = null) => vhost is null
+        ? new(Registry.Connections, [])
+        : new([.. Registry.Connections.Where(c => c.VirtualHost == vhost.Name)], vhost.Queues.AutoDeleteQueues);
 }
 
 /// <summary>One request's view of the open connections: channels, consumers per queue, exclusive and auto-delete queues.</summary>

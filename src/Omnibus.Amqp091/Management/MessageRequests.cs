@@ -19,7 +19,7 @@ internal static class MessageRequests
     {
         (string vhost, string segment) = QueueRequests.VhostAndName(http);
         string exchange = TopologyRequests.ExchangeName(segment);
-        if (!ManagementHttp.IsKnownVhost(vhost) || !Declarations.ExchangeExists(state.Broker, exchange))
+        if (!state.TryVhost(vhost, out Vhost? v) || !Declarations.ExchangeExists(v.Broker, exchange))
         {
             return ManagementHttp.NotFound();
         }
@@ -47,7 +47,7 @@ internal static class MessageRequests
         }
         BasicProperties properties = PropertiesFrom(Definitions.Property(root, "properties"));
         BrokerMessage message = MessageMapping.ToCore(properties, bytes);
-        PublishResult result = await state.Broker.PublishAsync(exchange, Definitions.Text(root, "routing_key") ?? "", message, ManagementAuthenticationFilter.Caller(http)).ConfigureAwait(false);
+        PublishResult result = await v.Broker.PublishAsync(exchange, Definitions.Text(root, "routing_key") ?? "", message, ManagementAuthenticationFilter.Caller(http)).ConfigureAwait(false);
         return ManagementHttp.Json(new JsonObject { ["routed"] = result.Routed });
     }
 
@@ -58,7 +58,7 @@ internal static class MessageRequests
     public static async Task<IResult> GetAsync(HttpContext http, ManagementState state)
     {
         (string vhost, string queue) = QueueRequests.VhostAndName(http);
-        if (!ManagementHttp.IsKnownVhost(vhost) || !Declarations.QueueExists(state.Broker, queue))
+        if (!state.TryVhost(vhost, out Vhost? v) || !Declarations.QueueExists(v.Broker, queue))
         {
             return ManagementHttp.NotFound();
         }
@@ -78,7 +78,7 @@ internal static class MessageRequests
         {
             return ManagementHttp.BadRequest("count must be at least 1");
         }
-        Receivable receivable = state.Broker.GetReceivable(queue, ManagementAuthenticationFilter.Caller(http));
+        Receivable receivable = v.Broker.GetReceivable(queue, ManagementAuthenticationFilter.Caller(http));
         var got = new List<BrokerMessage>();
         var options = new ReceiveOptions { Mode = ReceiveMode.PeekLock, Visibility = TimeSpan.FromMinutes(1) };
         // A receive that waits for nothing hands out what one look finds; look again until count or empty.
@@ -86,7 +86,7 @@ internal static class MessageRequests
         {
             got.AddRange(batch);
         }
-        long remaining = state.Broker.GetQueueRuntimeInfo(queue).ActiveMessageCount - got.Count;
+        long remaining = v.Broker.GetQueueRuntimeInfo(queue).ActiveMessageCount - got.Count;
         var answer = new JsonArray();
         foreach (BrokerMessage m in got)
         {

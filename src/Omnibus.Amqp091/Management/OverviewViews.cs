@@ -32,7 +32,7 @@ internal static class OverviewViews
                 ["connections"] = live.Connections.Count,
                 ["channels"] = live.Channels.Count,
                 ["consumers"] = live.Consumers.Count,
-                ["exchanges"] = state.Broker.ListExchanges().Count,
+                ["exchanges"] = state.AllVhosts().Sum(v => v.Broker.ListExchanges().Count),
                 ["queues"] = queues.Count,
             },
             ["queue_totals"] = totals,
@@ -69,15 +69,16 @@ internal static class OverviewViews
 
     private static double Rate(JsonNode stats, string details) => stats[details]!["rate"]!.GetValue<double>();
 
-    public static JsonObject Vhost(ManagementState state, List<JsonObject> queues)
+    public static JsonObject Vhost(ManagementState state, Vhost v, List<JsonObject> queues)
     {
         (JsonObject totals, JsonObject stats) = Totals(queues);
+        string description = Description(v);
         var vhost = new JsonObject
         {
-            ["name"] = ManagementHttp.DefaultVhost,
-            ["description"] = "Default virtual host",
+            ["name"] = v.Name,
+            ["description"] = description,
             ["tags"] = new JsonArray(),
-            ["metadata"] = new JsonObject { ["description"] = "Default virtual host", ["tags"] = new JsonArray() },
+            ["metadata"] = new JsonObject { ["description"] = description, ["tags"] = new JsonArray() },
             ["default_queue_type"] = "classic",
             ["tracing"] = false,
             ["cluster_state"] = new JsonObject { [state.Options.NodeName] = "running" },
@@ -89,6 +90,8 @@ internal static class OverviewViews
         }
         return vhost;
     }
+
+    public static string Description(Vhost v) => v.Name == Vhosts.DefaultName ? "Default virtual host" : "";
 
     public static JsonObject Node(ManagementState state)
     {

@@ -12,17 +12,19 @@ internal static class QueueRequests
     public static IResult List(HttpContext http, ManagementState state)
     {
         string[] path = ManagementHttp.Segments(http);
-        if (path.Length > 1 && !ManagementHttp.IsKnownVhost(path[1]))
+        if (path.Length <= 1)
         {
-            return ManagementHttp.NotFound();
+            return ListQuery.Answer(http, QueueViews.All(state), state.Options);
         }
-        return ListQuery.Answer(http, QueueViews.All(state, state.Live()), state.Options);
+        return state.TryVhost(path[1], out Vhost? v)
+            ? ListQuery.Answer(http, QueueViews.All(state, v, state.Live(v)), state.Options)
+            : ManagementHttp.NotFound();
     }
 
     public static IResult Get(HttpContext http, ManagementState state)
     {
         (string vhost, string name) = VhostAndName(http);
-        return ManagementHttp.IsKnownVhost(vhost) && QueueViews.TryOne(state, state.Live(), name) is { } queue
+        return state.TryVhost(vhost, out Vhost? v) && QueueViews.TryOne(state, v, state.Live(v), name) is { } queue
             ? ManagementHttp.Json(ListQuery.Project(queue, Columns(http)))
             : ManagementHttp.NotFound();
     }
@@ -31,13 +33,13 @@ internal static class QueueRequests
     public static async Task<IResult> PutAsync(HttpContext http, ManagementState state)
     {
         (string vhost, string name) = VhostAndName(http);
-        if (!ManagementHttp.IsKnownVhost(vhost))
+        if (!state.TryVhost(vhost, out Vhost? v))
         {
             return ManagementHttp.NotFound();
         }
         using JsonDocument body = await ReadBodyAsync(http).ConfigureAwait(false);
         Dictionary<string, object?> arguments = JsonTables.FromJson(Definitions.Property(body.RootElement, "arguments"));
-        bool created = Declarations.DeclareQueue(state.Broker, state.Registry.Queues, name, arguments, ManagementAuthenticationFilter.Caller(http));
+        bool created = Declarations.DeclareQueue(v.Broker, v.Queues, name, arguments, ManagementAuthenticationFilter.Caller(http));
         return created ? Results.StatusCode(StatusCodes.Status201Created) : Results.NoContent();
     }
 
@@ -45,20 +47,20 @@ internal static class QueueRequests
     public static IResult Delete(HttpContext http, ManagementState state)
     {
         (string vhost, string name) = VhostAndName(http);
-        if (!ManagementHttp.IsKnownVhost(vhost) || !Declarations.QueueExists(state.Broker, name))
+        if (!state.TryVhost(vhost, out Vhost? v) || !Declarations.QueueExists(v.Broker, name))
         {
             return ManagementHttp.NotFound();
         }
-        if (ManagementHttp.Flag(http, "if-empty") && state.Broker.GetQueueRuntimeInfo(name).ActiveMessageCount > 0)
+        if (ManagementHttp.Flag(http, "if-empty") && v.Broker.GetQueueRuntimeInfo(name).ActiveMessageCount > 0)
         {
-            return ManagementHttp.BadRequest($"queue '{name}' in vhost '/' is not empty");
+            return ManagementHttp.BadRequest($"queue '{name}' in vhost '{vhost}' is not empty");
         }
-        if (ManagementHttp.Flag(http, "if-unused") && state.Live().ConsumersByQueue.GetValueOrDefault(name) > 0)
+        if (ManagementHttp.Flag(http, "if-unused") && state.Live(v).ConsumersByQueue.GetValueOrDefault(name) > 0)
         {
-            return ManagementHttp.BadRequest($"queue '{name}' in vhost '/' in use");
+            return ManagementHttp.BadRequest($"queue '{name}' in vhost '{vhost}' in use");
         }
-        state.Registry.Queues.Forget(name);
-        state.Broker.DeleteQueue(name, ManagementAuthenticationFilter.Caller(http));
+        v.Queues.Forget(name);
+        v.Broker.DeleteQueue(name, ManagementAuthenticationFilter.Caller(http));
         return Results.NoContent();
     }
 
@@ -66,11 +68,11 @@ internal static class QueueRequests
     public static async Task<IResult> PurgeAsync(HttpContext http, ManagementState state)
     {
         (string vhost, string name) = VhostAndName(http);
-        if (!ManagementHttp.IsKnownVhost(vhost))
+        if (!state.TryVhost(vhost, out Vhost? v))
         {
             return ManagementHttp.NotFound();
         }
-        Receivable receivable = state.Broker.GetReceivable(name, ManagementAuthenticationFilter.Caller(http));
+        Receivable receivable = v.Broker.GetReceivable(name, ManagementAuthenticationFilter.Caller(http));
         while ((await receivable.ReceiveAsync(256, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete).ConfigureAwait(false)).Count > 0)
         {
         }
@@ -81,14 +83,14 @@ internal static class QueueRequests
     public static IResult Bindings(HttpContext http, ManagementState state)
     {
         (string vhost, string name) = VhostAndName(http);
-        if (!ManagementHttp.IsKnownVhost(vhost) || !Declarations.QueueExists(state.Broker, name))
+        if (!state.TryVhost(vhost, out Vhost? v) || !Declarations.QueueExists(v.Broker, name))
         {
             return ManagementHttp.NotFound();
         }
-        List<JsonObject> bindings = [TopologyViews.DefaultBinding(state.Broker.GetQueue(name))];
-        bindings.AddRange(state.Broker.ListBindings()
+        List<JsonObject> bindings = [TopologyViews.DefaultBinding(v, v.Broker.GetQueue(name))];
+        bindings.AddRange(v.Broker.ListBindings()
             .Where(b => b.DestinationKind == BindingDestinationKind.Queue && b.Destination == name)
-            .Select(TopologyViews.Binding));
+            .Select(b => TopologyViews.Binding(v, b)));
         return ManagementHttp.Json(new JsonArray([.. bindings]));
     }
 

@@ -9,12 +9,12 @@ namespace Omnibus.Amqp091.Management;
 internal static class QueueViews
 {
     /// <summary>Every queue with its counts; a queue deleted while the list is read is left out.</summary>
-    public static List<JsonObject> All(ManagementState state, LiveView live)
+    public static List<JsonObject> All(ManagementState state, Vhost vhost, LiveView live)
     {
         var all = new List<JsonObject>();
-        foreach (QueueDescription queue in state.Broker.ListQueues())
+        foreach (QueueDescription queue in vhost.Broker.ListQueues())
         {
-            if (TryOne(state, live, queue.Name) is { } json)
+            if (TryOne(state, vhost, live, queue.Name) is { } json)
             {
                 all.Add(json);
             }
@@ -23,31 +23,35 @@ internal static class QueueViews
     }
 
     /// <summary>One queue, or null when there is none of that name.</summary>
-    public static JsonObject? TryOne(ManagementState state, LiveView live, string name)
+    /// <summary>Every queue of every vhost.</summary>
+    public static List<JsonObject> All(ManagementState state) =>
+        [.. state.AllVhosts().SelectMany(v => All(state, v, state.Live(v)))];
+
+    public static JsonObject? TryOne(ManagementState state, Vhost vhost, LiveView live, string name)
     {
         QueueDescription queue;
         EntityRuntimeInfo info;
         try
         {
-            queue = state.Broker.GetQueue(name);
-            info = state.Broker.GetQueueRuntimeInfo(name);
+            queue = vhost.Broker.GetQueue(name);
+            info = vhost.Broker.GetQueueRuntimeInfo(name);
         }
         catch (MessagingException e) when (e.Code == MessagingErrorCode.EntityNotFound)
         {
             return null;
         }
         MessageCounts totals = MessageCounts.Of(info.Totals);
-        MessageRatesPerSecond rates = state.Rates.RatesOf(name);
+        MessageRatesPerSecond rates = vhost.Name == Vhosts.DefaultName ? state.Rates.RatesOf(name) : default;
         long unacked = info.LockedMessageCount;
         long ready = Math.Max(0, info.ActiveMessageCount - unacked);
         var json = new JsonObject
         {
             ["name"] = queue.Name,
-            ["vhost"] = ManagementHttp.DefaultVhost,
+            ["vhost"] = vhost.Name,
             ["durable"] = true,
             ["auto_delete"] = live.AutoDelete.Contains(queue.Name),
             ["exclusive"] = live.ExclusiveOwners.ContainsKey(queue.Name),
-            ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(queue, state.Registry.Queues.IsSingleActive(queue.Name))),
+            ["arguments"] = JsonTables.ToJson(QueueArguments.FromDescription(queue, vhost.Queues.IsSingleActive(queue.Name))),
             ["node"] = state.Options.NodeName,
             ["state"] = "running",
             ["type"] = "classic",

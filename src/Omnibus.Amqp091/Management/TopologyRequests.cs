@@ -11,11 +11,13 @@ internal static class TopologyRequests
     public static IResult ListExchanges(HttpContext http, ManagementState state)
     {
         string[] path = ManagementHttp.Segments(http);
-        if (path.Length > 1 && !ManagementHttp.IsKnownVhost(path[1]))
+        Vhost? only = null;
+        if (path.Length > 1 && !state.TryVhost(path[1], out only))
         {
             return ManagementHttp.NotFound();
         }
-        return ListQuery.Answer(http, [.. state.Broker.ListExchanges().Select(TopologyViews.Exchange)], state.Options);
+        IEnumerable<Vhost> vhosts = only is null ? state.AllVhosts() : [only];
+        return ListQuery.Answer(http, [.. vhosts.SelectMany(v => v.Broker.ListExchanges().Select(x => TopologyViews.Exchange(v, x)))], state.Options);
     }
 
     /// <summary>The management API names the default exchange <c>amq.default</c> in paths.</summary>
@@ -25,8 +27,8 @@ internal static class TopologyRequests
     {
         (string vhost, string segment) = QueueRequests.VhostAndName(http);
         string name = ExchangeName(segment);
-        return ManagementHttp.IsKnownVhost(vhost) && Declarations.ExchangeExists(state.Broker, name)
-            ? ManagementHttp.Json(ListQuery.Project(TopologyViews.Exchange(state.Broker.GetExchange(name)), QueueRequests.Columns(http)))
+        return state.TryVhost(vhost, out Vhost? v) && Declarations.ExchangeExists(v.Broker, name)
+            ? ManagementHttp.Json(ListQuery.Project(TopologyViews.Exchange(v, v.Broker.GetExchange(name)), QueueRequests.Columns(http)))
             : ManagementHttp.NotFound();
     }
 
@@ -34,7 +36,7 @@ internal static class TopologyRequests
     public static async Task<IResult> PutExchangeAsync(HttpContext http, ManagementState state)
     {
         (string vhost, string name) = QueueRequests.VhostAndName(http);
-        if (!ManagementHttp.IsKnownVhost(vhost))
+        if (!state.TryVhost(vhost, out Vhost? v))
         {
             return ManagementHttp.NotFound();
         }
@@ -43,8 +45,8 @@ internal static class TopologyRequests
         {
             return ManagementHttp.BadRequest("[{key_missing,type}]");
         }
-        bool existed = Declarations.ExchangeExists(state.Broker, name);
-        Declarations.DeclareExchange(state.Broker, ManagementRequests.ExchangeFrom(name, body.RootElement), ManagementAuthenticationFilter.Caller(http));
+        bool existed = Declarations.ExchangeExists(v.Broker, name);
+        Declarations.DeclareExchange(v.Broker, ManagementRequests.ExchangeFrom(name, body.RootElement), ManagementAuthenticationFilter.Caller(http));
         return existed ? Results.NoContent() : Results.StatusCode(StatusCodes.Status201Created);
     }
 
@@ -53,7 +55,7 @@ internal static class TopologyRequests
     {
         (string vhost, string segment) = QueueRequests.VhostAndName(http);
         string name = ExchangeName(segment);
-        if (!ManagementHttp.IsKnownVhost(vhost) || (name.Length > 0 && !Declarations.ExchangeExists(state.Broker, name)))
+        if (!state.TryVhost(vhost, out Vhost? v) || (name.Length > 0 && !Declarations.ExchangeExists(v.Broker, name)))
         {
             return ManagementHttp.NotFound();
         }
@@ -61,7 +63,7 @@ internal static class TopologyRequests
         {
             return ManagementHttp.Error(StatusCodes.Status403Forbidden, "access_refused", $"deletion of system exchange '{name}' is not allowed");
         }
-        state.Broker.DeleteExchange(name, ManagementHttp.Flag(http, "if-unused"), ManagementAuthenticationFilter.Caller(http));
+        v.Broker.DeleteExchange(name, ManagementHttp.Flag(http, "if-unused"), ManagementAuthenticationFilter.Caller(http));
         return Results.NoContent();
     }
 
@@ -70,35 +72,37 @@ internal static class TopologyRequests
     {
         string[] path = ManagementHttp.Segments(http);
         (string vhost, string name, string side) = (path[1], ExchangeName(path[2]), path[4]);
-        if (!ManagementHttp.IsKnownVhost(vhost) || (name.Length > 0 && !Declarations.ExchangeExists(state.Broker, name)))
+        if (!state.TryVhost(vhost, out Vhost? v) || (name.Length > 0 && !Declarations.ExchangeExists(v.Broker, name)))
         {
             return ManagementHttp.NotFound();
         }
         IEnumerable<JsonObject> bindings = side == "source"
-            ? (name.Length == 0 ? state.Broker.ListQueues().Select(TopologyViews.DefaultBinding) : state.Broker.ListBindings(name).Select(TopologyViews.Binding))
-            : state.Broker.ListBindings().Where(b => b.DestinationKind == BindingDestinationKind.Exchange && b.Destination == name).Select(TopologyViews.Binding);
+            ? (name.Length == 0 ? v.Broker.ListQueues().Select(q => TopologyViews.DefaultBinding(v, q)) : v.Broker.ListBindings(name).Select(b => TopologyViews.Binding(v, b)))
+            : v.Broker.ListBindings().Where(b => b.DestinationKind == BindingDestinationKind.Exchange && b.Destination == name).Select(b => TopologyViews.Binding(v, b));
         return ManagementHttp.Json(new JsonArray([.. bindings]));
     }
 
     public static IResult ListBindings(HttpContext http, ManagementState state)
     {
         string[] path = ManagementHttp.Segments(http);
-        if (path.Length > 1 && !ManagementHttp.IsKnownVhost(path[1]))
+        Vhost? only = null;
+        if (path.Length > 1 && !state.TryVhost(path[1], out only))
         {
             return ManagementHttp.NotFound();
         }
-        return ListQuery.Answer(http, TopologyViews.AllBindings(state.Broker), state.Options);
+        IEnumerable<Vhost> vhosts = only is null ? state.AllVhosts() : [only];
+        return ListQuery.Answer(http, [.. vhosts.SelectMany(TopologyViews.AllBindings)], state.Options);
     }
 
     /// <summary><c>/api/bindings/{vhost}/e/{source}/{q|e}/{destination}</c>: the bindings between the two.</summary>
     public static IResult BindingsBetween(HttpContext http, ManagementState state) =>
-        Between(http, state) is { } found ? ManagementHttp.Json(new JsonArray([.. found.Select(TopologyViews.Binding)])) : ManagementHttp.NotFound();
+        Between(http, state) is ({ } v, { } found) ? ManagementHttp.Json(new JsonArray([.. found.Select(b => TopologyViews.Binding(v, b))])) : ManagementHttp.NotFound();
 
     /// <summary>Binds from <c>{"routing_key", "arguments"}</c>: 201 with the new binding's address in <c>Location</c>.</summary>
     public static async Task<IResult> CreateBindingAsync(HttpContext http, ManagementState state)
     {
         (string vhost, string source, BindingDestinationKind kind, string destination) = BindingPath(http);
-        if (!ManagementHttp.IsKnownVhost(vhost))
+        if (!state.TryVhost(vhost, out Vhost? v))
         {
             return ManagementHttp.NotFound();
         }
@@ -115,45 +119,47 @@ internal static class TopologyRequests
             RoutingKey = Definitions.Text(body.RootElement, "routing_key") ?? "",
             Arguments = MessageMapping.ToCoreTable(JsonTables.FromJson(Definitions.Property(body.RootElement, "arguments"))),
         };
-        state.Broker.Bind(binding, ManagementAuthenticationFilter.Caller(http));
-        string key = TopologyViews.Binding(binding)["properties_key"]!.GetValue<string>();
+        v.Broker.Bind(binding, ManagementAuthenticationFilter.Caller(http));
+        string key = TopologyViews.Binding(v, binding)["properties_key"]!.GetValue<string>();
         http.Response.Headers.Location = Uri.EscapeDataString(key);
         return Results.StatusCode(StatusCodes.Status201Created);
     }
 
     public static IResult GetBinding(HttpContext http, ManagementState state) =>
-        Find(http, state) is { } binding ? ManagementHttp.Json(TopologyViews.Binding(binding)) : ManagementHttp.NotFound();
+        Find(http, state) is ({ } v, { } binding) ? ManagementHttp.Json(TopologyViews.Binding(v, binding)) : ManagementHttp.NotFound();
 
     public static IResult DeleteBinding(HttpContext http, ManagementState state)
     {
-        if (Find(http, state) is not { } binding)
+        if (Find(http, state) is not ({ } v, { } binding))
         {
             return ManagementHttp.NotFound();
         }
-        state.Broker.Unbind(binding, ManagementAuthenticationFilter.Caller(http));
+        v.Broker.Unbind(binding, ManagementAuthenticationFilter.Caller(http));
         return Results.NoContent();
     }
 
-    private static BindingDescription? Find(HttpContext http, ManagementState state)
+    private static (Vhost? Vhost, BindingDescription? Binding) Find(HttpContext http, ManagementState state)
     {
         string key = ManagementHttp.Segments(http)[6];
-        return Between(http, state)?.FirstOrDefault(b => TopologyViews.Binding(b)["properties_key"]!.GetValue<string>() == key);
+        (Vhost? v, List<BindingDescription>? between) = Between(http, state);
+        return v is null || between is null ? default : (v, between.FirstOrDefault(b => TopologyViews.Binding(v, b)["properties_key"]!.GetValue<string>() == key));
     }
 
-    private static List<BindingDescription>? Between(HttpContext http, ManagementState state)
+    /// <summary>The vhost and the bindings the path names; both null when the vhost or the source exchange does not exist.</summary>
+    private static (Vhost? Vhost, List<BindingDescription>? Bindings) Between(HttpContext http, ManagementState state)
     {
         (string vhost, string source, BindingDestinationKind kind, string destination) = BindingPath(http);
-        if (!ManagementHttp.IsKnownVhost(vhost) || !Declarations.ExchangeExists(state.Broker, source))
+        if (!state.TryVhost(vhost, out Vhost? v) || !Declarations.ExchangeExists(v.Broker, source))
         {
-            return null;
+            return default;
         }
         if (source.Length == 0)
         {
-            return kind == BindingDestinationKind.Queue && Declarations.QueueExists(state.Broker, destination)
+            return (v, kind == BindingDestinationKind.Queue && Declarations.QueueExists(v.Broker, destination)
                 ? [new BindingDescription { Source = "", Destination = destination, RoutingKey = destination }]
-                : [];
+                : []);
         }
-        return [.. state.Broker.ListBindings(source).Where(b => b.DestinationKind == kind && b.Destination == destination)];
+        return (v, [.. v.Broker.ListBindings(source).Where(b => b.DestinationKind == kind && b.Destination == destination)]);
     }
 
     private static (string Vhost, string Source, BindingDestinationKind Kind, string Destination) BindingPath(HttpContext http)

@@ -9,7 +9,7 @@ namespace Omnibus.Amqp091.Management;
 /// <summary>Exchanges and bindings as <c>/api/exchanges</c> and <c>/api/bindings</c> show them.</summary>
 internal static class TopologyViews
 {
-    public static JsonObject Exchange(ExchangeDescription x)
+    public static JsonObject Exchange(Vhost vhost, ExchangeDescription x)
     {
         Dictionary<string, object?> arguments = new(x.Arguments, StringComparer.Ordinal);
         if (x.AlternateExchange is { } alternate)
@@ -19,7 +19,7 @@ internal static class TopologyViews
         return new JsonObject
         {
             ["name"] = x.Name,
-            ["vhost"] = ManagementHttp.DefaultVhost,
+            ["vhost"] = vhost.Name,
             ["type"] = Declarations.TypeNameOf(x),
             ["durable"] = x.Durable,
             ["auto_delete"] = x.AutoDelete,
@@ -29,13 +29,13 @@ internal static class TopologyViews
         };
     }
 
-    public static JsonObject Binding(BindingDescription b)
+    public static JsonObject Binding(Vhost vhost, BindingDescription b)
     {
         JsonObject arguments = JsonTables.ToJson(b.Arguments);
         return new JsonObject
         {
             ["source"] = b.Source,
-            ["vhost"] = ManagementHttp.DefaultVhost,
+            ["vhost"] = vhost.Name,
             ["destination"] = b.Destination,
             ["destination_type"] = b.DestinationKind == BindingDestinationKind.Exchange ? "exchange" : "queue",
             ["routing_key"] = b.RoutingKey,
@@ -59,12 +59,12 @@ internal static class TopologyViews
     }
 
     /// <summary>Every binding: the default exchange's implicit one to each queue first, as RabbitMQ lists them, then the declared ones.</summary>
-    public static List<JsonObject> AllBindings(Omnibus.Core.Engine.Broker broker)
+    public static List<JsonObject> AllBindings(Vhost vhost)
     {
-        List<JsonObject> all = [.. broker.ListQueues().Select(DefaultBinding)];
-        all.AddRange(broker.ListBindings().Select(Binding));
+        List<JsonObject> all = [.. vhost.Broker.ListQueues().Select(q => DefaultBinding(vhost, q))];
+        all.AddRange(vhost.Broker.ListBindings().Select(b => Binding(vhost, b)));
         return all;
     }
 
-    public static JsonObject DefaultBinding(QueueDescription q) => Binding(new BindingDescription { Source = "", Destination = q.Name, RoutingKey = q.Name });
+    public static JsonObject DefaultBinding(Vhost vhost, QueueDescription q) => Binding(vhost, new BindingDescription { Source = "", Destination = q.Name, RoutingKey = q.Name });
 }
