@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Omnibus.Server.Cli;
-using Omnibus.ServiceBus.Security;
 
 namespace Omnibus.Server.Tests;
 
@@ -99,19 +97,6 @@ public sealed class JsonApiNameTests(TestServer server) : IClassFixture<TestServ
     // The body's name is required by the description type; the URL's name is the one used.
     private static readonly object NamedBody = new { name = "from-url" };
 
-    private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, object? body = null)
-    {
-        using var http = new HttpClient { BaseAddress = server.HttpBase };
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.TryAddWithoutValidation("Authorization",
-            SharedAccessSignature.CreateToken(new Uri(server.HttpBase, path).GetLeftPart(UriPartial.Path), "RootManageSharedAccessKey", "SAS_KEY_VALUE", TimeSpan.FromMinutes(5), TimeProvider.System));
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, options: ApiClient.Json);
-        }
-        HttpResponseMessage response = await http.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
-        JsonElement json = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-        return (response.StatusCode, json, response);
-    }
+    private Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, object? body = null) =>
+        JsonApiRequests.SendAsync(server, method, path, body);
 }
