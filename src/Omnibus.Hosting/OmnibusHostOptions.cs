@@ -202,6 +202,12 @@ public sealed class KafkaEndpointOptions : EndpointOptions
     /// <summary>Partitions of an auto-created topic (Kafka's <c>num.partitions</c>, 1).</summary>
     public int DefaultPartitions { get; set; } = 1;
 
+    /// <summary>SASL mechanisms the listener requires (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512); empty: PLAINTEXT, Kafka's default.</summary>
+    public List<string> SaslMechanisms { get; } = [];
+
+    /// <summary>SASL users: name → password.</summary>
+    public Dictionary<string, string> SaslUsers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The other front-end settings (group time-outs, request size), validated when the host is built.</summary>
     public Action<Omnibus.Kafka.KafkaOptions>? Configure { get; set; }
 
@@ -211,6 +217,11 @@ public sealed class KafkaEndpointOptions : EndpointOptions
         o.AdvertisedPort = AdvertisedPort;
         o.AutoCreateTopics = AutoCreateTopics;
         o.DefaultPartitions = DefaultPartitions;
+        o.Sasl.Mechanisms.AddRange(SaslMechanisms);
+        foreach (KeyValuePair<string, string> u in SaslUsers)
+        {
+            o.Sasl.Users[u.Key] = u.Value;
+        }
         Configure?.Invoke(o);
     }
 }

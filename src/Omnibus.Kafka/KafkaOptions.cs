@@ -42,9 +42,13 @@ public sealed class KafkaOptions
     /// <summary>This broker's node id (a cluster of one).</summary>
     public int NodeId { get; set; } = 1;
 
+    /// <summary>SASL mechanisms and users; none enabled: a PLAINTEXT listener, as Kafka's default.</summary>
+    public Security.KafkaSaslOptions Sasl { get; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
     {
+        Sasl.Validate();
         if (DefaultPartitions is < 1 or > Core.Streams.StreamDefinition.MaxPartitions)
         {
             throw new ArgumentOutOfRangeException(nameof(DefaultPartitions), DefaultPartitions, "Kafka.DefaultPartitions must be from 1 to 10,000.");

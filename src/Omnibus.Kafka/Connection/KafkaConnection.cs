@@ -23,6 +23,8 @@ internal sealed class KafkaConnection : IDisposable
     private readonly Channel<(RequestFrame Frame, Task<KafkaRequest?> Answer)> _answers;
     private readonly CancellationTokenSource _closed = new();
     private readonly KafkaClientInfo _client;
+    private readonly Security.SaslAuthenticator _sasl;
+    private bool _authenticated;
 
     public KafkaConnection(ConnectionContext context, KafkaServices services)
     {
@@ -31,12 +33,16 @@ internal sealed class KafkaConnection : IDisposable
         _writer = new BackPressuredWriter(context.Transport.Output, clock: services.Clock);
         _answers = Channel.CreateBounded<(RequestFrame, Task<KafkaRequest?>)>(new BoundedChannelOptions(services.Options.MaxInFlightPerConnection) { SingleReader = true, SingleWriter = true });
         _client = new KafkaClientInfo(context.ConnectionId, context.RemoteEndPoint?.ToString());
+        _sasl = new Security.SaslAuthenticator(services.Users);
     }
 
     public async Task RunAsync()
     {
-        // PLAINTEXT, as Kafka's default listener: nothing to authenticate.
-        _context.Authentication().MarkAuthenticated();
+        if (!_services.Options.Sasl.Enabled)
+        {
+            // PLAINTEXT, as Kafka's default listener: nothing to authenticate.
+            MarkAuthenticated();
+        }
         _services.Connections[_context.ConnectionId] = _client;
         _ = _writer.RunFlushLoopAsync();
         Task answering = AnswerInOrderAsync();
@@ -116,6 +122,12 @@ internal sealed class KafkaConnection : IDisposable
     // which is answered (UNSUPPORTED_VERSION in the v0 format) so the client can ask again.
     private bool Accepts(RequestFrame frame)
     {
+        if (!_authenticated && !_sasl.IsAuthenticated && frame.ApiKey is not ((short)ApiKey.ApiVersions or (short)ApiKey.SaslHandshake or (short)ApiKey.SaslAuthenticate))
+        {
+            // A SASL listener serves nothing else before authentication, as Kafka's, which closes the connection.
+            Log.Unauthenticated(_services.Logger, _context.ConnectionId, frame.ApiKey);
+            return false;
+        }
         if (frame.ApiKey == (short)ApiKey.ApiVersions || ApiVersionTable.IsSupported(frame.ApiKey, frame.ApiVersion))
         {
             return true;
@@ -124,16 +136,28 @@ internal sealed class KafkaConnection : IDisposable
         return false;
     }
 
+    private void MarkAuthenticated()
+    {
+        _authenticated = true;
+        _context.Authentication().MarkAuthenticated();
+    }
+
     private Task<KafkaRequest?> Dispatch(RequestFrame frame)
     {
         _client.ClientId ??= frame.ClientId;
-        var request = new KafkaRequest(frame, _services, _client, _context.LocalEndPoint as IPEndPoint, _closed.Token)
+        var request = new KafkaRequest(frame, _services, _client, _context.LocalEndPoint as IPEndPoint, _sasl, _closed.Token)
         {
             ResponseHeaderTags = ApiVersionTable.ResponseHeaderHasTags(frame.ApiKey, frame.ApiVersion),
         };
         try
         {
-            return RequestDispatcher.HandleAsync(request);
+            // The SASL handlers finish synchronously, so a success is known before the next request is checked.
+            Task<KafkaRequest?> answer = RequestDispatcher.HandleAsync(request);
+            if (!_authenticated && _sasl.IsAuthenticated)
+            {
+                MarkAuthenticated();
+            }
+            return answer;
         }
         catch (Exception e)
         {
@@ -181,6 +205,12 @@ internal sealed class KafkaConnection : IDisposable
                 _writer.CommitLocked(written);
             }
             _writer.RequestFlush();
+            if (done.CloseAfterAnswer)
+            {
+                // The answer goes out with the writer's close; reading stops now.
+                await _closed.CancelAsync().ConfigureAwait(false);
+                return;
+            }
         }
     }
 

@@ -7,8 +7,9 @@ namespace Omnibus.Kafka.Connection;
 /// <summary>One request being handled: its frame, a reader over its body, the writer of its answer, and where it came from.</summary>
 internal sealed class KafkaRequest
 {
-    public KafkaRequest(RequestFrame frame, KafkaServices services, KafkaClientInfo client, IPEndPoint? local, CancellationToken closed)
+    public KafkaRequest(RequestFrame frame, KafkaServices services, KafkaClientInfo client, IPEndPoint? local, Security.SaslAuthenticator sasl, CancellationToken closed)
     {
+        Sasl = sasl;
         Frame = frame;
         Services = services;
         Client = client;
@@ -19,6 +20,12 @@ internal sealed class KafkaRequest
     }
 
     public RequestFrame Frame { get; }
+
+    /// <summary>The connection's SASL exchange.</summary>
+    public Security.SaslAuthenticator Sasl { get; }
+
+    /// <summary>Set by a handler whose answer ends the connection (a failed SASL step).</summary>
+    public bool CloseAfterAnswer { get; set; }
 
     public short Version => Frame.ApiVersion;
 

@@ -21,7 +21,11 @@ internal sealed class KafkaServices : IDisposable
         Groups = new(options, clock);
         Producers = new(clock);
         Transactions = new(broker, Producers, clock, logger);
+        Users = new(options.Sasl);
     }
+
+    /// <summary>The users SASL checks.</summary>
+    public Security.KafkaUsers Users { get; }
 
     public Broker Broker { get; }
 
@@ -70,4 +74,7 @@ public sealed record KafkaClientInfo(string ConnectionId, string? RemoteAddress)
     public string? SoftwareName { get; set; }
 
     public string? SoftwareVersion { get; set; }
+
+    /// <summary>Who authenticated through SASL; null on a PLAINTEXT listener.</summary>
+    public string? User { get; set; }
 }

@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(605, LogLevel.Information, "Aborted a Kafka transaction left open in {Topic}/{Partition} by producer {ProducerId}, unknown since a restart")]
     public static partial void OrphanAborted(ILogger logger, string topic, int partition, long producerId);
+
+    [LoggerMessage(606, LogLevel.Debug, "Kafka connection {Connection} closed: API {Key} before SASL authentication")]
+    public static partial void Unauthenticated(ILogger logger, string connection, short key);
+
+    [LoggerMessage(607, LogLevel.Warning, "Kafka connection {Connection} from {Remote} failed SASL {Mechanism} authentication: {Reason}")]
+    public static partial void SaslFailed(ILogger logger, string connection, string? remote, string? mechanism, string? reason);
 }

@@ -39,6 +39,8 @@ internal static class RequestDispatcher
             ApiKey.AddOffsetsToTxn => TransactionApis.AddOffsets(request),
             ApiKey.TxnOffsetCommit => TransactionApis.CommitOffsets(request),
             ApiKey.EndTxn => await TransactionApis.EndAsync(request).ConfigureAwait(false),
+            ApiKey.SaslHandshake => SaslApis.Handshake(request),
+            ApiKey.SaslAuthenticate => SaslApis.Authenticate(request),
             _ => throw new KafkaProtocolException($"API {request.Frame.ApiKey} is not served."),
         };
         return answer ? request : null;

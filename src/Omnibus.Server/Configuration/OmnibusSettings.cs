@@ -287,10 +287,17 @@ internal sealed record ShutdownSettings(TimeSpan Timeout)
 /// <summary>
 /// <c>Omnibus:Kafka</c> — the Kafka listener: Enabled (true), Host, Port (9092), AdvertisedHost and
 /// AdvertisedPort (what clients are told to reconnect to; default the address they reached),
-/// AutoCreateTopics (true), DefaultPartitions (1).
+/// AutoCreateTopics (true), DefaultPartitions (1), Sasl:Mechanisms (none: PLAINTEXT; a comma-separated list of
+/// PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) and Sasl:Users:&lt;name&gt; (passwords).
 /// </summary>
 internal sealed record KafkaSettings(bool Enabled, IPAddress Host, int Port, string? AdvertisedHost, int? AdvertisedPort, bool AutoCreateTopics, int DefaultPartitions)
 {
+    /// <summary>SASL mechanisms enabled on the listener; empty: PLAINTEXT.</summary>
+    public IReadOnlyList<string> SaslMechanisms { get; init; } = [];
+
+    /// <summary>SASL users and their passwords.</summary>
+    public IReadOnlyDictionary<string, string> SaslUsers { get; init; } = new Dictionary<string, string>();
+
     public static KafkaSettings Load(IConfiguration c, List<string> errors)
     {
         SettingsReader r = OmnibusSettings.Reader(c, "Kafka");
@@ -302,7 +309,19 @@ internal sealed record KafkaSettings(bool Enabled, IPAddress Host, int Port, str
             r.OptionalString("AdvertisedHost") is { Length: > 0 } host ? host : null,
             advertisedPort == 0 ? null : advertisedPort,
             r.Bool("AutoCreateTopics", true),
-            r.Int("DefaultPartitions", 1, 1, 10_000));
+            r.Int("DefaultPartitions", 1, 1, 10_000))
+        {
+            SaslMechanisms = (r.OptionalString("Sasl:Mechanisms") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            SaslUsers = c.GetSection($"{OmnibusSettings.Section}:Kafka:Sasl:Users").GetChildren().ToDictionary(u => u.Key, u => u.Value ?? "", StringComparer.Ordinal),
+        };
+        foreach (string m in s.SaslMechanisms.Where(m => m is not (Kafka.Security.KafkaSaslOptions.Plain or Kafka.Security.KafkaSaslOptions.ScramSha256 or Kafka.Security.KafkaSaslOptions.ScramSha512)))
+        {
+            r.Fail("Sasl:Mechanisms", $"'{m}' is not served (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 are).");
+        }
+        if (s.SaslMechanisms.Count > 0 && s.SaslUsers.Count == 0)
+        {
+            r.Fail("Sasl:Users", "name at least one user (Sasl:Users:<name>=<password>) when a SASL mechanism is enabled.");
+        }
         errors.AddRange(r.Errors);
         return s;
     }
@@ -316,6 +335,11 @@ internal sealed record KafkaSettings(bool Enabled, IPAddress Host, int Port, str
         options.AdvertisedPort = AdvertisedPort;
         options.AutoCreateTopics = AutoCreateTopics;
         options.DefaultPartitions = DefaultPartitions;
+        options.SaslMechanisms.AddRange(SaslMechanisms);
+        foreach (KeyValuePair<string, string> u in SaslUsers)
+        {
+            options.SaslUsers[u.Key] = u.Value;
+        }
     }
 }
 
