@@ -38,12 +38,30 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("--Omnibus:Amqp:IdleTimeout=00:00:01", "Omnibus:Amqp:IdleTimeout", "from 00:00:05 to 01:00:00")]
     [InlineData("--Omnibus:Http:RequireAuthorization=maybe", "Omnibus:Http:RequireAuthorization", "true or false")]
     [InlineData("--Omnibus:Http:Host=not-an-address", "Omnibus:Http:Host", "not an IP address")]
+    [InlineData("--Omnibus:Kafka:Sasl:Mechanisms=PLAIN,GSSAPI", "Omnibus:Kafka:Sasl:Mechanisms", "'GSSAPI' is not served")]
+    [InlineData("--Omnibus:Kafka:Sasl:Mechanisms=PLAIN", "Omnibus:Kafka:Sasl:Users", "name at least one user")]
     public async Task A_bad_setting_stops_the_server_naming_the_setting_and_its_range(string arg, string setting, string range)
     {
         (int code, string error) = await RunAsync(arg);
         Assert.Equal(ExitCodes.BadConfiguration, code);
         Assert.Contains(setting, error, StringComparison.Ordinal);
         Assert.Contains(range, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kafka_sasl_mechanisms_and_users_reach_the_kafka_listener()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Omnibus:Kafka:Sasl:Mechanisms"] = "PLAIN, SCRAM-SHA-512",
+            ["Omnibus:Kafka:Sasl:Users:alice"] = "secret",
+        }).Build();
+        OmnibusSettings settings = OmnibusSettings.Load(configuration, out IReadOnlyList<string> errors);
+        Assert.Empty(errors);
+        var options = new Omnibus.Hosting.OmnibusHostOptions();
+        settings.ApplyTo(options);
+        Assert.Equal(["PLAIN", "SCRAM-SHA-512"], options.Kafka.SaslMechanisms);
+        Assert.Equal("secret", options.Kafka.SaslUsers["alice"]);
     }
 
     [Theory]
