@@ -19,8 +19,12 @@ public sealed class Amqp091Options
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// How long a delivery stays with its consumer before the core may give it to another (RabbitMQ's
-    /// <c>consumer_timeout</c>, 30 minutes). A closed channel or connection requeues its deliveries at once.
+    /// How long a delivery may stay unacknowledged before its channel is closed with 406 and its deliveries
+    /// requeued (RabbitMQ's <c>consumer_timeout</c>, 30 minutes); a queue's <c>x-consumer-timeout</c> overrides it.
+    /// A closed channel or connection requeues its deliveries at once.
     /// </summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often a channel holding deliveries checks them against their consumer timeout. Default 5 s.</summary>
+    public TimeSpan ConsumerTimeoutCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

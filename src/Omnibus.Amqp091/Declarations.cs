@@ -85,7 +85,7 @@ internal static class Declarations
     /// (406 when they differ). A new <c>amq.</c> name other than a server-named <c>amq.gen-</c> is 403.
     /// </summary>
     /// <returns>True when the queue was created.</returns>
-    internal static bool DeclareQueue(Broker broker, QueueUsage usage, string name, Dictionary<string, object?> arguments, CallerIdentity caller)
+    internal static bool DeclareQueue(Broker broker, QueueUsage usage, string name, Dictionary<string, object?> arguments, CallerIdentity caller, bool autoDelete = false, bool exclusive = false)
     {
         bool? singleActive = QueueArguments.SingleActiveConsumer(arguments);
         if (QueueExists(broker, name))
@@ -102,7 +102,7 @@ internal static class Declarations
         {
             throw new Amqp091Exception(ReplyCodes.AccessRefused, $"ACCESS_REFUSED - queue name '{name}' contains reserved prefix 'amq.*'", false, 50, 10);
         }
-        broker.CreateQueue(QueueArguments.ToDescription(name, arguments), caller);
+        broker.CreateQueue(QueueArguments.ToDescription(name, arguments, autoDelete, exclusive), caller);
         // A queue of that name gone earlier (through another protocol, or expired) leaves nothing behind.
         usage.Forget(name);
         if (singleActive == true)

@@ -6,8 +6,30 @@ namespace Omnibus.Amqp091;
 /// <summary>queue.declare's <c>x-</c> arguments onto a core queue (docs/amqp091.md, Queues).</summary>
 internal static class QueueArguments
 {
-    public static QueueDescription ToDescription(string name, Dictionary<string, object?> arguments)
+    /// <summary>The front-end's settings kept with a core queue (<see cref="QueueDescription.Settings"/>), so they survive a restart.</summary>
+    public const string SingleActiveSetting = "amqp091:single-active-consumer", AutoDeleteSetting = "amqp091:auto-delete",
+        ExclusiveSetting = "amqp091:exclusive", ConsumerTimeoutSetting = "amqp091:consumer-timeout-ms";
+
+    public static QueueDescription ToDescription(string name, Dictionary<string, object?> arguments, bool autoDelete = false, bool exclusive = false)
     {
+        long? consumerTimeout = Integer(arguments, "x-consumer-timeout", 1, int.MaxValue);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (SingleActiveConsumer(arguments) == true)
+        {
+            settings[SingleActiveSetting] = "true";
+        }
+        if (autoDelete)
+        {
+            settings[AutoDeleteSetting] = "true";
+        }
+        if (exclusive)
+        {
+            settings[ExclusiveSetting] = "true";
+        }
+        if (consumerTimeout is long timeoutMs)
+        {
+            settings[ConsumerTimeoutSetting] = timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         long? ttl = Integer(arguments, "x-message-ttl", 0, int.MaxValue);
         long? priority = Integer(arguments, "x-max-priority", 0, 255);
         long? deliveryLimit = Integer(arguments, "x-delivery-limit", 0, int.MaxValue);
@@ -44,8 +66,18 @@ internal static class QueueArguments
             AutoDeleteOnIdle = expires is long idleMs ? TimeSpan.FromMilliseconds(idleMs) : TimeSpan.MaxValue,
             MaxSizeInMegabytes = 1024L * 1024,
             MaxMessageSizeInKilobytes = 102400,
+            Settings = settings.Count > 0 ? settings : null,
         };
     }
+
+    /// <summary>Whether the queue was declared with the setting (<see cref="SingleActiveSetting"/>, <see cref="AutoDeleteSetting"/>).</summary>
+    public static bool Flag(QueueDescription queue, string setting) => queue.Settings?.GetValueOrDefault(setting) == "true";
+
+    /// <summary>The queue's <c>x-consumer-timeout</c>, else <paramref name="fallback"/> (RabbitMQ's <c>consumer_timeout</c>).</summary>
+    public static TimeSpan ConsumerTimeout(QueueDescription queue, TimeSpan fallback) =>
+        queue.Settings?.GetValueOrDefault(ConsumerTimeoutSetting) is { } ms && long.TryParse(ms, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long n)
+            ? TimeSpan.FromMilliseconds(n)
+            : fallback;
 
     /// <summary>
     /// The <c>x-</c> arguments that describe a core queue, the reverse of <see cref="ToDescription"/>: what the
@@ -55,7 +87,7 @@ internal static class QueueArguments
     public static Dictionary<string, object?> FromDescription(QueueDescription queue, bool singleActive = false)
     {
         var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (singleActive)
+        if (singleActive || Flag(queue, SingleActiveSetting))
         {
             arguments["x-single-active-consumer"] = true;
         }
@@ -91,6 +123,10 @@ internal static class QueueArguments
         {
             arguments["x-overflow"] = queue.Overflow == QueueOverflow.RejectPublish ? "reject-publish" : "reject-publish-dlx";
         }
+        if (queue.Settings?.GetValueOrDefault(ConsumerTimeoutSetting) is { } timeout)
+        {
+            arguments["x-consumer-timeout"] = long.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture);
+        }
         return arguments;
     }
 
@@ -119,6 +155,7 @@ internal static class QueueArguments
         Compare("x-max-length-bytes", asked.MaxLengthBytes, existing.MaxLengthBytes);
         Compare("x-overflow", asked.Overflow, existing.Overflow);
         Compare("x-expires", asked.AutoDeleteOnIdle, existing.AutoDeleteOnIdle);
+        Compare("x-consumer-timeout", asked.Settings?.GetValueOrDefault(ConsumerTimeoutSetting), existing.Settings?.GetValueOrDefault(ConsumerTimeoutSetting));
     }
 
     /// <summary><c>x-single-active-consumer</c>: a boolean, or null when not given (kept by the front-end, not the core).</summary>

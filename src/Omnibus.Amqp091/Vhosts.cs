@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Omnibus.Amqp091.Connection;
 using Omnibus.Core;
 using Omnibus.Core.Engine;
+using Omnibus.Core.Entities;
 using Omnibus.Core.Routing;
 
 namespace Omnibus.Amqp091;
@@ -43,7 +44,7 @@ public sealed class Vhosts
         {
             return false;
         }
-        vhost = _byBroker.GetOrAdd(broker, b => Predeclared(new Vhost(name, b)));
+        vhost = _byBroker.GetOrAdd(broker, b => Restored(Predeclared(new Vhost(name, b))));
         return true;
     }
 
@@ -96,6 +97,39 @@ public sealed class Vhosts
         _byBroker.TryRemove(vhost.Broker, out _);
         _namespaces!.Delete(name);
         return true;
+    }
+
+    /// <summary>
+    /// The front-end's queue flags as the queues' stored settings keep them, when a vhost is first used in this
+    /// process: single-active-consumer and auto-delete flags come back, and exclusive queues are deleted, since
+    /// the connection that owned them is gone (RabbitMQ deletes them when its node starts).
+    /// </summary>
+    private Vhost Restored(Vhost vhost)
+    {
+        foreach (QueueDescription queue in vhost.Broker.ListQueues())
+        {
+            if (QueueArguments.Flag(queue, QueueArguments.ExclusiveSetting))
+            {
+                try
+                {
+                    vhost.Broker.DeleteQueue(queue.Name);
+                }
+                catch (MessagingException e)
+                {
+                    _logger.LogWarning(e, "Could not delete the exclusive queue {Queue} of vhost {Vhost} left from before a restart.", queue.Name, vhost.Name);
+                }
+                continue;
+            }
+            if (QueueArguments.Flag(queue, QueueArguments.SingleActiveSetting))
+            {
+                vhost.Queues.DeclaredSingleActive(queue.Name);
+            }
+            if (QueueArguments.Flag(queue, QueueArguments.AutoDeleteSetting))
+            {
+                vhost.Queues.DeclaredAutoDelete(queue.Name);
+            }
+        }
+        return vhost;
     }
 
     /// <summary>The exchanges every RabbitMQ vhost has (amq.direct, amq.fanout, amq.topic, amq.headers, amq.match).</summary>

@@ -20,7 +20,8 @@ internal sealed partial class Amqp091Channel
     private ulong _lastDeliveryTag;
     private ushort _prefetch;
 
-    private sealed record Unacked(Receivable Receivable, Guid LockToken, string Queue, Consumer? Consumer);
+    /// <summary>A delivery waiting for its ack: when it went out and how long its consumer may hold it (<c>x-consumer-timeout</c>).</summary>
+    private sealed record Unacked(Receivable Receivable, Guid LockToken, string Queue, Consumer? Consumer, long DeliveredAt = 0, TimeSpan Timeout = default);
 
     private int ConsumerCount(string queue) => Connection.Queues.ConsumerCount(queue);
 
@@ -58,7 +59,7 @@ internal sealed partial class Amqp091Channel
         }
         Receivable receivable = Broker.GetReceivable(queue, Connection.Caller);
         Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 60, 20);
-        var consumer = new Consumer(tag, queue, noAck, exclusive, _prefetch, receivable);
+        var consumer = new Consumer(tag, queue, noAck, exclusive, _prefetch, receivable, ConsumerTimeoutOf(queue));
         lock (_gate)
         {
             if (_consumers.ContainsKey(tag) || tag == _replyConsumerTag)
@@ -131,7 +132,7 @@ internal sealed partial class Amqp091Channel
         var options = new ReceiveOptions
         {
             Mode = consumer.NoAck ? ReceiveMode.ReceiveAndDelete : ReceiveMode.PeekLock,
-            Visibility = consumer.NoAck ? null : Connection.Options.DeliveryTimeout,
+            Visibility = consumer.NoAck ? null : LockFor(consumer.Timeout),
         };
         try
         {
@@ -192,7 +193,8 @@ internal sealed partial class Amqp091Channel
             tag = ++_lastDeliveryTag;
             if (!consumer.NoAck)
             {
-                _unacked[tag] = new Unacked(consumer.Receivable, m.Delivery.LockToken, consumer.Queue, consumer);
+                _unacked[tag] = new Unacked(consumer.Receivable, m.Delivery.LockToken, consumer.Queue, consumer, Connection.Clock.GetTimestamp(), consumer.Timeout);
+                WatchTimeoutsLocked();
                 Interlocked.Increment(ref consumer.Outstanding);
             }
         }
@@ -218,7 +220,8 @@ internal sealed partial class Amqp091Channel
 
     private async Task GetAsync(Receivable receivable, string queue, bool noAck)
     {
-        var options = new ReceiveOptions { Mode = noAck ? ReceiveMode.ReceiveAndDelete : ReceiveMode.PeekLock, Visibility = noAck ? null : Connection.Options.DeliveryTimeout };
+        TimeSpan timeout = ConsumerTimeoutOf(queue);
+        var options = new ReceiveOptions { Mode = noAck ? ReceiveMode.ReceiveAndDelete : ReceiveMode.PeekLock, Visibility = noAck ? null : LockFor(timeout) };
         IReadOnlyList<BrokerMessage> got = await receivable.ReceiveAsync(1, TimeSpan.Zero, options).ConfigureAwait(false);
         if (got.Count == 0)
         {
@@ -232,7 +235,8 @@ internal sealed partial class Amqp091Channel
             tag = ++_lastDeliveryTag;
             if (!noAck)
             {
-                _unacked[tag] = new Unacked(receivable, m.Delivery.LockToken, queue, null);
+                _unacked[tag] = new Unacked(receivable, m.Delivery.LockToken, queue, null, Connection.Clock.GetTimestamp(), timeout);
+                WatchTimeoutsLocked();
             }
         }
         long remaining = Broker.GetQueueRuntimeInfo(queue).ActiveMessageCount;

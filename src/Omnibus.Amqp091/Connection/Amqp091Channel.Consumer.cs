@@ -5,8 +5,11 @@ namespace Omnibus.Amqp091.Connection;
 internal sealed partial class Amqp091Channel
 {
     /// <summary>One basic.consume: its pump's stop signal, its prefetch room, and whether it may receive yet.</summary>
-    internal sealed class Consumer(string tag, string queue, bool noAck, bool exclusive, ushort prefetch, Receivable receivable)
+    internal sealed class Consumer(string tag, string queue, bool noAck, bool exclusive, ushort prefetch, Receivable receivable, TimeSpan timeout)
     {
+        /// <summary>How long a delivery may stay unacknowledged before the channel is closed (<c>x-consumer-timeout</c>).</summary>
+        public TimeSpan Timeout { get; } = timeout;
+
         private readonly TaskCompletionSource _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string Tag { get; } = tag;

@@ -118,7 +118,7 @@ internal sealed partial class Amqp091Channel
                 throw usage.Locked(name, 50, 10);
             }
         }
-        if (!passive && Declarations.DeclareQueue(Broker, usage, name, arguments, Connection.Caller))
+        if (!passive && Declarations.DeclareQueue(Broker, usage, name, arguments, Connection.Caller, autoDelete, exclusive))
         {
             if (exclusive)
             {

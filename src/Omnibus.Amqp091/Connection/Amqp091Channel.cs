@@ -124,6 +124,7 @@ internal sealed partial class Amqp091Channel(Amqp091Connection connection, ushor
     /// <summary>Stops the consumers and requeues every delivery not acknowledged (as RabbitMQ does when a channel goes).</summary>
     public async Task ReleaseAsync()
     {
+        StopTimeoutWatch();
         StopConsumers();
         await RequeueAllAsync().ConfigureAwait(false);
     }

@@ -162,7 +162,7 @@ public sealed partial class Broker
             Check(description.PartitionCount == q.Description.PartitionCount, "PartitionCount cannot be changed after the queue is created.");
             Check(description.RequiresSession == q.Description.RequiresSession, "RequiresSession cannot be changed after the queue is created.");
             Check((description.MaxPriority ?? 0) == (q.Description.MaxPriority ?? 0), "MaxPriority cannot be changed after the queue is created.");
-            QueueDescription updated = description with { Name = q.Description.Name, CreatedAt = q.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
+            QueueDescription updated = description with { Name = q.Description.Name, Settings = description.Settings ?? q.Description.Settings, CreatedAt = q.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
             q.Description = updated;
             q.Receivable.Settings = SettingsOf(updated);
             q.Log.ConfigureDuplicateDetection(updated.RequiresDuplicateDetection, updated.DuplicateDetectionHistoryTimeWindow);

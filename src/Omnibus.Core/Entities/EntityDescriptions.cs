@@ -69,6 +69,12 @@ public sealed record QueueDescription
 
     /// <summary>What a send beyond <see cref="MaxLength"/> or <see cref="MaxLengthBytes"/> does (RabbitMQ's <c>x-overflow</c>).</summary>
     public QueueOverflow Overflow { get; init; } = QueueOverflow.DropHead;
+
+    /// <summary>
+    /// Settings a front-end keeps with the queue (flags of its protocol the core has no notion of), stored and
+    /// returned as given; the core does not read them. An update that gives none keeps the ones stored.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
     public int PartitionCount { get; init; } = 1;
     public long MaxSizeInMegabytes { get; init; } = 1024;
     public long MaxMessageSizeInKilobytes { get; init; } = 1024;
