@@ -45,4 +45,29 @@ public sealed class ConnectionBlockedTests : IAsyncLifetime
         _broker.Broker.Space.Probe();
         await unblocked.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_publish_during_the_disk_alarm_is_held_not_refused_and_is_confirmed_once_space_returns()
+    {
+        await using IConnection connection = await new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
+        await using IChannel channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await channel.QueueDeclareAsync("held", durable: true, exclusive: false, autoDelete: false);
+        await using IConnection consumerConnection = await new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
+        await using IChannel consumerChannel = await consumerConnection.CreateChannelAsync();
+
+        Interlocked.Exchange(ref _free, Floor / 2);
+        _broker.Broker.Space.Probe();
+        Task publish = channel.BasicPublishAsync("", "held", true, new BasicProperties { Persistent = true }, "while low"u8.ToArray()).AsTask();
+
+        await Task.Delay(500);
+        Assert.False(publish.IsCompleted, "the publish was answered during the alarm");
+        // Other connections are served meanwhile.
+        Assert.Equal(0u, (await consumerChannel.QueueDeclarePassiveAsync("held")).MessageCount);
+
+        Interlocked.Exchange(ref _free, 10 * Floor);
+        _broker.Broker.Space.Probe();
+        await publish.WaitAsync(TimeSpan.FromSeconds(10));
+        BasicGetResult? got = await consumerChannel.BasicGetAsync("held", autoAck: true);
+        Assert.Equal("while low", System.Text.Encoding.UTF8.GetString(Assert.IsType<BasicGetResult>(got).Body.Span));
+    }
 }

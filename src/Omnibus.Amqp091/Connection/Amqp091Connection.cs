@@ -140,6 +140,10 @@ internal sealed partial class Amqp091Connection : IDisposable
             _input.AdvanceTo(consumed, buffer.End);
             foreach (Frame frame in frames)
             {
+                if (IsPublish(frame) && Broker.Space.IsFull)
+                {
+                    await WaitForSpaceAsync().ConfigureAwait(false);
+                }
                 await HandleSafelyAsync(frame).ConfigureAwait(false);
                 if (_state == State.Closing && !_closeSent)
                 {
