@@ -47,7 +47,7 @@ internal sealed partial class Amqp091Channel
         bool noAck = args.ReadBit();
         bool exclusive = args.ReadBit();
         bool noWait = args.ReadBit();
-        args.ReadTable();
+        int priority = ConsumerPriority(args.ReadTable());
         if (tag.Length == 0)
         {
             tag = "amq.ctag-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -59,7 +59,7 @@ internal sealed partial class Amqp091Channel
         }
         Receivable receivable = Broker.GetReceivable(queue, Connection.Caller);
         Connection.Queues.CheckExclusiveAccess(Broker, queue, Connection, 60, 20);
-        var consumer = new Consumer(tag, queue, noAck, exclusive, _prefetch, receivable, ConsumerTimeoutOf(queue));
+        var consumer = new Consumer(tag, queue, noAck, exclusive, _prefetch, receivable, ConsumerTimeoutOf(queue), priority);
         lock (_gate)
         {
             if (_consumers.ContainsKey(tag) || tag == _replyConsumerTag)
@@ -147,7 +147,28 @@ internal sealed partial class Amqp091Channel
                     continue;
                 }
                 await Connection.Writer.WhenWritableAsync(stop).ConfigureAwait(false);
-                IReadOnlyList<BrokerMessage> messages = await consumer.Receivable.ReceiveAsync(Math.Min(room, 256), Timeout.InfiniteTimeSpan, options, stop).ConfigureAwait(false);
+                TimeSpan wait = Timeout.InfiniteTimeSpan;
+                if (Connection.Queues.HasPriorities(consumer.Queue))
+                {
+                    if (Connection.Queues.OutrankedByOneWithRoom(consumer))
+                    {
+                        // A consumer of higher priority can take what comes: stay out of its way.
+                        // A polling pause on the system clock: it decides no outcome, only how soon to look again.
+                        await Task.Delay(OutrankedPause, stop).ConfigureAwait(false);
+                        continue;
+                    }
+                    // Look again soon: a consumer of higher priority may get room back (an ack) meanwhile.
+                    wait = OutrankedPause;
+                }
+                IReadOnlyList<BrokerMessage> messages;
+                try
+                {
+                    messages = await consumer.Receivable.ReceiveAsync(Math.Min(room, 256), wait, options, consumer.WaitToken(stop)).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    continue; // a consumer of higher priority arrived: look again
+                }
                 foreach (BrokerMessage m in messages)
                 {
                     Deliver(consumer, m);

@@ -5,8 +5,43 @@ namespace Omnibus.Amqp091.Connection;
 internal sealed partial class Amqp091Channel
 {
     /// <summary>One basic.consume: its pump's stop signal, its prefetch room, and whether it may receive yet.</summary>
-    internal sealed class Consumer(string tag, string queue, bool noAck, bool exclusive, ushort prefetch, Receivable receivable, TimeSpan timeout)
+    internal sealed class Consumer(string tag, string queue, bool noAck, bool exclusive, ushort prefetch, Receivable receivable, TimeSpan timeout, int priority = 0)
     {
+        /// <summary>The consumer's <c>x-priority</c>: deliveries go to the highest-priority consumers that have room first.</summary>
+        public int Priority { get; } = priority;
+
+        /// <summary>Whether it could take a delivery now: auto-ack, no prefetch limit, or fewer outstanding than its prefetch.</summary>
+        public bool HasRoom => NoAck || Prefetch == 0 || Volatile.Read(ref Outstanding) < Prefetch;
+
+        private CancellationTokenSource? _reconsider;
+
+        /// <summary>
+        /// The token a receive waits with: <paramref name="stop"/>, or <see cref="Reconsider"/> (a consumer of higher
+        /// priority arrived, so a receive waiting without end must look again). Made once per reconsideration.
+        /// </summary>
+        public CancellationToken WaitToken(CancellationToken stop)
+        {
+            CancellationTokenSource? current = Volatile.Read(ref _reconsider);
+            if (current is null || current.IsCancellationRequested)
+            {
+                current = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                Volatile.Write(ref _reconsider, current);
+            }
+            return current.Token;
+        }
+
+        /// <summary>Ends the receive this consumer waits in, so that it checks the priorities again.</summary>
+        public void Reconsider()
+        {
+            try
+            {
+                Volatile.Read(ref _reconsider)?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
         /// <summary>How long a delivery may stay unacknowledged before the channel is closed (<c>x-consumer-timeout</c>).</summary>
         public TimeSpan Timeout { get; } = timeout;
 

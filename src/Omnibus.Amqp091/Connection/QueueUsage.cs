@@ -167,6 +167,29 @@ internal sealed class QueueUsage(string vhost)
             {
                 consumer.Activate();
             }
+            foreach (Amqp091Channel.Consumer outranked in list.Where(c => c.Priority < consumer.Priority))
+            {
+                outranked.Reconsider();
+            }
+        }
+    }
+
+    /// <summary>Whether the queue's consumers differ in priority (only then do priorities decide anything).</summary>
+    public bool HasPriorities(string queue)
+    {
+        lock (_gate)
+        {
+            return _consumers.TryGetValue(queue, out List<Amqp091Channel.Consumer>? list) && list.Count > 1 && list.Any(c => c.Priority != list[0].Priority);
+        }
+    }
+
+    /// <summary>Whether another active consumer of the queue has a higher priority and room for a delivery.</summary>
+    public bool OutrankedByOneWithRoom(Amqp091Channel.Consumer consumer)
+    {
+        lock (_gate)
+        {
+            return _consumers.TryGetValue(consumer.Queue, out List<Amqp091Channel.Consumer>? list)
+                && list.Any(c => c != consumer && c.Priority > consumer.Priority && c.IsActive && !c.Stop.IsCancellationRequested && c.HasRoom);
         }
     }
 
@@ -187,7 +210,8 @@ internal sealed class QueueUsage(string vhost)
             {
                 if (consumer.IsActive && _singleActive.Contains(consumer.Queue))
                 {
-                    list[0].Activate();
+                    // The next active consumer: the highest priority, the oldest among equals.
+                    list.MaxBy(c => c.Priority)!.Activate();
                 }
                 return false;
             }
