@@ -47,6 +47,20 @@ public sealed class CrossProtocolTests
     }
 
     [Fact]
+    public async Task A_topic_the_service_bus_side_made_is_listed_to_a_kafka_admin_client_with_the_default_partitions()
+    {
+        await using OmnibusTestBroker broker = await KafkaBroker.StartAsync();
+        broker.Broker.CreateTopic(new TopicDescription { Name = "made-by-service-bus" });
+        using IAdminClient admin = KafkaBroker.Admin(broker);
+
+        Metadata metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+
+        TopicMetadata topic = Assert.Single(metadata.Topics, t => t.Topic == "made-by-service-bus");
+        Assert.Equal(ErrorCode.NoError, topic.Error.Code);
+        Assert.Single(topic.Partitions);
+    }
+
+    [Fact]
     public async Task What_a_kafka_producer_sends_reaches_a_service_bus_subscription_by_its_rule_and_a_rabbitmq_queue_bound_to_the_topics_exchange()
     {
         await using OmnibusTestBroker broker = await KafkaBroker.StartAsync();

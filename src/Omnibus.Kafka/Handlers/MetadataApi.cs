@@ -27,7 +27,7 @@ internal static class MetadataApi
         }
         KafkaServices services = request.Services;
         List<TopicAnswer> topics = wanted is null
-            ? [.. services.Streams.List().Select(d => new TopicAnswer(ErrorCode.None, d.Name, KafkaUuid.ForTopic(d.Name), d.PartitionCount))]
+            ? All(services)
             : [.. wanted.Select(t => Resolve(services, t, allowCreate && services.Options.AutoCreateTopics))];
 
         KafkaWriter w = request.Writer;
@@ -86,6 +86,24 @@ internal static class MetadataApi
         }
         w.Tags();
         return true;
+    }
+
+    /// <summary>
+    /// Every topic: those with streams, and the topics other protocols made (a Service Bus or SNS topic, a RabbitMQ
+    /// exchange's topic), whose streams are made now, as naming one would; names Kafka cannot carry are left out.
+    /// </summary>
+    private static List<TopicAnswer> All(KafkaServices services)
+    {
+        var answers = services.Streams.List().Select(d => new TopicAnswer(ErrorCode.None, d.Name, KafkaUuid.ForTopic(d.Name), d.PartitionCount)).ToList();
+        var listed = answers.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (Core.Entities.TopicDescription topic in services.Broker.ListTopics())
+        {
+            if (!listed.Contains(topic.Name) && TopicNames.IsValid(topic.Name) && Resolve(services, new Wanted(KafkaUuid.Zero, topic.Name), create: false) is { Error: ErrorCode.None } made)
+            {
+                answers.Add(made);
+            }
+        }
+        return answers;
     }
 
     private static TopicAnswer Resolve(KafkaServices services, Wanted t, bool create)
