@@ -62,6 +62,7 @@ public sealed class BrokerMetrics
         _networkBytes = f.CreateCounter("omnibus_network_bytes_total", "Bytes received from and sent to clients, by listener and direction.",
             new CounterConfiguration { LabelNames = ["listener", "direction"] });
         Registry.AddBeforeCollectCallback(Refresh);
+        _ = new StreamMetrics(broker, f, Registry);
     }
 
     /// <summary>The registry /metrics serves.</summary>
