@@ -89,31 +89,56 @@ internal static class MessageMapping
     }
 
     /// <summary>
-    /// RabbitMQ's <c>x-death</c> (one entry: the latest dead-lettering, with the count of all) and
-    /// <c>x-first-death-*</c>, from the core's neutral dead-letter headers, which stay beside them.
+    /// RabbitMQ's <c>x-death</c> (one entry per queue and reason, the latest first, each with its count) and
+    /// <c>x-first-death-*</c> / <c>x-last-death-*</c>, from the core's neutral dead-letter headers, which stay
+    /// beside them. A message marked before the core kept a history gets one entry: its latest dead-lettering.
     /// </summary>
     private static void AddDeathHeaders(Dictionary<string, object?> h)
     {
         string reason = RabbitReason(h[DeadLetterHeaders.Cause] as string);
-        var death = new Dictionary<string, object?>(StringComparer.Ordinal)
+        var deaths = new List<object?>();
+        if (h.GetValueOrDefault(DeadLetterHeaders.History) is List<object?> history)
         {
-            ["count"] = h.GetValueOrDefault(DeadLetterHeaders.Count) is long count ? count : 1L,
-            ["reason"] = reason,
-            ["queue"] = h.GetValueOrDefault(DeadLetterHeaders.Source) as string ?? "",
-            ["exchange"] = h.GetValueOrDefault(DeadLetterHeaders.Exchange) as string ?? "",
-            ["routing-keys"] = new List<object?> { h.GetValueOrDefault(DeadLetterHeaders.RoutingKey) as string ?? "" },
-        };
-        if (h.GetValueOrDefault(DeadLetterHeaders.Time) is DateTimeOffset time)
-        {
-            death["time"] = time;
+            foreach (object? item in history)
+            {
+                if (item is Dictionary<string, object?> entry)
+                {
+                    deaths.Add(Death(entry.GetValueOrDefault("count"), RabbitReason(entry.GetValueOrDefault("cause") as string), entry.GetValueOrDefault("source"),
+                        entry.GetValueOrDefault("exchange"), entry.GetValueOrDefault("routing-key"), entry.GetValueOrDefault("time")));
+                }
+            }
         }
-        h["x-death"] = new List<object?> { death };
+        if (deaths.Count == 0)
+        {
+            deaths.Add(Death(h.GetValueOrDefault(DeadLetterHeaders.Count), reason, h.GetValueOrDefault(DeadLetterHeaders.Source),
+                h.GetValueOrDefault(DeadLetterHeaders.Exchange), h.GetValueOrDefault(DeadLetterHeaders.RoutingKey), h.GetValueOrDefault(DeadLetterHeaders.Time)));
+        }
+        var death = (Dictionary<string, object?>)deaths[0]!;
+        h["x-death"] = deaths;
         h.TryAdd("x-first-death-reason", h.GetValueOrDefault(DeadLetterHeaders.FirstCause) is string first ? RabbitReason(first) : reason);
         h.TryAdd("x-first-death-queue", h.GetValueOrDefault(DeadLetterHeaders.FirstSource) as string ?? death["queue"]);
         h.TryAdd("x-first-death-exchange", death["exchange"]);
         h["x-last-death-reason"] = reason;
         h["x-last-death-queue"] = death["queue"];
         h["x-last-death-exchange"] = death["exchange"];
+    }
+
+    /// <summary>One <c>x-death</c> table.</summary>
+    private static Dictionary<string, object?> Death(object? count, string reason, object? queue, object? exchange, object? routingKey, object? time)
+    {
+        var death = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["count"] = count is long n ? n : 1L,
+            ["reason"] = reason,
+            ["queue"] = queue as string ?? "",
+            ["exchange"] = exchange as string ?? "",
+            ["routing-keys"] = new List<object?> { routingKey as string ?? "" },
+        };
+        if (time is DateTimeOffset at)
+        {
+            death["time"] = at;
+        }
+        return death;
     }
 
     /// <summary>The core's dead-letter causes in RabbitMQ's words (a rule's failure, which RabbitMQ does not have, reads as rejected).</summary>

@@ -151,6 +151,42 @@ public sealed class RabbitClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_loop_through_a_waiting_queue_gives_x_death_one_entry_per_queue_and_reason_with_its_count()
+    {
+        await using IConnection connection = await ConnectAsync();
+        await using IChannel channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync("retry", ExchangeType.Fanout, durable: true);
+        await channel.QueueDeclareAsync("looping", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-dead-letter-exchange"] = "retry" });
+        await channel.QueueDeclareAsync("waiting", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+        {
+            ["x-message-ttl"] = 50,
+            ["x-dead-letter-exchange"] = "",
+            ["x-dead-letter-routing-key"] = "looping",
+        });
+        await channel.QueueBindAsync("waiting", "retry", "");
+        await channel.BasicPublishAsync("", "looping", Encoding.UTF8.GetBytes("flaky"));
+
+        BasicGetResult? got = null;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            got = await GetAsync(channel, "looping");
+            Assert.NotNull(got);
+            if (attempt < 2)
+            {
+                await channel.BasicRejectAsync(got.DeliveryTag, requeue: false);
+            }
+        }
+
+        var deaths = ((List<object>)got!.BasicProperties.Headers!["x-death"]!).Cast<Dictionary<string, object?>>().ToList();
+        Assert.Equal(2, deaths.Count);
+        Assert.Equal(("waiting", "expired", 2L), (Encoding.UTF8.GetString((byte[])deaths[0]["queue"]!), Encoding.UTF8.GetString((byte[])deaths[0]["reason"]!), deaths[0]["count"]));
+        Assert.Equal(("looping", "rejected", 2L), (Encoding.UTF8.GetString((byte[])deaths[1]["queue"]!), Encoding.UTF8.GetString((byte[])deaths[1]["reason"]!), deaths[1]["count"]));
+        Assert.Equal("rejected", Encoding.UTF8.GetString((byte[])got.BasicProperties.Headers["x-first-death-reason"]!));
+        Assert.Equal("expired", Encoding.UTF8.GetString((byte[])got.BasicProperties.Headers["x-last-death-reason"]!));
+        await channel.BasicAckAsync(got.DeliveryTag, multiple: false);
+    }
+
+    [Fact]
     public async Task Unknown_exchanges_and_passive_declares_of_missing_queues_close_the_channel_with_not_found_and_the_connection_lives()
     {
         await using IConnection connection = await ConnectAsync();

@@ -261,7 +261,7 @@ public sealed partial class Receivable
         BrokerMessage m = p.Read(entry.Sequence);
         ApplyOverrides(m, entry.Overrides);
         // A message that came here as a dead letter of another entity keeps that entity as its source.
-        DeadLetterMarking.Mark(m, new DeadLetterReason(cause, m.DeadLetterSource ?? Path, text, description), _clock.GetUtcNow());
+        DeadLetterMarking.Mark(m, new DeadLetterReason(cause, m.DeadLetterSource ?? Path, text, description) { Leaving = Path }, _clock.GetUtcNow());
         await DeadLetterSink!([m]).ConfigureAwait(false);
         List<Entry>? settling = null;
         lock (_gate)

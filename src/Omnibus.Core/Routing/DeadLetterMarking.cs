@@ -28,9 +28,46 @@ internal static class DeadLetterMarking
         h[DeadLetterHeaders.Count] = (h.TryGetValue(DeadLetterHeaders.Count, out object? count) && count is long c ? c : 0L) + 1;
         h.TryAdd(DeadLetterHeaders.FirstCause, cause);
         h.TryAdd(DeadLetterHeaders.FirstSource, reason.Source);
+        h[DeadLetterHeaders.History] = WithEntry(h.TryGetValue(DeadLetterHeaders.History, out object? history) ? history as HeaderList : null,
+            reason.Leaving ?? reason.Source, cause, h[DeadLetterHeaders.Exchange] as string, (string)h[DeadLetterHeaders.RoutingKey]!, now);
         m.DeadLetterSource = reason.Source;
         m.TimeToLive = null;
         m.ScheduledEnqueueTime = null;
+    }
+
+    /// <summary>The history with this dead-lettering first: its (source, cause) entry counted up and moved first, or a new one.</summary>
+    private static HeaderList WithEntry(HeaderList? history, string source, string cause, string? exchange, string routingKey, DateTimeOffset now)
+    {
+        long count = 1;
+        var rest = new List<object?>();
+        foreach (object? item in history ?? new HeaderList([]))
+        {
+            if (item is HeaderMap entry && Equals(Field(entry, "source"), source) && Equals(Field(entry, "cause"), cause))
+            {
+                count += Field(entry, "count") is long c ? c : 1;
+            }
+            else
+            {
+                rest.Add(item);
+            }
+        }
+        var latest = new HeaderMap([
+            new("source", source), new("cause", cause), new("count", count),
+            new("exchange", exchange), new("routing-key", routingKey), new("time", now)]);
+        return new HeaderList([latest, .. rest]);
+    }
+
+    /// <summary>A field of a history entry, or null.</summary>
+    public static object? Field(HeaderMap entry, string name)
+    {
+        foreach (KeyValuePair<object?, object?> e in entry)
+        {
+            if (e.Key is string key && key == name)
+            {
+                return e.Value;
+            }
+        }
+        return null;
     }
 
     /// <summary>The routing key a message was published with, or empty when it came by another path.</summary>

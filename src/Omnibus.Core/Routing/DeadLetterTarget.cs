@@ -64,10 +64,14 @@ public enum DeadLetterCause
 
 /// <summary>Why messages are dead-lettered, and from where.</summary>
 /// <param name="Cause">What made them dead letters.</param>
-/// <param name="Source">The queue (or receivable path) the messages leave.</param>
+/// <param name="Source">The entity named as the messages' dead-letter source: the queue (or receivable path) they leave, or the one they first left as dead letters.</param>
 /// <param name="Text">The consumer's own reason, when it gave one (Service Bus lets it; RabbitMQ does not).</param>
 /// <param name="Description">A longer explanation, or null.</param>
-public sealed record DeadLetterReason(DeadLetterCause Cause, string Source, string? Text = null, string? Description = null);
+public sealed record DeadLetterReason(DeadLetterCause Cause, string Source, string? Text = null, string? Description = null)
+{
+    /// <summary>The queue (or receivable path) the messages leave this time, for the history; null: <see cref="Source"/>.</summary>
+    public string? Leaving { get; init; }
+}
 
 /// <summary>The stored words of <see cref="DeadLetterCause"/> (the <see cref="DeadLetterHeaders.Cause"/> header).</summary>
 public static class DeadLetterCauses
@@ -132,6 +136,14 @@ public static class DeadLetterHeaders
     public const string FirstSource = "dead-letter-first-source";
 
     /// <summary>Every dead-letter header name.</summary>
+    /// <summary>
+    /// Every dead-lettering by where and why, the latest first: a <see cref="HeaderList"/> of <see cref="HeaderMap"/>s
+    /// with <c>source</c>, <c>cause</c>, <c>count</c> (of that source and cause), <c>exchange</c>, <c>routing-key</c>
+    /// and <c>time</c>. A message that leaves the same queue for the same cause again raises that entry's count
+    /// and moves it first (RabbitMQ's <c>x-death</c> is this list).
+    /// </summary>
+    public const string History = "dead-letter-history";
+
     public static IReadOnlyList<string> All { get; } =
-        [Cause, Reason, Description, Source, Exchange, RoutingKey, Time, Count, FirstCause, FirstSource];
+        [Cause, Reason, Description, Source, Exchange, RoutingKey, Time, Count, FirstCause, FirstSource, History];
 }
