@@ -93,8 +93,8 @@ public sealed class OmnibusTestBroker : IAsyncDisposable
         Host.RabbitMqManagementEndpoint is { } m ? new Uri($"http://127.0.0.1:{m.Port}/") : throw new InvalidOperationException("The RabbitMQ management API is disabled (OmnibusTestBrokerOptions.EnableRabbitMqManagement).");
 
     /// <summary>
-    /// The connection string of every protocol this broker serves, by <see cref="OmnibusProtocols"/> name. Only
-    /// protocols that exist are listed; a front-end added later (RabbitMQ, Kafka, SQS/SNS) adds its entry here.
+    /// The connection string of every protocol this broker serves, by <see cref="OmnibusProtocols"/> name: a listener
+    /// turned off is left out.
     /// </summary>
     public IReadOnlyDictionary<string, string> ConnectionStrings
     {
