@@ -40,9 +40,10 @@ public sealed class ConnectionWriterTests
         return id;
     }
 
+    /// <summary>Reads until <paramref name="stop"/> ends it with <see cref="OperationCanceledException"/> (a read asked with a cancelled token throws at once).</summary>
     private static async Task DrainAsync(PipeReader reader, CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
+        while (true)
         {
             ReadResult result = await reader.ReadAsync(stop);
             reader.AdvanceTo(result.Buffer.End);
