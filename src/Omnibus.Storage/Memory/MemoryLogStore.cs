@@ -33,6 +33,9 @@ public sealed class MemoryLogStore : ILogStore
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<SalvageReport> SalvageLogs(string directory, LogOptions? options, SalvageMode mode) => [];
+
+    /// <inheritdoc/>
     public IPartitionLog OpenLog(string directory, LogOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
