@@ -59,5 +59,6 @@ public static class ManagementEndpoints
         RouteGroupBuilder api = app.MapGroup("/api").AddEndpointFilter<ApiAuthenticationFilter>().AddEndpointFilter<ApiErrorFilter>();
         EntityApi.Map(api);
         MessageApi.Map(api);
+        QuarantineApi.Map(api);
     }
 }
