@@ -142,6 +142,74 @@ public sealed class QuarantineRecoveryTests : IDisposable
         Assert.True(recovery.RecordsLost > 0);
     }
 
+    [Theory]
+    [InlineData("header zeroed", "damaged header")]
+    [InlineData("byte flipped", "is damaged at byte")]
+    [InlineData("segment deleted", "no record of sequences")]
+    [InlineData("first segment deleted", "no record of sequences")]
+    public async Task Every_kind_of_damage_quarantines_the_queue_and_recovery_accounts_for_every_acknowledged_message(string damage, string finding)
+    {
+        _harness.Broker.CreateQueue(new QueueDescription { Name = "orders" });
+        await Fill("orders");
+        _harness.Broker.Dispose();
+        string[] segments = SegmentsOf("queues", "orders");
+        Assert.True(segments.Length >= 3);
+        switch (damage)
+        {
+            case "header zeroed":
+                using (var f = new FileStream(segments[1], FileMode.Open))
+                {
+                    f.Write(new byte[32]);
+                }
+                break;
+            case "byte flipped":
+                FlipByteInTheMiddle(segments[1]);
+                break;
+            case "segment deleted":
+                File.Delete(segments[1]);
+                break;
+            default:
+                File.Delete(segments[0]);
+                break;
+        }
+
+        _harness.Restart();
+
+        Assert.Equal("orders", Assert.Single(_harness.Broker.Quarantined).Name);
+        QuarantineRecovery recovery = await _harness.Broker.RecoverQuarantinedAsync("orders", SalvageMode.SkipDamagedBatches);
+        Assert.True(recovery.Opened, recovery.Reason);
+        SalvageReport log = Assert.Single(recovery.Logs, l => l.Changed);
+        Assert.Contains(log.Findings, f => f.Contains(finding, StringComparison.Ordinal));
+        List<string> got = await Drain("orders");
+        // Every acknowledged message is delivered or reported lost: none is missing silently.
+        Assert.Equal(Count, got.Count + recovery.RecordsLost + recovery.RecordsDropped);
+        Assert.Equal(got.Count, got.Distinct().Count());
+        Assert.Equal(damage == "header zeroed" ? 0 : 1, Math.Sign(recovery.RecordsLost));
+    }
+
+    [Fact]
+    public async Task A_deleted_tail_segment_quarantines_the_queue_and_recovery_reports_the_lost_tail_and_keeps_the_rest()
+    {
+        _harness.Broker.CreateQueue(new QueueDescription { Name = "orders" });
+        await Fill("orders");
+        _harness.Broker.Dispose();
+        string[] segments = SegmentsOf("queues", "orders");
+        long tailBase = long.Parse(Path.GetFileNameWithoutExtension(segments[^1]), System.Globalization.CultureInfo.InvariantCulture);
+        File.Delete(segments[^1]);
+
+        _harness.Restart();
+
+        Assert.Contains($"records from sequence {tailBase} on are lost", Assert.Single(_harness.Broker.Quarantined).Reason, StringComparison.Ordinal);
+        QuarantineRecovery recovery = await _harness.Broker.RecoverQuarantinedAsync("orders", SalvageMode.SkipDamagedBatches);
+        Assert.True(recovery.Opened, recovery.Reason);
+        Assert.Contains($"the tail segment starting at sequence {tailBase} is missing", recovery.Describe(), StringComparison.Ordinal);
+        List<string> got = await Drain("orders");
+        Assert.Equal(tailBase, got.Count);
+        Assert.Equal(Body((int)tailBase - 1), got[^1]);
+        await _harness.Send("orders", "after");
+        Assert.Equal(["after"], await Drain("orders"));
+    }
+
     [Fact]
     public async Task Recovering_a_name_that_is_not_quarantined_is_not_found()
     {
