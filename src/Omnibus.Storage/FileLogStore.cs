@@ -45,6 +45,10 @@ public sealed class FileLogStore : ILogStore
     public bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
 
     /// <inheritdoc/>
+    public IReadOnlyList<string> ListDirectories(string directory) =>
+        Directory.Exists(directory) ? [.. Directory.EnumerateDirectories(directory).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal)] : [];
+
+    /// <inheritdoc/>
     public void CreateDirectory(string directory) => Directory.CreateDirectory(directory);
 
     /// <inheritdoc/>

@@ -27,6 +27,9 @@ public interface ILogStore
     /// <summary>True when anything (a log, a document, a directory) is stored at or under <paramref name="path"/>.</summary>
     bool Exists(string path);
 
+    /// <summary>The names of the directories (and logs) directly under <paramref name="directory"/>; empty when there is none.</summary>
+    IReadOnlyList<string> ListDirectories(string directory);
+
     /// <summary>Makes sure <paramref name="directory"/> exists.</summary>
     void CreateDirectory(string directory);
 

@@ -79,7 +79,11 @@ public sealed class QuarantineCliTests : IAsyncLifetime
     public async Task A_quarantined_queue_is_listed_and_recovered_through_the_cli_and_then_serves_without_a_restart()
     {
         using var http = new HttpClient();
-        Assert.StartsWith("Degraded", await http.GetStringAsync(new Uri($"http://127.0.0.1:{_httpPort}/health/ready")), StringComparison.Ordinal);
+        Assert.StartsWith("Degraded: Quarantined (damaged data, refusing traffic): queue orders:", await http.GetStringAsync(new Uri($"http://127.0.0.1:{_httpPort}/health/ready")), StringComparison.Ordinal);
+        Assert.Contains("omnibus_entities_quarantined 1", await http.GetStringAsync(new Uri($"http://127.0.0.1:{_httpPort}/metrics")), StringComparison.Ordinal);
+        (int listed, string queues, _) = await RunAsync("queue", "list"); // the other queues are still listed with their counts
+        Assert.Equal(0, listed);
+        Assert.Contains("healthy", queues, StringComparison.Ordinal);
         (int code, string output, _) = await RunAsync("quarantine", "list");
         Assert.Equal(0, code);
         Assert.Contains("orders", output, StringComparison.Ordinal);
@@ -94,6 +98,7 @@ public sealed class QuarantineCliTests : IAsyncLifetime
         IReadOnlyList<BrokerMessage> got = await Server.Broker.GetReceivable("orders").ReceiveAsync(1000, TimeSpan.Zero, ReceiveMode.ReceiveAndDelete);
         Assert.Equal(Count - 1, got.Count);
         Assert.Equal("Healthy", await http.GetStringAsync(new Uri($"http://127.0.0.1:{_httpPort}/health/ready")));
+        Assert.Contains("omnibus_entities_quarantined 0", await http.GetStringAsync(new Uri($"http://127.0.0.1:{_httpPort}/metrics")), StringComparison.Ordinal);
         (_, output, _) = await RunAsync("quarantine", "list");
         Assert.Contains("Nothing is quarantined", output, StringComparison.Ordinal);
     }

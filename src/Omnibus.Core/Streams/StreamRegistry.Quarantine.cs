@@ -10,6 +10,7 @@ public sealed record StreamRecovery(string Name, bool Opened, string? Reason, IR
 
 public sealed partial class StreamRegistry
 {
+    private const string OffsetsDirectory = "offsets";
     /// <summary>
     /// Streams that a partition of failed to open (damaged or missing records): every call naming
     /// one fails with <see cref="MessagingErrorCode.EntityDisabled"/> and the damage; its definition
@@ -23,6 +24,27 @@ public sealed partial class StreamRegistry
             {
                 return [.. _quarantined.Values.OrderBy(q => q.Definition.Name, StringComparer.Ordinal)];
             }
+        }
+    }
+
+    /// <summary>
+    /// A missing <c>streams.json</c> beside stream directories means the definitions were lost (it is
+    /// written with the first stream): opening would serve no streams over data it no longer knows.
+    /// </summary>
+    private static void RefuseLostCatalog(ILogStore store, string directory)
+    {
+        string catalog = Path.Combine(directory, StreamCatalog.FileName);
+        if (store.Exists(catalog))
+        {
+            return;
+        }
+        string? orphaned = store.ListDirectories(directory).FirstOrDefault(d => d != OffsetsDirectory);
+        if (orphaned is not null)
+        {
+            throw new StorageFormatException(
+                $"'{catalog}' is missing, but '{Path.Combine(directory, orphaned)}' holds stream data: the definitions of the streams are lost. " +
+                $"Restore {StreamCatalog.FileName} from a backup, or move the stream directories away to start without them. Nothing was changed.")
+            { FilePath = catalog };
         }
     }
 

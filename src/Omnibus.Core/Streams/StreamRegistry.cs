@@ -23,6 +23,7 @@ public sealed partial class StreamRegistry : IDisposable
         Options = options;
         Directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "streams");
         options.Store.CreateDirectory(Directory);
+        RefuseLostCatalog(options.Store, Directory);
         StreamCatalogDocument doc = StreamCatalog.Load(options.Store, Directory);
         try
         {
@@ -39,7 +40,7 @@ public sealed partial class StreamRegistry : IDisposable
                     _quarantined[entry.Definition.Name] = new QuarantinedStream(entry.Definition, e.Message, e.FilePath);
                 }
             }
-            _offsets = new GroupOffsetStore(Path.Combine(Directory, "offsets"), options);
+            _offsets = new GroupOffsetStore(Path.Combine(Directory, OffsetsDirectory), options);
         }
         catch
         {

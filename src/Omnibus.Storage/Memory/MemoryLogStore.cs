@@ -97,6 +97,21 @@ public sealed class MemoryLogStore : ILogStore
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<string> ListDirectories(string directory)
+    {
+        string prefix = Normalize(directory) + "/";
+        lock (_gate)
+        {
+            // A log is a directory too; a document's own name is not, only the directories on its path.
+            IEnumerable<string> children = _directories.Concat(_logs.Keys)
+                .Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..].Split('/')[0])
+                .Concat(_documents.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) > 0)
+                    .Select(k => k[prefix.Length..].Split('/')[0]));
+            return [.. children.Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <inheritdoc/>
     public void CreateDirectory(string directory)
     {
         lock (_gate)
