@@ -99,6 +99,7 @@ public sealed partial class Broker
     {
         lock (_catalogLock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
                 if (q.Kind == EntityKind.Queue)
