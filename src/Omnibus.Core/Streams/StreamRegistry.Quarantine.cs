@@ -57,6 +57,15 @@ public sealed partial class StreamRegistry
         }
     }
 
+    /// <summary>The quarantined stream of that name, or null.</summary>
+    public QuarantinedStream? FindQuarantined(string name)
+    {
+        lock (_lock)
+        {
+            return _quarantined.GetValueOrDefault(name);
+        }
+    }
+
     /// <summary>Throws the quarantine's error when <paramref name="name"/> is a quarantined stream.</summary>
     public void ThrowIfQuarantined(string name)
     {
