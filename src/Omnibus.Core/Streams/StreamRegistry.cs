@@ -298,47 +298,6 @@ public sealed partial class StreamRegistry : IDisposable
     public Task ResetOffsetsAsync(string group, string? stream = null)
         => _offsets.DeleteAsync(k => k.Group == group && (stream is null || k.Stream == stream));
 
-    /// <summary>Applies retention and compaction to every stream and snapshots the group offsets when due; the timer calls it too.</summary>
-    public async Task SweepAsync()
-    {
-        await _sweepGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            MessageStream[] streams;
-            lock (_lock)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-                streams = [.. _streams.Values];
-            }
-            long now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (MessageStream stream in streams)
-            {
-                StreamRetention.Apply(stream, now);
-                StreamCompactor.Apply(stream, now);
-            }
-            _offsets.SnapshotIfDue();
-        }
-        finally
-        {
-            _sweepGate.Release();
-        }
-    }
-
-    private async Task SweepSafelyAsync()
-    {
-        try
-        {
-            await SweepAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Storage.StorageCorruptionException or ObjectDisposedException or InvalidDataException or InvalidOperationException)
-        {
-            // The next sweep tries again; a damaged segment stays for an operator, and reads report it.
-        }
-    }
-
     private void SaveCatalog(StreamDefinition? replacing = null)
     {
         var doc = new StreamCatalogDocument
