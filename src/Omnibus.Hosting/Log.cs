@@ -41,8 +41,11 @@ internal static partial class Log
     [LoggerMessage(402, LogLevel.Warning, "Storage repaired at open: {Repair}")]
     public static partial void StorageRepaired(ILogger logger, string repair);
 
-    [LoggerMessage(403, LogLevel.Error, "Quarantined {Kind} {Name}: its stored data is damaged and it refuses traffic until the file is restored (and the broker restarted) or the entity is deleted: {Reason}")]
+    [LoggerMessage(403, LogLevel.Error, "Quarantined {Kind} {Name}: its stored data is damaged and it refuses traffic until it is recovered (omnibus quarantine recover), the file is restored (and the broker restarted) or the entity is deleted: {Reason}")]
     public static partial void EntityQuarantined(ILogger logger, string kind, string name, string reason);
+
+    [LoggerMessage(405, LogLevel.Warning, "Committed transaction {Id} waits for quarantined {Entities}: applied to every other entity, the rest is applied when they are recovered or deleted")]
+    public static partial void TransactionWaiting(ILogger logger, Guid id, string entities);
 
     [LoggerMessage(401, LogLevel.Information, "Storage space is back: new messages are accepted again ({FreeBytes} bytes free, floor {FloorBytes} bytes)")]
     public static partial void StorageSpaceReturned(ILogger logger, long freeBytes, long floorBytes);

@@ -94,6 +94,10 @@ public sealed class OmnibusHostBuilder
             {
                 Log.EntityQuarantined(logger, q.Kind.ToString().ToLowerInvariant(), q.Name, q.Reason);
             }
+            foreach (WaitingTransactionInfo w in broker.WaitingTransactions)
+            {
+                Log.TransactionWaiting(logger, w.Id, string.Join(", ", w.WaitingFor));
+            }
             return new OmnibusHost(app, namespaces, options, endpoints, logger);
         }
         catch

@@ -60,5 +60,6 @@ public static class ManagementEndpoints
         EntityApi.Map(api);
         MessageApi.Map(api);
         NamespaceApi.Map(api);
+        QuarantineApi.Map(api);
     }
 }

@@ -23,10 +23,30 @@ public sealed class FileLogStore : ILogStore
     public IPartitionLog OpenLog(string directory, LogOptions? options = null) => PartitionLog.Open(directory, options);
 
     /// <inheritdoc/>
+    public IReadOnlyList<SalvageReport> SalvageLogs(string directory, LogOptions? options, SalvageMode mode)
+    {
+        string root = Path.GetFullPath(directory);
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+        // Copies that salvage kept or is writing are not logs of their own.
+        return [.. Directory.EnumerateFiles(root, Format.LogMarker.FileName, SearchOption.AllDirectories)
+            .Select(marker => Path.GetDirectoryName(marker)!)
+            .Where(log => !log.Contains(".damaged-", StringComparison.Ordinal) && !log.Contains(".salvaging", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(log => PartitionLog.Salvage(log, options, mode))];
+    }
+
+    /// <inheritdoc/>
     public IDisposable Lock(string directory) => DirectoryLock.Acquire(directory);
 
     /// <inheritdoc/>
     public bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ListDirectories(string directory) =>
+        Directory.Exists(directory) ? [.. Directory.EnumerateDirectories(directory).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal)] : [];
 
     /// <inheritdoc/>
     public void CreateDirectory(string directory) => Directory.CreateDirectory(directory);

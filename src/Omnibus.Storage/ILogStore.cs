@@ -14,11 +14,21 @@ public interface ILogStore
     /// <summary>Opens (creating if needed) the log at <paramref name="directory"/>; reopening finds what was appended.</summary>
     IPartitionLog OpenLog(string directory, LogOptions? options = null);
 
+    /// <summary>
+    /// Salvages every closed log at or under <paramref name="directory"/> (see <see cref="PartitionLog.Salvage"/>;
+    /// <paramref name="options"/> only shape the rewritten files), one report per log, in path order. A store
+    /// whose logs cannot be damaged reports nothing.
+    /// </summary>
+    IReadOnlyList<SalvageReport> SalvageLogs(string directory, LogOptions? options, SalvageMode mode);
+
     /// <summary>Holds <paramref name="directory"/> for one owner until disposed; a second owner is refused.</summary>
     IDisposable Lock(string directory);
 
     /// <summary>True when anything (a log, a document, a directory) is stored at or under <paramref name="path"/>.</summary>
     bool Exists(string path);
+
+    /// <summary>The names of the directories (and logs) directly under <paramref name="directory"/>; empty when there is none.</summary>
+    IReadOnlyList<string> ListDirectories(string directory);
 
     /// <summary>Makes sure <paramref name="directory"/> exists.</summary>
     void CreateDirectory(string directory);

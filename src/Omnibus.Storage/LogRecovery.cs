@@ -23,6 +23,15 @@ internal static class LogRecovery
                 $"Restore the file, or delete '{Path.Combine(directory, TailMarker.FileName)}' to open the log without them. Nothing was changed.")
             { FilePath = missing };
         }
+        if (HeadMarker.Read(directory) is long recordedHead && (files.Count == 0 || recordedHead < files[0].Base))
+        {
+            string missing = Path.Combine(directory, Segment.FileName(recordedHead));
+            string lost = files.Count == 0 ? $"records from sequence {recordedHead} on are lost" : $"records {recordedHead} to {files[0].Base - 1} are lost";
+            throw new StorageCorruptionException(
+                $"The log's first segment '{missing}' is missing (the log starts at sequence {recordedHead}, and nothing deleted it): {lost}. " +
+                $"Restore the file, or salvage the log to open it without them. Nothing was changed.")
+            { FilePath = missing };
+        }
         var segments = new List<Segment>(files.Count);
         var rebuilt = new List<string>();
         RecoveryReport report;
@@ -40,6 +49,8 @@ internal static class LogRecovery
             if (files.Count == 0)
             {
                 segments.Add(CreateSegment(directory, 0));
+                // After the segment, so a crash in between leaves a log that opens as new again.
+                HeadMarker.Write(directory, 0);
                 report = new RecoveryReport();
             }
             else
@@ -75,6 +86,7 @@ internal static class LogRecovery
         {
             throw new StorageFormatException($"'{directory}' is a file, not an Omnibus log directory.") { FilePath = directory };
         }
+        LogSalvage.FinishInterruptedSwap(directory);
         if (!System.IO.Directory.Exists(directory))
         {
             System.IO.Directory.CreateDirectory(directory);
@@ -108,7 +120,7 @@ internal static class LogRecovery
         LogMarker.Create(directory);
     }
 
-    private static List<(long Base, string Path)> ListSegmentFiles(string directory)
+    internal static List<(long Base, string Path)> ListSegmentFiles(string directory)
     {
         var files = new List<(long, string)>();
         foreach (string path in System.IO.Directory.EnumerateFiles(directory, "*.seg"))

@@ -1,3 +1,5 @@
+using Omnibus.Storage.Format;
+
 namespace Omnibus.Storage;
 
 public sealed partial class PartitionLog
@@ -44,6 +46,8 @@ public sealed partial class PartitionLog
             {
                 return 0;
             }
+            // Where the log now starts is durable before any file goes, so a head segment missing later is noticed as lost.
+            RecordHead(segments[count].BaseSequence);
             doomed.AddRange(segments.AsSpan(0, count));
             Volatile.Write(ref _segments, segments[count..]);
         }
@@ -60,5 +64,19 @@ public sealed partial class PartitionLog
         }
         Io.FileSync.SyncDirectory(Directory);
         return doomed.Count;
+    }
+
+    private void RecordHead(long firstSequence)
+    {
+        try
+        {
+            HeadMarker.Write(Directory, firstSequence);
+        }
+        catch (IOException)
+        {
+            // A full disk must not stop the deletion that frees it: without a marker the log opens as
+            // logs did before markers (a lost head unnoticed), never with a stale one reporting a false loss.
+            File.Delete(Path.Combine(Directory, HeadMarker.FileName));
+        }
     }
 }

@@ -119,6 +119,21 @@ public sealed partial class PartitionLog : IPartitionLog
         }
     }
 
+    /// <summary>
+    /// Salvages the closed log in <paramref name="directory"/> that recovery refuses to open (damaged
+    /// records in durable data, a missing segment): keeps what <paramref name="mode"/> says, puts an
+    /// empty record at every sequence lost or dropped (sequence numbers stay), keeps the original
+    /// files beside it (<see cref="SalvageReport.OriginalMovedTo"/>), and reports what it did. A log
+    /// without damage is left as it was. The log then opens.
+    /// </summary>
+    public static SalvageReport Salvage(string directory, LogOptions? options, SalvageMode mode)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= new LogOptions();
+        options.Validate();
+        return LogSalvage.Run(directory, options, mode);
+    }
+
     /// <summary>Appends one record; completes with its sequence number once durable under the log's policy.</summary>
     public Task<long> AppendAsync(ReadOnlyMemory<byte> body)
     {

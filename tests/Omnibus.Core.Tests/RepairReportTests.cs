@@ -75,4 +75,21 @@ public sealed class RepairReportTests : IDisposable
         _harness.Restart();
         Assert.Equal("kept", BrokerHarness.Text(Assert.Single(await _harness.Receive("orders", 10, ReceiveMode.ReceiveAndDelete))));
     }
+
+    [Fact]
+    public async Task A_lost_stream_catalog_beside_stream_data_stops_the_open_with_the_reason_and_changes_nothing()
+    {
+        _harness.Broker.CreateTopicStream(new Omnibus.Core.Streams.StreamDefinition { Name = "events" });
+        await _harness.Broker.AppendToTopicStreamAsync("events", 0, [new Omnibus.Core.Streams.StreamRecord { Value = [1, 2, 3] }]);
+        _harness.Broker.Dispose();
+        string catalog = Path.Combine(_harness.Directory, "streams", "streams.json");
+        File.Move(catalog, catalog + ".aside");
+
+        var refused = Assert.Throws<Omnibus.Storage.StorageFormatException>(() => _harness.Restart());
+
+        Assert.Contains("streams.json' is missing", refused.Message, StringComparison.Ordinal);
+        File.Move(catalog + ".aside", catalog);
+        _harness.Restart();
+        Assert.Equal(1, _harness.Broker.Streams.Get("events").HighWatermark(0));
+    }
 }

@@ -73,6 +73,54 @@ public sealed class ConnectionLimitTests(BrokerHostFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_flood_of_links_before_authentication_leaves_the_broker_memory_bounded()
+    {
+        // The attack of issue 16.2: one connection without a token attached a million links (+1.66 GB).
+        const int Attaches = 100_000;
+        using RawAmqpClient client = await RawAmqpClient.ConnectAsync(Host.Port);
+        await client.OpenWithoutCredentialsAsync();
+        await client.BeginAsync(0);
+        Task<int> reading = Task.Run(async () =>
+        {
+            int frames = 0;
+            try
+            {
+                while (true)
+                {
+                    await client.ReadFrameAsync(TimeSpan.FromSeconds(10));
+                    frames++;
+                }
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or OperationCanceledException or InvalidDataException or EndOfStreamException)
+            {
+                return frames; // the broker closed the connection, or went quiet
+            }
+        });
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        int sent = 0;
+        try
+        {
+            for (uint handle = 0; handle < Attaches; handle++, sent++)
+            {
+                await SendAttachAsync(client, 0, handle);
+            }
+        }
+        catch (IOException)
+        {
+            // The broker may end the connection rather than answer every refused attach.
+        }
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        client.Dispose();
+        int answered = await reading;
+
+        Assert.True(after - before < 48L * 1024 * 1024, $"managed memory grew {(after - before) / 1024 / 1024} MiB over {sent} pre-authentication attaches ({answered} frames answered)");
+        await using var sdk = new ServiceBusClient(Host.ConnectionString);
+        Host.Broker.CreateQueue(new Omnibus.Core.Entities.QueueDescription { Name = "after-link-flood" });
+        await sdk.CreateSender("after-link-flood").SendMessageAsync(new ServiceBusMessage("fine"));
+        Assert.Equal("fine", (await sdk.CreateReceiver("after-link-flood").ReceiveMessageAsync(Wait))?.Body.ToString());
+    }
+
+    [Fact]
     public async Task Once_authenticated_a_connection_opens_more_sessions_and_links_than_the_anonymous_limits()
     {
         using RawAmqpClient client = await RawAmqpClient.ConnectAsync(Host.Port);

@@ -15,6 +15,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
@@ -26,16 +28,25 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string workingDirectory, int httpPort, int amqpPort, IDictionary<string, string>? environment = null, params string[] args)
+    public static Task<ServerProcess> StartAsync(string workingDirectory, int httpPort, int amqpPort, IDictionary<string, string>? environment = null, params string[] args)
+        => StartWithFileHandleLimitAsync(workingDirectory, httpPort, amqpPort, null, environment, args);
+
+    /// <summary>As <see cref="StartAsync"/>; with <paramref name="fileHandleLimit"/>, under <c>prlimit</c> with that soft and hard RLIMIT_NOFILE.</summary>
+    public static async Task<ServerProcess> StartWithFileHandleLimitAsync(string workingDirectory, int httpPort, int amqpPort, int? fileHandleLimit, IDictionary<string, string>? environment, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "omnibus.dll");
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileHandleLimit is null ? "dotnet" : "prlimit")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (fileHandleLimit is int limit)
+        {
+            info.ArgumentList.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"));
+            info.ArgumentList.Add("dotnet");
+        }
         foreach (string a in (string[])[dll, "--http-port", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--amqp-port", amqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Omnibus:Aws:Enabled=false", "--Omnibus:Kafka:Enabled=false", "--Omnibus:RabbitMqManagement:Enabled=false", .. args])
         {
             info.ArgumentList.Add(a);

@@ -21,6 +21,10 @@ internal sealed class AuxiliaryLog : IDisposable
         using ILogReader reader = _log.OpenReader(_log.FirstSequence);
         while (reader.TryRead(out LogRecord record))
         {
+            if (record.Body.IsEmpty)
+            {
+                continue; // emptied by salvage
+            }
             var r = new SpanReader(record.Body.Span);
             byte kind = r.ReadByte();
             if (kind == KindOverrides)

@@ -80,7 +80,7 @@ public sealed partial class Broker
     private void EnsureNameFree(string name)
     {
         string key = name;
-        if (_queues.ContainsKey(key) || _topics.ContainsKey(key) || _quarantine.ContainsKey(key) || _streams?.Find(key) is not null)
+        if (_queues.ContainsKey(key) || _topics.ContainsKey(key) || _quarantine.ContainsKey(key) || _streams?.Find(key) is not null || _streams?.IsQuarantined(key) == true)
         {
             throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"An entity named '{name}' already exists.");
         }

@@ -4,7 +4,7 @@ using Omnibus.Storage;
 
 namespace Omnibus.Core.Engine;
 
-/// <summary>A queue or topic whose stored data could not be opened: kept in the catalog, refused to traffic, named with the damage.</summary>
+/// <summary>A queue, topic or stream whose stored data could not be opened: kept in the catalog, refused to traffic, named with the damage.</summary>
 public sealed record QuarantinedEntity(EntityKind Kind, string Name, string Reason, string? FilePath);
 
 public sealed partial class Broker
@@ -16,19 +16,22 @@ public sealed partial class Broker
     private readonly List<BindingDescription> _quarantinedBindings = [];
 
     /// <summary>
-    /// Queues and topics that opening the broker found damaged (a record that fails its checksum
-    /// in the middle of a segment, a segment missing from the sequence). The rest of the broker
-    /// serves; these refuse every call with <see cref="MessagingErrorCode.EntityDisabled"/> and
-    /// the damage, keep their definitions and bindings, and can be deleted. Restoring their files
-    /// and restarting brings them back.
+    /// Queues, topics and streams that opening the broker found damaged (a record that fails its
+    /// checksum in the middle of a segment, a segment missing at the head, in the middle or at the
+    /// tail). The rest of the broker serves; these refuse every call with
+    /// <see cref="MessagingErrorCode.EntityDisabled"/> and the damage, keep their definitions and
+    /// bindings, and can be deleted, recovered (<see cref="RecoverQuarantinedAsync"/>), or restored
+    /// from their files by a restart.
     /// </summary>
     public IReadOnlyList<QuarantinedEntity> Quarantined
     {
         get
         {
+            IEnumerable<QuarantinedEntity> streams = Volatile.Read(ref _streams)?.Quarantined
+                .Select(s => new QuarantinedEntity(EntityKind.Stream, s.Definition.Name, s.Reason, s.FilePath)) ?? [];
             lock (_catalogLock)
             {
-                return [.. _quarantine.Values.OrderBy(q => q.Name, StringComparer.Ordinal)];
+                return [.. _quarantine.Values.Concat(streams).OrderBy(q => q.Name, StringComparer.Ordinal).ThenBy(q => q.Kind)];
             }
         }
     }
@@ -66,7 +69,7 @@ public sealed partial class Broker
                 if (path == q.Name || path.StartsWith(q.Name + "/", StringComparison.Ordinal))
                 {
                     return new MessagingException(MessagingErrorCode.EntityDisabled,
-                        $"The {q.Kind.ToString().ToLowerInvariant()} '{q.Name}' is quarantined: its stored data is damaged ({q.Reason}) Restore the file and restart, or delete the entity.");
+                        $"The {q.Kind.ToString().ToLowerInvariant()} '{q.Name}' is quarantined: its stored data is damaged ({q.Reason}) Recover it (omnibus recover), restore the file and restart, or delete the entity.");
                 }
             }
         }
@@ -82,6 +85,10 @@ public sealed partial class Broker
             if (!_quarantine.TryGetValue(name, out QuarantinedEntity? q) || q.Kind != kind)
             {
                 return false;
+            }
+            if (_recovering.Contains(name))
+            {
+                throw new MessagingException(MessagingErrorCode.InvalidOperation, $"The {kind.ToString().ToLowerInvariant()} '{name}' is being recovered; delete it after that ends.");
             }
             _quarantine.Remove(name);
             if (kind == EntityKind.Queue)
@@ -101,6 +108,8 @@ public sealed partial class Broker
             SaveRouting();
         }
         Store.DeleteDirectory(directory);
+        // Transactions that waited for it can be completed without it now.
+        ApplyWaitingTransactionsAsync().GetAwaiter().GetResult();
         return true;
     }
 }

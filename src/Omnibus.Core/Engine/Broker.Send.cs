@@ -240,6 +240,11 @@ public sealed partial class Broker
     private async Task<long[]> SendToTopicAsync(TopicEntity topic, IReadOnlyList<BrokerMessage> messages, int hop, bool enforceLimits, bool toStream = true)
     {
         TopicDescription d = topic.Description;
+        if (toStream)
+        {
+            // The topic's messages go to its stream too: none while the stream is quarantined, so it misses none.
+            Volatile.Read(ref _streams)?.ThrowIfQuarantined(d.Name);
+        }
         Stamp(messages, d.Name, d.Status, d.MaxMessageSizeInKilobytes, d.MaxSizeInMegabytes, topic.Log.SizeInBytes, d.DefaultMessageTimeToLive, enforceLimits);
         topic.AccessedAt = Clock.GetUtcNow();
         (IReadOnlyList<BrokerMessage> accepted, int[] positions) = FilterDuplicates(topic.Log, messages);

@@ -120,7 +120,7 @@ public sealed partial class Broker
     // The stream leaves the registry at once (its name is free again); its files go when no sweep holds them.
     private void DeleteStreamOfTopic(string name)
     {
-        if (Volatile.Read(ref _streams) is { } streams && streams.Find(name) is not null)
+        if (Volatile.Read(ref _streams) is { } streams && (streams.Find(name) is not null || streams.IsQuarantined(name)))
         {
             _ = streams.DeleteAsync(name).ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }

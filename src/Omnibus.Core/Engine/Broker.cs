@@ -61,9 +61,10 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
                 }
             }
             OpenRouting();
+            // Streams first, so a transaction naming a quarantined stream waits for it.
+            OpenStreamsIfPresent();
             _transactionLog = new TransactionLog(Path.Combine(DataDirectory, "transactions"), options);
             RecoverTransactions();
-            OpenStreamsIfPresent();
             CollectRepairs();
         }
         catch
@@ -246,6 +247,10 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
             using Storage.ILogReader reader = p.OpenReader(Math.Max(p.FirstSequence, tail.BaseSequence));
             while (reader.TryRead(out Storage.LogRecord record))
             {
+                if (record.Body.IsEmpty)
+                {
+                    continue; // emptied by salvage
+                }
                 StoredMessageHeader header = MessageCodec.ReadHeader(record.Body.Span);
                 if (header.MessageId is not null)
                 {

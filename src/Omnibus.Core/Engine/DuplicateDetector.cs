@@ -32,7 +32,7 @@ internal sealed class DuplicateDetector : IDisposable
         while (reader.TryRead(out LogRecord record))
         {
             long expires = record.TimestampMs * TimeSpan.TicksPerMillisecond + DateTimeOffset.UnixEpoch.Ticks + window.Ticks;
-            if (expires > now)
+            if (expires > now && !record.Body.IsEmpty) // an empty record was emptied by salvage
             {
                 Remember(Encoding.UTF8.GetString(record.Body.Span), expires);
             }

@@ -12,6 +12,9 @@ public enum EntityKind
 
     /// <summary>A binding: <see cref="EntityChange.Name"/> is its destination, <see cref="EntityChange.Topic"/> its source exchange.</summary>
     Binding,
+
+    /// <summary>A stream (docs/core.md, "Streams"); named only by <see cref="QuarantinedEntity"/>.</summary>
+    Stream,
 }
 
 /// <summary>How the catalog changed.</summary>

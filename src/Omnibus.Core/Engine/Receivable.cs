@@ -112,6 +112,12 @@ public sealed partial class Receivable : IDisposable
             {
                 continue;
             }
+            if (record.Body.IsEmpty)
+            {
+                // A record salvage emptied (it was damaged or lost): nothing to deliver, settled like a skipped one.
+                AddSkip(p, seq, seq + 1);
+                continue;
+            }
             StoredMessageHeader header = MessageCodec.ReadHeader(record.Body.Span);
             if (!header.IsRoutedTo(RouteId))
             {

@@ -27,6 +27,7 @@ internal sealed class TransactionLog : IDisposable
 
     private readonly IPartitionLog _log;
     private readonly List<long> _inFlight = [];
+    private readonly SortedSet<long> _kept = []; // intents left pending for a quarantined entity
 
     public TransactionLog(string directory, BrokerOptions options)
     {
@@ -92,22 +93,40 @@ internal sealed class TransactionLog : IDisposable
         lock (_inFlight)
         {
             _inFlight.Remove(ticket);
-            floor = _inFlight.Count == 0 ? _log.NextSequence : _inFlight.Min();
+            floor = Floor();
         }
         _log.DeleteSegmentsBefore(floor);
     }
 
-    /// <summary>Deletes every sealed segment when no commit is in flight (after recovery).</summary>
+    /// <summary>Deletes every sealed segment no commit in flight and no kept intent needs (after recovery).</summary>
     public void DeleteApplied()
     {
         lock (_inFlight)
         {
-            if (_inFlight.Count == 0)
-            {
-                _log.DeleteSegmentsBefore(_log.NextSequence);
-            }
+            _log.DeleteSegmentsBefore(Floor());
         }
     }
+
+    /// <summary>Keeps the intent at <paramref name="sequence"/> in the log (unmarked) until <see cref="Unkeep"/>: it waits for a quarantined entity.</summary>
+    public void Keep(long sequence)
+    {
+        lock (_inFlight)
+        {
+            _kept.Add(sequence);
+        }
+    }
+
+    /// <summary>The kept intent at <paramref name="sequence"/> was applied and marked.</summary>
+    public void Unkeep(long sequence)
+    {
+        lock (_inFlight)
+        {
+            _kept.Remove(sequence);
+        }
+    }
+
+    // Under the _inFlight lock.
+    private long Floor() => Math.Min(_inFlight.Count == 0 ? _log.NextSequence : _inFlight.Min(), _kept.Count == 0 ? long.MaxValue : _kept.Min);
 
     /// <summary>Appends an intent record; completes when it is durable (the commit point).</summary>
     public Task<long> WriteIntentAsync(byte[] record) => _log.AppendAsync(record);

@@ -7,11 +7,12 @@ namespace Omnibus.Core.Streams;
 /// namespace's data directory (layout in docs/core.md, Streams). Names are case-sensitive. A
 /// sweep on the clock applies retention and compaction and snapshots the group offsets.
 /// </summary>
-public sealed class StreamRegistry : IDisposable
+public sealed partial class StreamRegistry : IDisposable
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, MessageStream> _streams = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _directories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QuarantinedStream> _quarantined = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sweepGate = new(1, 1);
     private readonly GroupOffsetStore _offsets;
     private readonly ITimer _sweepTimer;
@@ -22,15 +23,24 @@ public sealed class StreamRegistry : IDisposable
         Options = options;
         Directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "streams");
         options.Store.CreateDirectory(Directory);
+        RefuseLostCatalog(options.Store, Directory);
         StreamCatalogDocument doc = StreamCatalog.Load(options.Store, Directory);
         try
         {
             foreach (StreamCatalogEntry entry in doc.Streams)
             {
-                _streams[entry.Definition.Name] = new MessageStream(entry.Definition, Path.Combine(Directory, entry.Directory), options);
                 _directories[entry.Definition.Name] = entry.Directory;
+                try
+                {
+                    _streams[entry.Definition.Name] = new MessageStream(entry.Definition, Path.Combine(Directory, entry.Directory), options);
+                }
+                catch (Storage.StorageException e) when (e is Storage.StorageCorruptionException or Storage.StorageFormatException)
+                {
+                    // One stream's damaged partition quarantines that stream, not the broker (as queues are).
+                    _quarantined[entry.Definition.Name] = new QuarantinedStream(entry.Definition, e.Message, e.FilePath);
+                }
             }
-            _offsets = new GroupOffsetStore(Path.Combine(Directory, "offsets"), options);
+            _offsets = new GroupOffsetStore(Path.Combine(Directory, OffsetsDirectory), options);
         }
         catch
         {
@@ -68,7 +78,7 @@ public sealed class StreamRegistry : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_streams.ContainsKey(definition.Name))
+            if (_streams.ContainsKey(definition.Name) || _quarantined.ContainsKey(definition.Name))
             {
                 throw new MessagingException(MessagingErrorCode.EntityAlreadyExists, $"Stream '{definition.Name}' already exists.");
             }
@@ -182,9 +192,13 @@ public sealed class StreamRegistry : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _streams.TryGetValue(name, out MessageStream? stream)
-                ? stream
-                : throw new MessagingException(MessagingErrorCode.EntityNotFound, $"Stream '{name}' does not exist.");
+            if (_streams.TryGetValue(name, out MessageStream? stream))
+            {
+                return stream;
+            }
+            throw _quarantined.TryGetValue(name, out QuarantinedStream? q)
+                ? QuarantineError(q)
+                : new MessagingException(MessagingErrorCode.EntityNotFound, $"Stream '{name}' does not exist.");
         }
     }
 
@@ -210,13 +224,29 @@ public sealed class StreamRegistry : IDisposable
     /// <summary>Deletes a stream, its records and every group offset committed on it.</summary>
     public async Task DeleteAsync(string name)
     {
-        MessageStream stream;
+        MessageStream? stream;
         lock (_lock)
         {
-            stream = Get(name);
-            _streams.Remove(name);
-            _directories.Remove(name);
-            SaveCatalog();
+            if (_quarantined.Remove(name))
+            {
+                string directory = Path.Combine(Directory, _directories[name]);
+                _directories.Remove(name);
+                SaveCatalog();
+                Options.Store.DeleteDirectory(directory);
+                stream = null;
+            }
+            else
+            {
+                stream = Get(name);
+                _streams.Remove(name);
+                _directories.Remove(name);
+                SaveCatalog();
+            }
+        }
+        if (stream is null)
+        {
+            await _offsets.DeleteAsync(k => k.Stream == name).ConfigureAwait(false);
+            return;
         }
         await _sweepGate.WaitAsync().ConfigureAwait(false);
         try
@@ -268,53 +298,13 @@ public sealed class StreamRegistry : IDisposable
     public Task ResetOffsetsAsync(string group, string? stream = null)
         => _offsets.DeleteAsync(k => k.Group == group && (stream is null || k.Stream == stream));
 
-    /// <summary>Applies retention and compaction to every stream and snapshots the group offsets when due; the timer calls it too.</summary>
-    public async Task SweepAsync()
-    {
-        await _sweepGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            MessageStream[] streams;
-            lock (_lock)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-                streams = [.. _streams.Values];
-            }
-            long now = Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (MessageStream stream in streams)
-            {
-                StreamRetention.Apply(stream, now);
-                StreamCompactor.Apply(stream, now);
-            }
-            _offsets.SnapshotIfDue();
-        }
-        finally
-        {
-            _sweepGate.Release();
-        }
-    }
-
-    private async Task SweepSafelyAsync()
-    {
-        try
-        {
-            await SweepAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Storage.StorageCorruptionException or ObjectDisposedException or InvalidDataException or InvalidOperationException)
-        {
-            // The next sweep tries again; a damaged segment stays for an operator, and reads report it.
-        }
-    }
-
     private void SaveCatalog(StreamDefinition? replacing = null)
     {
         var doc = new StreamCatalogDocument
         {
             Streams = _streams.Values
                 .Select(s => new StreamCatalogEntry { Definition = s.Name == replacing?.Name ? replacing : s.Definition, Directory = _directories[s.Name] })
+                .Concat(_quarantined.Values.Select(q => new StreamCatalogEntry { Definition = q.Definition, Directory = _directories[q.Definition.Name] }))
                 .OrderBy(e => e.Definition.Name, StringComparer.Ordinal)
                 .ToList(),
         };

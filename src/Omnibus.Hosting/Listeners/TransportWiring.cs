@@ -28,7 +28,7 @@ internal static partial class TransportWiring
             MaxUnauthenticatedConnections = c.MaxUnauthenticated,
             AuthenticationTimeout = c.AuthenticationTimeout,
         };
-        IReadOnlyList<string> lowered = limit is { } l ? gate.ClampTo((long)Math.Min(l, int.MaxValue)) : [];
+        IReadOnlyList<string> lowered = limit is { } l ? gate.ClampTo((long)Math.Min(l, int.MaxValue), FileHandleLimit.OpenNow() ?? 0) : [];
         services.AddOmnibusTransport(o =>
         {
             o.MaxConnections = gate.MaxConnections;

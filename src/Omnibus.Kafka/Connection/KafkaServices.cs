@@ -46,14 +46,14 @@ internal sealed class KafkaServices : IDisposable
     /// <summary>Open connections: client id and client software, for the connection list.</summary>
     public ConcurrentDictionary<string, KafkaClientInfo> Connections { get; } = new();
 
-    /// <summary>The stream of that name, or null.</summary>
+    /// <summary>The stream of that name, or null (also when it is quarantined: <see cref="Core.Streams.StreamRegistry.IsQuarantined"/>).</summary>
     public MessageStream? FindStream(string name)
     {
         try
         {
             return Streams.Get(name);
         }
-        catch (MessagingException e) when (e.Code == MessagingErrorCode.EntityNotFound)
+        catch (MessagingException e) when (e.Code is MessagingErrorCode.EntityNotFound or MessagingErrorCode.EntityDisabled)
         {
             return null;
         }

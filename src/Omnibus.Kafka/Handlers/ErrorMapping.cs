@@ -12,6 +12,8 @@ internal static class ErrorMapping
         MessagingErrorCode.OffsetOutOfRange => ErrorCode.OffsetOutOfRange,
         MessagingErrorCode.MessageTooLarge => ErrorCode.MessageTooLarge,
         MessagingErrorCode.QuotaExceeded or MessagingErrorCode.StorageFull => ErrorCode.KafkaStorageError,
+        // A quarantined stream: its partition's data is damaged, as Kafka reports an offline log directory.
+        MessagingErrorCode.EntityDisabled => ErrorCode.KafkaStorageError,
         MessagingErrorCode.InvalidArgument => ErrorCode.InvalidRecord,
         MessagingErrorCode.Timeout => ErrorCode.RequestTimedOut,
         _ => ErrorCode.UnknownServerError,

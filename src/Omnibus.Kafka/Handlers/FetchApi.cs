@@ -126,9 +126,13 @@ internal static class FetchApi
             for (int i = 0; i < topics.Count; i++)
             {
                 var partitions = new List<PartitionAnswer>();
+                bool quarantined = streams[i] is null && topics[i].Topic is { } name && request.Services.Streams.IsQuarantined(name);
                 foreach (PartitionRequest p in topics[i].Partitions)
                 {
-                    PartitionAnswer answer = ReadPartition(request, streams[i], p, committed, maxBytes - total, appended);
+                    // A quarantined topic's data is damaged until an operator recovers it: as Kafka answers for an offline log directory.
+                    PartitionAnswer answer = quarantined
+                        ? new PartitionAnswer(p.Partition, ErrorCode.KafkaStorageError, -1, -1, [])
+                        : ReadPartition(request, streams[i], p, committed, maxBytes - total, appended);
                     total += answer.Records.Length;
                     partitions.Add(answer);
                 }

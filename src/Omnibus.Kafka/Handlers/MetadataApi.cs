@@ -117,6 +117,13 @@ internal static class MetadataApi
         {
             return new TopicAnswer(ErrorCode.None, name, KafkaUuid.ForTopic(name), stream.PartitionCount);
         }
+        if (services.Streams.FindQuarantined(name) is { } quarantined)
+        {
+            // Its stored data is damaged until an operator recovers it: listed, so that produce and
+            // fetch get KAFKA_STORAGE_ERROR (retriable, as for an offline log directory) rather than a
+            // client waiting on a topic it cannot find.
+            return new TopicAnswer(ErrorCode.None, name, KafkaUuid.ForTopic(name), quarantined.Definition.PartitionCount);
+        }
         if (!TopicNames.IsValid(name))
         {
             return new TopicAnswer(ErrorCode.InvalidTopicException, name, KafkaUuid.Zero, 0);

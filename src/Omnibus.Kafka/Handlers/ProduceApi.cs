@@ -84,6 +84,10 @@ internal static class ProduceApi
 
     private static Task<PartitionResult> Append(KafkaRequest request, MessageStream? stream, string topic, PartitionData data, string? transactionalId)
     {
+        if (stream is null && request.Services.Streams.IsQuarantined(topic))
+        {
+            return Done(data.Index, ErrorCode.KafkaStorageError, $"Topic '{topic}' is quarantined: its stored data is damaged until an operator recovers it.");
+        }
         if (stream is null || data.Index < 0 || data.Index >= stream.PartitionCount)
         {
             return Done(data.Index, ErrorCode.UnknownTopicOrPartition);

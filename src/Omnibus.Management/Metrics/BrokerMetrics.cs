@@ -50,7 +50,7 @@ public sealed class BrokerMetrics
         _diskTotal = f.CreateGauge("omnibus_data_disk_total_bytes", "Size of the volume holding the data directory.");
         _storageFull = f.CreateGauge("omnibus_storage_full", "1 while new messages are refused because the data directory's volume is below the free-space floor (or a write found it full), else 0.");
         _repairs = f.CreateGauge("omnibus_storage_repairs_at_open", "Logs the broker had to repair when it opened its data directory (torn tails cut, headers rewritten, indexes rebuilt; each is logged as event 402).");
-        _quarantined = f.CreateGauge("omnibus_entities_quarantined", "Queues and topics whose stored data is damaged: they refuse traffic while the rest of the broker serves (log event 403).");
+        _quarantined = f.CreateGauge("omnibus_entities_quarantined", "Queues, topics and streams whose stored data is damaged: they refuse traffic while the rest of the broker serves (log event 403) until recovered.");
         _connections = f.CreateGauge("omnibus_connections", "Open client connections, by listener (amqp, http).", new GaugeConfiguration { LabelNames = ["listener"] });
         _connectionsTotal = f.CreateCounter("omnibus_connections_total", "Client connections accepted, by listener.", new CounterConfiguration { LabelNames = ["listener"] });
         _connectionsRefused = f.CreateCounter("omnibus_connections_refused_total", "Client connections refused or closed by the transport's gate, by listener and reason (TotalCap, AddressCap, UnauthenticatedCap, AuthenticationTimeout).",

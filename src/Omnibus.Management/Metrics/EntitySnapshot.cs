@@ -53,8 +53,9 @@ public sealed record EntitySnapshot(
                 into.Add(s);
             }
         }
-        catch (MessagingException e) when (e.Code == MessagingErrorCode.EntityNotFound)
+        catch (MessagingException e) when (e.Code is MessagingErrorCode.EntityNotFound or MessagingErrorCode.EntityDisabled)
         {
+            // Gone meanwhile, or quarantined (it has no counts; omnibus_entities_quarantined and /health/ready name it).
         }
     }
 }

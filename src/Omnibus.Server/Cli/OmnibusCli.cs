@@ -26,6 +26,7 @@ internal static class OmnibusCli
         root.Subcommands.Add(MessageCommands.Peek(ctx));
         root.Subcommands.Add(MessageCommands.DeadLetter(ctx));
         root.Subcommands.Add(MessageCommands.Stats(ctx));
+        root.Subcommands.Add(QuarantineCommands.Quarantine(ctx));
         ParseResult parsed = root.Parse(args);
         // The host handles SIGTERM and Ctrl+C itself (graceful stop, then exit code 0); the parser must not race it.
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };

@@ -33,6 +33,9 @@ public sealed class MemoryLogStore : ILogStore
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<SalvageReport> SalvageLogs(string directory, LogOptions? options, SalvageMode mode) => [];
+
+    /// <inheritdoc/>
     public IPartitionLog OpenLog(string directory, LogOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -90,6 +93,21 @@ public sealed class MemoryLogStore : ILogStore
             return _directories.Contains(key) || _logs.ContainsKey(key) || _documents.ContainsKey(key)
                 || _logs.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal))
                 || _documents.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal));
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ListDirectories(string directory)
+    {
+        string prefix = Normalize(directory) + "/";
+        lock (_gate)
+        {
+            // A log is a directory too; a document's own name is not, only the directories on its path.
+            IEnumerable<string> children = _directories.Concat(_logs.Keys)
+                .Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..].Split('/')[0])
+                .Concat(_documents.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) > 0)
+                    .Select(k => k[prefix.Length..].Split('/')[0]));
+            return [.. children.Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         }
     }
 

@@ -48,12 +48,13 @@ public sealed class ConnectionGateOptions
 
     /// <summary>
     /// Lowers the caps so that client sockets never take the last file handles: each cap is at most
-    /// the limit minus <see cref="ReservedFileHandles"/> (and at least 1). Returns the caps it lowered.
+    /// the limit minus the handles already open (<paramref name="openNow"/>: the runtime's own, its
+    /// assemblies') minus <see cref="ReservedFileHandles"/> (and at least 1). Returns the caps it lowered.
     /// </summary>
-    public IReadOnlyList<string> ClampTo(long fileHandleLimit)
+    public IReadOnlyList<string> ClampTo(long fileHandleLimit, long openNow = 0)
     {
         var lowered = new List<string>();
-        long room = Math.Max(1, fileHandleLimit - ReservedFileHandles);
+        long room = Math.Max(1, fileHandleLimit - Math.Max(0, openNow) - ReservedFileHandles);
         if (MaxConnections > room)
         {
             lowered.Add($"{nameof(MaxConnections)} {MaxConnections} -> {room}");

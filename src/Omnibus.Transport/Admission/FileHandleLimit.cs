@@ -46,6 +46,27 @@ public static partial class FileHandleLimit
         return SetRLimit(resource, in raised) == 0 ? target : limit.Current;
     }
 
+    /// <summary>
+    /// How many file handles the process holds now (Linux: the entries of /proc/self/fd); null where
+    /// that cannot be read. The runtime alone holds a couple of hundred (every loaded assembly keeps one
+    /// or two open), so the caps leave room above these, not above zero.
+    /// </summary>
+    public static int? OpenNow()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() ? Directory.EnumerateFileSystemEntries("/proc/self/fd").Count() : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static bool TryResource(out int resource)
     {
         resource = OperatingSystem.IsLinux() ? RlimitNofileLinux : OperatingSystem.IsMacOS() ? RlimitNofileMac : -1;
