@@ -19,13 +19,19 @@ public sealed partial class PartitionLog
         }
         _flushTicket.Arm(active, flushGeneration);
         _inFlight = batch;
-        if (_pool.Flusher.TryRegister(_flushTicket))
+        switch (_pool.Flusher.Enter(_flushTicket))
         {
-            return true;
+            case FlushRoute.Registered:
+                return true;
+            case FlushRoute.Inline:
+                _pool.Flusher.RunInline(_flushTicket);
+                FinishSharedFlush();
+                return true;
+            default:
+                _inFlight = null;
+                _flushTicket.Clear();
+                return false;
         }
-        _inFlight = null;
-        _flushTicket.Clear();
-        return false;
     }
 
     /// <summary>On the flusher thread, after this log's ticket completed: asks for the pass that finishes the batch.</summary>

@@ -21,6 +21,8 @@ internal sealed class SharedFlusher
     private List<FlushTicket> _window = [];
     private Thread? _thread;
     private bool _stopping;
+    private bool _windowRunning;   // a window is flushing, on the flusher thread or inline on a writer
+    private int _lastWindowFiles;  // files the last window flushed
     private long _flushCount;
     private long _windowCount;
 
@@ -41,6 +43,9 @@ internal sealed class SharedFlusher
             }
         }
     }
+
+    /// <summary>For tests: false sends every ticket to the flusher thread (see <see cref="Enter"/>).</summary>
+    public bool InlineWindows { get; set; } = true;
 
     /// <summary>For tests: called before a window's flush; an exception it returns fails the window.</summary>
     public Func<Exception?>? FaultInjection { get; set; }
@@ -89,14 +94,26 @@ internal sealed class SharedFlusher
         FileSync.CloseDescriptor(domain.Descriptor);
     }
 
-    /// <summary>Registers an armed ticket for the next window; false once the flusher has stopped.</summary>
-    public bool TryRegister(FlushTicket ticket)
+    /// <summary>
+    /// Enters an armed ticket. <see cref="FlushRoute.Registered"/>: it goes with the next window of
+    /// the flusher thread, which completes it and asks the log's writer thread for a pass.
+    /// <see cref="FlushRoute.Inline"/>: no window is running or waiting and the last one flushed a
+    /// single file, so the caller's own batch is the window: it calls <see cref="RunInline"/> on its
+    /// thread, sparing one entity written alone the two thread hand-offs of the flusher.
+    /// <see cref="FlushRoute.Refused"/>: the flusher has stopped.
+    /// </summary>
+    public FlushRoute Enter(FlushTicket ticket)
     {
         lock (_lock)
         {
             if (_stopping)
             {
-                return false;
+                return FlushRoute.Refused;
+            }
+            if (InlineWindows && !_windowRunning && _registered.Count == 0 && _lastWindowFiles <= 1)
+            {
+                _windowRunning = true;
+                return FlushRoute.Inline;
             }
             _registered.Add(ticket);
             if (_thread is null)
@@ -108,11 +125,19 @@ internal sealed class SharedFlusher
             {
                 Monitor.Pulse(_lock);
             }
+            return FlushRoute.Registered;
         }
-        return true;
     }
 
-    /// <summary>Runs the windows already registered, then stops; later registrations are refused.</summary>
+    /// <summary>After <see cref="FlushRoute.Inline"/>: flushes the ticket's one file on the caller's thread and completes the ticket.</summary>
+    public void RunInline(FlushTicket ticket)
+    {
+        Interlocked.Increment(ref _windowCount);
+        FlushAndComplete(ticket.Domain, [ticket], notifyLogs: false);
+        EndWindow(1);
+    }
+
+    /// <summary>Runs the windows already registered, then stops; later tickets are refused.</summary>
     public void Stop()
     {
         Thread? thread;
@@ -125,6 +150,19 @@ internal sealed class SharedFlusher
         thread?.Join();
     }
 
+    private void EndWindow(int files)
+    {
+        lock (_lock)
+        {
+            _windowRunning = false;
+            _lastWindowFiles = files;
+            if (_registered.Count > 0)
+            {
+                Monitor.Pulse(_lock); // tickets registered while an inline window ran
+            }
+        }
+    }
+
     private void Run()
     {
         while (true)
@@ -132,9 +170,9 @@ internal sealed class SharedFlusher
             List<FlushTicket> window;
             lock (_lock)
             {
-                while (_registered.Count == 0)
+                while (_registered.Count == 0 || _windowRunning)
                 {
-                    if (_stopping)
+                    if (_stopping && _registered.Count == 0)
                     {
                         return;
                     }
@@ -143,8 +181,10 @@ internal sealed class SharedFlusher
                 window = _registered;
                 _registered = _window;
                 _window = window;
+                _windowRunning = true;
             }
             RunWindow(window);
+            EndWindow(window.Count);
             window.Clear();
         }
     }
@@ -155,16 +195,16 @@ internal sealed class SharedFlusher
         FlushDomain first = window[0].Domain;
         if (window.TrueForAll(t => ReferenceEquals(t.Domain, first)))
         {
-            FlushAndComplete(first, window);
+            FlushAndComplete(first, window, notifyLogs: true);
             return;
         }
         foreach (IGrouping<FlushDomain, FlushTicket> group in window.GroupBy(t => t.Domain))
         {
-            FlushAndComplete(group.Key, group.ToList());
+            FlushAndComplete(group.Key, group.ToList(), notifyLogs: true);
         }
     }
 
-    private void FlushAndComplete(FlushDomain domain, List<FlushTicket> tickets)
+    private void FlushAndComplete(FlushDomain domain, List<FlushTicket> tickets, bool notifyLogs)
     {
         Exception? failure = null;
         try
@@ -188,7 +228,10 @@ internal sealed class SharedFlusher
             // pages in that write-back, which a later flush no longer reports: it fails as well.
             Exception? outcome = failure ?? (ticket.Generation != generation ? domain.LastFailure : null);
             ticket.Complete(outcome);
-            ticket.Log.SharedFlushEnded(); // after Complete: the pass it asks for must see the outcome
+            if (notifyLogs)
+            {
+                ticket.Log.SharedFlushEnded(); // after Complete: the pass it asks for must see the outcome
+            }
         }
     }
 
@@ -234,4 +277,12 @@ internal sealed class SharedFlusher
         {
         }
     }
+}
+
+/// <summary>Where <see cref="SharedFlusher.Enter"/> sent a ticket.</summary>
+internal enum FlushRoute
+{
+    Registered,
+    Inline,
+    Refused,
 }

@@ -84,6 +84,7 @@ public class SharedFlushTests
         Skip.IfNot(OperatingSystem.IsLinux(), "shared flushes need syncfs");
         using var dir = new TempDirectory();
         using var pool = new LogWriterPool(2);
+        pool.Flusher.InlineWindows = false; // every window on the flusher thread, so a held one blocks no writer
         var options = new LogOptions { WriterPool = pool };
         using var bystander = PartitionLog.Open(dir.Sub("bystander"), options);
         PartitionLog[] logs = Enumerable.Range(0, 10).Select(i => PartitionLog.Open(dir.Sub($"log{i}"), options)).ToArray();
@@ -157,6 +158,7 @@ public class SharedFlushTests
         Skip.IfNot(OperatingSystem.IsLinux(), "shared flushes need syncfs");
         using var dir = new TempDirectory();
         using var pool = new LogWriterPool(2);
+        pool.Flusher.InlineWindows = false; // every window on the flusher thread, so a held one blocks no writer
         var options = new LogOptions { WriterPool = pool };
         using var gate = new ManualResetEventSlim();
         pool.Flusher.FaultInjection = () =>
@@ -188,6 +190,25 @@ public class SharedFlushTests
                 Assert.Equal(Payload.For(0), reopened.ReadOne(0)!.Body);
             }
         }
+    }
+
+    [SkippableFact]
+    public async Task A_log_written_alone_flushes_its_file_in_its_own_pass_once_per_batch()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "shared flushes need syncfs");
+        using var dir = new TempDirectory();
+        using var pool = new LogWriterPool(2);
+        using var log = PartitionLog.Open(dir.Path, new LogOptions { WriterPool = pool });
+
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(i, await log.AppendAsync(Payload.For(i)));
+        }
+
+        // Nothing else is dirty, so each window is this log's batch, flushed inline with one fdatasync.
+        Assert.Equal(20, pool.SharedFlushWindows);
+        Assert.Equal(20, pool.FlushCount);
+        Assert.Equal(20, log.FlushCount);
     }
 
     [Fact]
