@@ -154,6 +154,10 @@ public sealed class OmnibusHostBuilder
             {
                 Storage.FileHandleCache.ConfigureShared(files.MaxOpen, files.IdleTimeout);
             }
+            if (options.SharedFlush is bool sharedFlush)
+            {
+                Storage.LogWriterPool.Shared.SharedFlush = sharedFlush;
+            }
             return Broker.Open(new BrokerOptions
             {
                 DataDirectory = options.DataDirectory,
