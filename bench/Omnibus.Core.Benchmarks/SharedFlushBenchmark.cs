@@ -8,9 +8,9 @@ using Omnibus.Storage;
 namespace Omnibus.Core.Benchmarks;
 
 /// <summary>
-/// `flush [--queues N] [--senders S] [--seconds T] [--dir D]` (issue 18, point 2): durable sends
-/// to 1 queue and to N queues at once, then send + peek-lock receive + complete on N queues, each
-/// with the writer pool's shared flush on and then off, in one run. Prints aggregate messages a
+/// `flush [--queues N] [--senders S] [--seconds T] [--repeat R] [--dir D]` (issue 18, point 2):
+/// durable sends to 1 queue and to N queues at once, then send + peek-lock receive + complete on N
+/// queues, each with the writer pool's shared flush on and off, in one run. Prints aggregate messages a
 /// second, flush system calls (fdatasync, syncfs) a second, and flushes per message.
 /// </summary>
 internal static class SharedFlushBenchmark
@@ -20,6 +20,7 @@ internal static class SharedFlushBenchmark
         int queues = int.Parse(Option(args, "--queues") ?? "100", CultureInfo.InvariantCulture);
         int senders = int.Parse(Option(args, "--senders") ?? "8", CultureInfo.InvariantCulture);
         double seconds = double.Parse(Option(args, "--seconds") ?? "5", CultureInfo.InvariantCulture);
+        int repeats = int.Parse(Option(args, "--repeat") ?? "1", CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"shared flush: {Environment.ProcessorCount} cores, durability always, 1 KiB bodies, {senders} senders per queue, {seconds} s per row, {DateTime.UtcNow:u}"));
         using Broker broker = Broker.Open(new BrokerOptions { DataDirectory = Path.Combine(root, "flush") });
@@ -30,13 +31,24 @@ internal static class SharedFlushBenchmark
         }
         var body = new byte[1024];
         Random.Shared.NextBytes(body);
-        foreach (bool shared in new[] { true, false })
+        // Each row with the shared flush on and off back to back (in alternating order when repeated),
+        // so both see the same machine and the same queue lengths.
+        for (int repeat = 0; repeat < repeats; repeat++)
         {
-            LogWriterPool.Shared.SharedFlush = shared;
-            string mode = shared ? "on " : "off";
-            await Row($"shared flush {mode}   1 queue,  sends              ", broker, names[..1], senders, receive: false, body, seconds);
-            await Row($"shared flush {mode} {queues,3} queues, sends              ", broker, names, senders, receive: false, body, seconds);
-            await Row($"shared flush {mode} {queues,3} queues, send+receive+complete", broker, names, senders / 2, receive: true, body, seconds);
+            bool[] modes = repeat % 2 == 0 ? [true, false] : [false, true];
+            foreach ((string label, string[] written, int perQueue, bool receive) in new[]
+            {
+                ($"{1,4} queue  sends                ", names[..1], senders, false),
+                ($"{queues,4} queues sends                ", names, senders, false),
+                ($"{queues,4} queues send+receive+complete", names, senders / 2, true),
+            })
+            {
+                foreach (bool shared in modes)
+                {
+                    LogWriterPool.Shared.SharedFlush = shared;
+                    await Row($"shared flush {(shared ? "on " : "off")} {label}", broker, written, perQueue, receive, body, seconds);
+                }
+            }
         }
         LogWriterPool.Shared.SharedFlush = true;
         return 0;
@@ -78,9 +90,11 @@ internal static class SharedFlushBenchmark
         await Task.WhenAll(tasks);
         double elapsed = watch.Elapsed.TotalSeconds;
         long flushes = LogWriterPool.Shared.FlushCount - flushesBefore;
-        string received = receive ? string.Create(CultureInfo.InvariantCulture, $", completed {completed / elapsed,8:N0} msg/s") : "";
+        // Per message: per send, or per send + receive + complete (the backlog of earlier rows is received too).
+        long messages = receive ? Math.Max(sent, completed) : sent;
+        string received = receive ? string.Create(CultureInfo.InvariantCulture, $"  completed {completed / elapsed,8:N0} msg/s") : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}: sent {sent / elapsed,8:N0} msg/s{received}, {flushes / elapsed,7:N0} fsyncs/s, {flushes / (double)Math.Max(1, sent),6:F3} fsyncs/send"));
+            $"{label}: sent {sent / elapsed,8:N0} msg/s{received}  {flushes / elapsed,7:N0} fsyncs/s  {flushes / (double)Math.Max(1, messages),6:F3} fsyncs/message"));
     }
 
     private static string? Option(string[] args, string name)
