@@ -133,8 +133,14 @@ internal sealed class SharedFlusher
     public void RunInline(FlushTicket ticket)
     {
         Interlocked.Increment(ref _windowCount);
-        FlushAndComplete(ticket.Domain, [ticket], notifyLogs: false);
-        EndWindow(1);
+        try
+        {
+            FlushAndComplete(ticket.Domain, [ticket], notifyLogs: false);
+        }
+        finally
+        {
+            EndWindow(1);
+        }
     }
 
     /// <summary>Runs the windows already registered, then stops; later tickets are refused.</summary>
