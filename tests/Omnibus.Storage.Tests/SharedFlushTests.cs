@@ -58,13 +58,9 @@ public class SharedFlushTests
         Skip.IfNot(OperatingSystem.IsLinux(), "shared flushes need syncfs");
         using var dir = new TempDirectory();
         using var pool = new LogWriterPool(2);
-        using var gate = new ManualResetEventSlim();
-        pool.Flusher.FaultInjection = () =>
-        {
-            gate.Wait();
-            return null;
-        };
         using var log = PartitionLog.Open(dir.Path, new LogOptions { WriterPool = pool });
+        using var gate = new WindowGate(); // released before the log closes, even if an assertion fails
+        pool.Flusher.FaultInjection = gate.Hold;
 
         Task<long> append = log.AppendAsync(Payload.For(0));
         await WaitUntil(() => pool.SharedFlushWindows == 1);
@@ -73,7 +69,7 @@ public class SharedFlushTests
         Assert.Equal(0, log.NextSequence);
         Assert.Null(log.ReadOne(0));
 
-        gate.Set();
+        gate.Release();
         Assert.Equal(0, await append.WaitAsync(Patience));
         Assert.Equal(Payload.For(0), log.ReadOne(0)!.Body);
     }
@@ -91,22 +87,14 @@ public class SharedFlushTests
         try
         {
             // The bystander's window is held until the ten logs have all registered for the next one, which fails.
-            using var gate = new ManualResetEventSlim();
+            using var gate = new WindowGate();
             int windows = 0;
-            pool.Flusher.FaultInjection = () =>
-            {
-                if (Interlocked.Increment(ref windows) == 1)
-                {
-                    gate.Wait();
-                    return null;
-                }
-                return new IOException("injected write-back failure", 5);
-            };
+            pool.Flusher.FaultInjection = () => Interlocked.Increment(ref windows) == 1 ? gate.Hold() : new IOException("injected write-back failure", 5);
             Task<long> bystanderAppend = bystander.AppendAsync(Payload.For(0));
             await WaitUntil(() => pool.SharedFlushWindows == 1);
             Task<long>[] appends = logs.Select(log => log.AppendAsync(Payload.For(1))).ToArray();
             await WaitUntil(() => pool.Flusher.RegisteredCount == logs.Length);
-            gate.Set();
+            gate.Release();
 
             Assert.Equal(0, await bystanderAppend.WaitAsync(Patience));
             foreach (Task<long> append in appends)
@@ -160,20 +148,25 @@ public class SharedFlushTests
         using var pool = new LogWriterPool(2);
         pool.Flusher.InlineWindows = false; // every window on the flusher thread, so a held one blocks no writer
         var options = new LogOptions { WriterPool = pool };
-        using var gate = new ManualResetEventSlim();
-        pool.Flusher.FaultInjection = () =>
-        {
-            gate.Wait();
-            return windowFails ? new IOException("injected write-back failure", 5) : null;
-        };
+        using var bystander = PartitionLog.Open(dir.Sub("bystander"), options);
         PartitionLog[] logs = Enumerable.Range(0, 6).Select(i => PartitionLog.Open(dir.Sub($"log{i}"), options)).ToArray();
-        Task<long>[] appends = logs.Select(log => log.AppendAsync(Payload.For(0))).ToArray();
-        await WaitUntil(() => pool.SharedFlushWindows >= 1);
-        Task[] closes = logs.Select(log => Task.Run(log.Dispose)).ToArray();
-        await Task.Delay(50);
-        Assert.DoesNotContain(closes, c => c.IsCompleted); // a batch of each is written and waits
-
-        gate.Set();
+        Task[] closes;
+        Task<long>[] appends;
+        using (var gate = new WindowGate())
+        {
+            // The bystander's window is held; the six logs' batches are written and wait for the next one.
+            int windows = 0;
+            pool.Flusher.FaultInjection = () => Interlocked.Increment(ref windows) == 1
+                ? gate.Hold()
+                : windowFails ? new IOException("injected write-back failure", 5) : null;
+            Task<long> bystanderAppend = bystander.AppendAsync(Payload.For(0));
+            await WaitUntil(() => pool.SharedFlushWindows == 1);
+            appends = logs.Select(log => log.AppendAsync(Payload.For(0))).ToArray();
+            await WaitUntil(() => pool.Flusher.RegisteredCount == logs.Length);
+            closes = logs.Select(log => Task.Run(log.Dispose)).ToArray();
+            await Task.Delay(50);
+            Assert.DoesNotContain(closes, c => c.IsCompleted);
+        }
         await Task.WhenAll(closes).WaitAsync(Patience);
         pool.Flusher.FaultInjection = null;
 
@@ -248,5 +241,21 @@ public class SharedFlushTests
             Assert.True(Environment.TickCount64 < deadline, "timed out waiting");
             await Task.Delay(5);
         }
+    }
+
+    /// <summary>Holds windows until released; disposing releases it, so a failed assertion never leaves a flush blocked.</summary>
+    private sealed class WindowGate : IDisposable
+    {
+        private readonly ManualResetEventSlim _released = new();
+
+        public Exception? Hold()
+        {
+            _released.Wait();
+            return null;
+        }
+
+        public void Release() => _released.Set();
+
+        public void Dispose() => _released.Set(); // not disposed: a held flush may still be waking up
     }
 }
