@@ -124,6 +124,42 @@ public class SharedFlushTests
     }
 
     [SkippableFact]
+    public async Task A_batch_written_before_a_window_of_its_file_system_failed_fails_even_if_its_own_window_succeeds()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "shared flushes need syncfs");
+        using var dir = new TempDirectory();
+        using var pool = new LogWriterPool(2);
+        pool.Flusher.InlineWindows = false;
+        var options = new LogOptions { WriterPool = pool };
+        using var first = PartitionLog.Open(dir.Sub("first"), options);
+        using var second = PartitionLog.Open(dir.Sub("second"), options);
+        Task<long> late;
+        Task<long> early;
+        using (var gate = new WindowGate())
+        {
+            // The first window fails after the second log's batch was written: a write-back error
+            // reported to that window may have been about the second log's pages.
+            int windows = 0;
+            pool.Flusher.FaultInjection = () => Interlocked.Increment(ref windows) == 1
+                ? gate.Hold() ?? new IOException("injected write-back failure", 5)
+                : null;
+            early = first.AppendAsync(Payload.For(0));
+            await WaitUntil(() => pool.SharedFlushWindows == 1);
+            late = second.AppendAsync(Payload.For(0));
+            await WaitUntil(() => pool.Flusher.RegisteredCount == 1);
+        }
+
+        await Assert.ThrowsAsync<LogFaultedException>(() => early.WaitAsync(Patience));
+        await Assert.ThrowsAsync<LogFaultedException>(() => late.WaitAsync(Patience));
+        Assert.Equal(2, pool.SharedFlushWindows);
+
+        // A batch written after the failure is not affected by it.
+        pool.Flusher.FaultInjection = null;
+        using var third = PartitionLog.Open(dir.Sub("third"), options);
+        Assert.Equal(0, await third.AppendAsync(Payload.For(0)).WaitAsync(Patience));
+    }
+
+    [SkippableFact]
     public async Task A_window_that_finds_the_disk_full_faults_its_logs_saying_the_disk_is_full()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "shared flushes need syncfs");
