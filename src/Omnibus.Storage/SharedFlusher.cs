@@ -10,7 +10,8 @@ namespace Omnibus.Storage;
 /// file system durable at once. Then it completes the tickets and asks each log's writer thread
 /// for the pass that publishes the records and completes their appends. Batches registered while a
 /// window flushes form the next window, so the number of flushes a second does not grow with the
-/// number of logs written. Lock order: nothing is taken while holding this flusher's lock; the
+/// number of logs written. When nothing else is being flushed, a writer pass runs its own batch as
+/// a window on its own thread (see <see cref="Enter"/>). Windows never overlap. Lock order: nothing is taken while holding this flusher's lock; the
 /// flusher takes a ticket's gate and then (after leaving it) a writer thread's queue lock.
 /// </summary>
 internal sealed class SharedFlusher
