@@ -14,6 +14,19 @@ using Omnibus.ServiceBus.Rules;
 // Usage: [--seconds 5] [--messages 1000000] [--dir PATH]
 //        routing [BenchmarkDotNet arguments, e.g. --job short]: topic matching with many bindings (BenchmarkDotNet)
 //        many [--queues 10000] [--partitions 10000] [--dir PATH]: threads, file handles, RSS and restart time with many entities
+//        flush [--queues 100] [--senders 8] [--seconds 5] [--repeat 1] [--dir PATH]: 1 queue vs many written at once, shared flush on and off
+if (args is ["flush", ..])
+{
+    string flushRoot = Opt("--dir", Path.Combine(Path.GetTempPath(), "omnibus-flush-" + Guid.NewGuid().ToString("N")));
+    try
+    {
+        return await Omnibus.Core.Benchmarks.SharedFlushBenchmark.RunAsync(args, flushRoot);
+    }
+    finally
+    {
+        Directory.Delete(flushRoot, recursive: true);
+    }
+}
 if (args is ["many", ..])
 {
     string manyRoot = Opt("--dir", Path.Combine(Path.GetTempPath(), "omnibus-many-" + Guid.NewGuid().ToString("N")));

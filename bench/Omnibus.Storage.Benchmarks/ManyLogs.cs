@@ -5,8 +5,9 @@ namespace Omnibus.Storage.Benchmarks;
 
 /// <summary>
 /// `many [--logs N] [--writers T] [--seconds S] [--dir D]`: opens N logs on one writer pool and
-/// prints threads, file handles, RSS and open time; then writes durably to 1, 10 and 100 of them
-/// at once and prints appends and fsyncs per second for each count (issue 18, points 1 and 2).
+/// prints threads, file handles, RSS and open time; then writes durably to 1, 10, 100 and 1000 of
+/// them at once and prints appends and fsyncs per second for each count, with the pool's shared
+/// flush on and off (issue 18, points 1 and 2).
 /// </summary>
 internal static class ManyLogs
 {
@@ -33,7 +34,11 @@ internal static class ManyLogs
 
             foreach (int entities in new[] { 1, 10, 100, 1000 }.Where(e => e <= count))
             {
-                Concurrent(logs.Take(entities).ToArray(), pool, seconds);
+                foreach (bool shared in new[] { true, false })
+                {
+                    pool.SharedFlush = shared;
+                    Concurrent(logs.Take(entities).ToArray(), pool, seconds);
+                }
             }
         }
         finally
@@ -53,6 +58,7 @@ internal static class ManyLogs
         const int inFlightPerLog = 8;
         long appends = 0;
         long flushesBefore = pool.FlushCount;
+        long windowsBefore = pool.SharedFlushWindows;
         var stop = Stopwatch.StartNew();
         var body = new byte[1024];
         Task[] workers = logs.SelectMany(log => Enumerable.Range(0, inFlightPerLog).Select(_ => Task.Run(async () =>
@@ -66,8 +72,9 @@ internal static class ManyLogs
         Task.WaitAll(workers);
         double elapsed = stop.Elapsed.TotalSeconds;
         long flushes = pool.FlushCount - flushesBefore;
+        long windows = pool.SharedFlushWindows - windowsBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"entities {logs.Length,5}: {appends / elapsed,10:F0} appends/s  {flushes / elapsed,8:F0} fsyncs/s  {(double)appends / Math.Max(1, flushes),6:F1} appends/fsync"));
+            $"entities {logs.Length,5} shared flush {(pool.SharedFlush ? "on " : "off")}: {appends / elapsed,10:F0} appends/s  {flushes / elapsed,8:F0} fsyncs/s  {(double)appends / Math.Max(1, flushes),7:F1} appends/fsync  {windows / elapsed,7:F0} windows/s"));
     }
 
     private static void Report(string stage, int logs, TimeSpan elapsed)

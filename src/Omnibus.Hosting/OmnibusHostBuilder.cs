@@ -160,6 +160,10 @@ public sealed class OmnibusHostBuilder
             {
                 Storage.FileHandleCache.ConfigureShared(files.MaxOpen, files.IdleTimeout);
             }
+            if (options.SharedFlush is bool sharedFlush)
+            {
+                Storage.LogWriterPool.Shared.SharedFlush = sharedFlush;
+            }
             return NamespaceRegistry.Open(new BrokerOptions
             {
                 DataDirectory = options.DataDirectory,

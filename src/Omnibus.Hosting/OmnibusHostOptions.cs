@@ -42,6 +42,13 @@ public sealed class OmnibusHostOptions
     public SegmentFileHandleOptions? SegmentFileHandles { get; set; }
 
     /// <summary>
+    /// Whether durable appends of all entities share flushes (<see cref="Storage.LogWriterPool.SharedFlush"/>
+    /// of the process-wide writer pool), set when the broker opens; null leaves it as it is (on by
+    /// default). The server sets it from <c>Omnibus:Storage:SharedFlush</c>.
+    /// </summary>
+    public bool? SharedFlush { get; set; }
+
+    /// <summary>
     /// Free bytes the data directory's volume must keep; below it new messages are refused (Service
     /// Bus: QuotaExceeded) while receives and settlements go on, until space is freed. 0 turns the floor off.
     /// </summary>

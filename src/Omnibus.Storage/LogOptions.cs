@@ -41,6 +41,14 @@ public sealed record LogOptions
     public LogWriterPool? WriterPool { get; init; }
 
     /// <summary>
+    /// Under <see cref="DurabilityPolicy.Always"/>, make appends durable in the commit windows of the
+    /// pool's shared flusher (one fdatasync or syncfs for every log written at the time) when the
+    /// pool shares flushes (<see cref="LogWriterPool.SharedFlush"/>). False: the log fdatasyncs its
+    /// own file in every writer pass. Default true.
+    /// </summary>
+    public bool SharedFlush { get; init; } = true;
+
+    /// <summary>
     /// Closes segment file handles the log is not using (idle, or over a budget shared with other
     /// logs) and reopens them on use. Default null: <see cref="FileHandleCache.Shared"/>.
     /// </summary>

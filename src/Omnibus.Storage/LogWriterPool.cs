@@ -15,10 +15,15 @@ public sealed class LogWriterPool : IDisposable
 
     private readonly LogWriterThread[] _threads;
     private int _nextThread = -1;
+    private volatile bool _sharedFlush;
 
-    /// <summary>Starts a pool of <paramref name="threadCount"/> writer threads (1 to <see cref="MaxThreads"/>).</summary>
-    public LogWriterPool(int threadCount)
+    /// <summary>
+    /// Starts a pool of <paramref name="threadCount"/> writer threads (1 to <see cref="MaxThreads"/>);
+    /// <paramref name="sharedFlush"/> sets <see cref="SharedFlush"/>.
+    /// </summary>
+    public LogWriterPool(int threadCount, bool sharedFlush = true)
     {
+        _sharedFlush = sharedFlush;
         if (threadCount is < 1 or > MaxThreads)
         {
             throw new ArgumentOutOfRangeException(nameof(threadCount), threadCount, $"A writer pool needs between 1 and {MaxThreads} threads.");
@@ -43,12 +48,36 @@ public sealed class LogWriterPool : IDisposable
     /// <summary>Number of writer threads.</summary>
     public int ThreadCount => _threads.Length;
 
-    /// <summary>Data flushes (fdatasync) performed by all logs of this pool, for benchmarks and metrics.</summary>
+    /// <summary>
+    /// Whether the pool's logs under <c>always</c> share flushes: a writer pass writes its batch and
+    /// leaves the flush to the pool's commit windows (one fdatasync when one file is dirty, one syncfs
+    /// for the file system when several are), so flushes a second do not grow with the number of logs
+    /// written. False: every pass fdatasyncs its own log's file. Default true. A change applies
+    /// from each log's next writer pass (logs opened with <see cref="LogOptions.SharedFlush"/> false
+    /// never share). Only on Linux (syncfs); elsewhere logs flush their own files.
+    /// </summary>
+    public bool SharedFlush
+    {
+        get => _sharedFlush;
+        set => _sharedFlush = value;
+    }
+
+    /// <summary>The commit windows shared by the pool's logs.</summary>
+    internal SharedFlusher Flusher { get; } = new();
+
+    /// <summary>Commit windows the shared flusher has run (each one flush per file system written, or one per file without syncfs).</summary>
+    public long SharedFlushWindows => Flusher.WindowCount;
+
+    /// <summary>
+    /// Flush system calls (fdatasync, syncfs) made for the appends of all logs of this pool —
+    /// by the writer passes and segment seals, and by the shared commit windows — for benchmarks
+    /// and metrics.
+    /// </summary>
     public long FlushCount
     {
         get
         {
-            long total = 0;
+            long total = Flusher.FlushCount;
             foreach (LogWriterThread thread in _threads)
             {
                 total += thread.FlushCount;
@@ -70,6 +99,7 @@ public sealed class LogWriterPool : IDisposable
         {
             throw new InvalidOperationException("The shared writer pool lives as long as the process.");
         }
+        Flusher.Stop(); // first: the passes that finish its last windows run on the threads
         foreach (LogWriterThread thread in _threads)
         {
             thread.Stop();

@@ -41,6 +41,18 @@ public sealed partial class PartitionLog
         {
             return null;
         }
+        if (_inFlight is not null)
+        {
+            if (!_flushTicket!.IsDone)
+            {
+                if (!_closing)
+                {
+                    return null; // the flusher asks for a pass once the window has ended
+                }
+                _flushTicket.Wait(); // closing: the flusher never waits for a writer, so this ends
+            }
+            FinishSharedFlush();
+        }
         bool wrote = false;
         while (true)
         {
@@ -86,13 +98,16 @@ public sealed partial class PartitionLog
 
             if (!batch.IsEmpty)
             {
-                WriteAndAcknowledge(batch);
+                WriteAndAcknowledge(batch, closing);
             }
             else if (_dirty && _fault is null)
             {
                 TrySync();
             }
-            batch.Clear();
+            if (!ReferenceEquals(batch, _inFlight))
+            {
+                batch.Clear();
+            }
             wrote = true;
 
             if (closing)
@@ -115,13 +130,16 @@ public sealed partial class PartitionLog
         }
     }
 
-    private void WriteAndAcknowledge(WriteBatch batch)
+    private void WriteAndAcknowledge(WriteBatch batch, bool closing)
     {
         if (_fault is not null)
         {
             Fail(batch, _fault);
             return;
         }
+        // Before the first byte is written: a shared flush of this file system that fails from
+        // here on may have lost some of these pages (see SharedFlusher).
+        long flushGeneration = _flushTicket?.Domain.FailureGeneration ?? 0;
         Segment active = Volatile.Read(ref _segments)[^1];
         var chunkStart = new TailState(active, _lastIndexedPosition); // the tail as the chunk being written found it
         int rollIndex = 0;
@@ -170,16 +188,16 @@ public sealed partial class PartitionLog
             _dirty = true;
             if (Options.Durability.Mode == DurabilityMode.Always)
             {
+                if (!closing && TryShareFlush(active, batch, flushGeneration))
+                {
+                    return; // FinishSharedFlush publishes and completes the batch after its window
+                }
                 Sync(active);
             }
             else if (Options.Durability.Mode == DurabilityMode.Interval && Stopwatch.GetElapsedTime(_lastSyncTimestamp) >= Options.Durability.Interval)
             {
                 Sync(active);
             }
-            // After the flush, so a write that fails leaves nothing in the cache to roll back.
-            CacheRecent(batch);
-            active.Publish();
-            Volatile.Write(ref _visibleNext, active.NextSequence);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
@@ -197,6 +215,16 @@ public sealed partial class PartitionLog
             Fail(batch, fault);
             return;
         }
+        Commit(active, batch);
+    }
+
+    /// <summary>The batch is durable (or written, for relaxed policies): readers may see it and its appends complete.</summary>
+    private void Commit(Segment active, WriteBatch batch)
+    {
+        // After the flush, so a write that fails leaves nothing in the cache to roll back.
+        CacheRecent(batch);
+        active.Publish();
+        Volatile.Write(ref _visibleNext, active.NextSequence);
         CompleteOnThreadPool(batch);
         if (batch.Rolls.Count > 0 && !Options.Retention.IsUnlimited)
         {

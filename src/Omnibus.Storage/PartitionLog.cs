@@ -21,6 +21,7 @@ public sealed partial class PartitionLog : IPartitionLog
     private long _visibleNext;           // readers see sequences below this
     private Exception? _fault;
     private volatile bool _closing;
+    private readonly LogWriterPool _pool;
     private readonly LogWriterThread _writer;
     private readonly ManualResetEventSlim _writerStopped = new();
 
@@ -51,7 +52,12 @@ public sealed partial class PartitionLog : IPartitionLog
             _preallocator?.PrepareInBackground();
         }
         _recent = options.RecentRecordsCacheBytes > 0 ? new RecentRecords(options.RecentRecordsCacheBytes, RecentRecordsCapacity) : null;
-        _writer = (options.WriterPool ?? LogWriterPool.Shared).Assign();
+        _pool = options.WriterPool ?? LogWriterPool.Shared;
+        _writer = _pool.Assign();
+        if (options.SharedFlush && options.Durability.Mode == DurabilityMode.Always && _pool.Flusher.Attach(directory) is FlushDomain domain)
+        {
+            _flushTicket = new FlushTicket(this, domain);
+        }
         FileHandles = options.FileHandles ?? FileHandleCache.Shared;
         foreach (Segment segment in segments)
         {
@@ -401,6 +407,10 @@ public sealed partial class PartitionLog : IPartitionLog
             {
                 s.Release();
             }
+        }
+        if (_flushTicket is not null)
+        {
+            _pool.Flusher.Detach(_flushTicket.Domain);
         }
         _directoryLock.Dispose();
         _writerStopped.Dispose();

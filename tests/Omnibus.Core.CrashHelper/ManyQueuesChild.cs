@@ -14,7 +14,9 @@ namespace Omnibus.Core.CrashHelper;
 /// receiver on every fourth queue locks, completes and prints "GOT …" then "DONE …". The shared
 /// file-handle cache gets a budget far below the number of logs and a short idle timeout, so
 /// segment handles are closed and reopened between writes and their fsyncs all the time (it prints
-/// "CLOSED handles &lt;count so far&gt;" every 100 ms). Runs until killed.
+/// "CLOSED handles &lt;count so far&gt;" every 100 ms), and the appends of all queues share
+/// commit windows (it prints "FLUSHES &lt;flush calls so far&gt; windows &lt;windows so far&gt;"
+/// with it). Runs until killed.
 /// </summary>
 internal static class ManyQueuesChild
 {
@@ -78,6 +80,7 @@ internal static class ManyQueuesChild
             {
                 await Task.Delay(100);
                 Print($"CLOSED handles {FileHandleCache.Shared.ClosedCount}");
+                Print($"FLUSHES {LogWriterPool.Shared.FlushCount} windows {LogWriterPool.Shared.SharedFlushWindows}");
             }
         }));
         await Task.WhenAll(tasks);

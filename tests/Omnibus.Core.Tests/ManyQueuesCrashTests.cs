@@ -9,8 +9,9 @@ namespace Omnibus.Core.Tests;
 
 /// <summary>
 /// SIGKILLs a broker process writing to many queues at once (with segment handles closed and
-/// reopened all the time by a tiny handle budget), repeatedly, and counts in every queue: each
-/// acknowledged send is there or was completed, and no acknowledged completion comes back.
+/// reopened all the time by a tiny handle budget, and the appends of all queues sharing commit
+/// windows), repeatedly, and counts in every queue: each acknowledged send is there or was
+/// completed, and no acknowledged completion comes back.
 /// </summary>
 [Collection(CrashCollection.Name)]
 [Trait("Store", TestStore.FileOnly)] // a child process killed mid-write: needs files on disk
@@ -26,14 +27,22 @@ public class ManyQueuesCrashTests(ITestOutputHelper output)
         var done = new Dictionary<string, HashSet<string>>();
         var got = new Dictionary<string, HashSet<string>>();
         long handlesClosed = 0;
+        long flushes = 0, windows = 0, acknowledged = 0;
         var random = new Random(7);
         try
         {
             for (int round = 0; round < 5; round++)
             {
+                long roundFlushes = 0, roundWindows = 0;
                 foreach (string line in await RunAndKill(dir, round, random.Next(300, 800)))
                 {
                     string[] p = line.Split(' ');
+                    if (p is ["FLUSHES", string calls, "windows", string windowCount])
+                    {
+                        roundFlushes = long.Parse(calls, CultureInfo.InvariantCulture);
+                        roundWindows = long.Parse(windowCount, CultureInfo.InvariantCulture);
+                        continue;
+                    }
                     if (p is ["CLOSED", "handles", string count])
                     {
                         handlesClosed = Math.Max(handlesClosed, long.Parse(count, CultureInfo.InvariantCulture));
@@ -44,11 +53,17 @@ public class ManyQueuesCrashTests(ITestOutputHelper output)
                         continue;
                     }
                     Dictionary<string, HashSet<string>>? into = p[0] switch { "SENT" => sent, "DONE" => done, "GOT" => got, _ => null };
+                    if (into is not null && into != got)
+                    {
+                        acknowledged++;
+                    }
                     if (into is not null)
                     {
                         (into.TryGetValue(p[1], out HashSet<string>? set) ? set : into[p[1]] = []).Add(p[2]);
                     }
                 }
+                flushes += roundFlushes;
+                windows += roundWindows;
             }
             using Broker broker = Broker.Open(new BrokerOptions { Store = TestStore.Current, DataDirectory = dir, SegmentSize = 64 * 1024 });
             Assert.Equal(Queues, broker.ListQueues().Count);
@@ -66,10 +81,12 @@ public class ManyQueuesCrashTests(ITestOutputHelper output)
                 Assert.True(resurrected.Count == 0, $"{resurrected.Count} acknowledged completions in {queue} came back");
                 total += sends.Count;
             }
-            output.WriteLine($"{sent.Count} queues written, {total} sends and {done.Values.Sum(d => d.Count)} completions acknowledged; none lost; up to {handlesClosed} handles closed in one run");
+            output.WriteLine($"{sent.Count} queues written, {total} sends and {done.Values.Sum(d => d.Count)} completions acknowledged; none lost; up to {handlesClosed} handles closed in one run; {flushes} flush calls in {windows} shared windows (last report of each run)");
             Assert.True(sent.Count >= Queues / 2, $"only {sent.Count} queues were written");
             Assert.True(total > 500 && done.Count > 0, "the child barely ran");
             Assert.True(handlesClosed > 0, "no segment handle was closed while the queues were written");
+            // Two senders per queue share at most a flush per pair on their own; far more per flush means windows spanned queues.
+            Assert.True(windows > 0 && acknowledged > 4 * flushes, $"{acknowledged} acknowledgements for {flushes} flush calls: flushes were not shared across queues");
         }
         finally
         {

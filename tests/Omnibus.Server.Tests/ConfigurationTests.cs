@@ -37,6 +37,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("--Omnibus:Storage:MinFreeSpaceMiB=1048577", "Omnibus:Storage:MinFreeSpaceMiB", "from 0 to 1048576")]
     [InlineData("--Omnibus:Amqp:IdleTimeout=00:00:01", "Omnibus:Amqp:IdleTimeout", "from 00:00:05 to 01:00:00")]
     [InlineData("--Omnibus:Http:RequireAuthorization=maybe", "Omnibus:Http:RequireAuthorization", "true or false")]
+    [InlineData("--Omnibus:Storage:SharedFlush=sometimes", "Omnibus:Storage:SharedFlush", "true or false")]
     [InlineData("--Omnibus:Http:Host=not-an-address", "Omnibus:Http:Host", "not an IP address")]
     [InlineData("--Omnibus:Kafka:Sasl:Mechanisms=PLAIN,GSSAPI", "Omnibus:Kafka:Sasl:Mechanisms", "'GSSAPI' is not served")]
     [InlineData("--Omnibus:Kafka:Sasl:Mechanisms=PLAIN", "Omnibus:Kafka:Sasl:Users", "name at least one user")]
@@ -81,6 +82,24 @@ public sealed class ConfigurationTests : IDisposable
         var options = new Omnibus.Hosting.OmnibusHostOptions();
         settings.ApplyTo(options);
         Assert.Equal(expectedBytes, options.MinFreeSpaceBytes);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public void The_shared_flush_is_on_by_default_and_its_setting_reaches_the_host(string? setting, bool expected)
+    {
+        var values = new Dictionary<string, string?>();
+        if (setting is not null)
+        {
+            values["Omnibus:Storage:SharedFlush"] = setting;
+        }
+        OmnibusSettings settings = OmnibusSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), out IReadOnlyList<string> errors);
+        Assert.Empty(errors);
+        var options = new Omnibus.Hosting.OmnibusHostOptions();
+        settings.ApplyTo(options);
+        Assert.Equal(expected, options.SharedFlush);
     }
 
     [Fact]

@@ -59,6 +59,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
         options.SweepInterval = Storage.SweepInterval;
         options.MinFreeSpaceBytes = Storage.MinFreeSpaceBytes;
         options.SegmentFileHandles = new SegmentFileHandleOptions(Storage.MaxOpenSegmentFiles, Storage.SegmentFileIdleTimeout);
+        options.SharedFlush = Storage.SharedFlush;
         options.EntitiesFile = Entities.ConfigFile;
         options.ShutdownTimeout = Shutdown.Timeout;
         options.InlineIo = Amqp.InlineIo;
@@ -131,7 +132,7 @@ internal sealed record OmnibusSettings(StorageSettings Storage, HttpSettings Htt
 }
 
 /// <summary><c>Omnibus:Storage</c> — where and how messages are stored.</summary>
-internal sealed record StorageSettings(string DataDirectory, bool InMemory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval, int MaxOpenSegmentFiles, TimeSpan SegmentFileIdleTimeout, long MinFreeSpaceBytes)
+internal sealed record StorageSettings(string DataDirectory, bool InMemory, DurabilityPolicy Durability, long SegmentSizeBytes, TimeSpan SweepInterval, int MaxOpenSegmentFiles, TimeSpan SegmentFileIdleTimeout, long MinFreeSpaceBytes, bool SharedFlush)
 {
     public static StorageSettings Load(IConfiguration c, List<string> errors)
     {
@@ -158,8 +159,9 @@ internal sealed record StorageSettings(string DataDirectory, bool InMemory, Dura
         int idleFileSeconds = r.Int("SegmentFileIdleSeconds", (int)Storage.FileHandleCache.DefaultIdleTimeout.TotalSeconds, 1, 3600);
         // Up to 1 TiB; 0 turns the floor off (a write that finds the disk full still refuses sends until space returns).
         long minFreeMiB = r.Long("MinFreeSpaceMiB", 64, 0, 1_048_576);
+        bool sharedFlush = r.Bool("SharedFlush", true);
         errors.AddRange(r.Errors);
-        return new StorageSettings(dir, store == "memory", durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs), maxOpenFiles, TimeSpan.FromSeconds(idleFileSeconds), minFreeMiB * 1024 * 1024);
+        return new StorageSettings(dir, store == "memory", durability, segmentMiB * 1024 * 1024, TimeSpan.FromMilliseconds(sweepMs), maxOpenFiles, TimeSpan.FromSeconds(idleFileSeconds), minFreeMiB * 1024 * 1024, sharedFlush);
     }
 }
 
