@@ -77,6 +77,28 @@ public sealed class RepairReportTests : IDisposable
     }
 
     [Fact]
+    public void A_lost_routing_file_stops_the_open_with_the_reason_and_a_broker_that_never_routed_opens_without_one()
+    {
+        _harness.Broker.CreateQueue(new QueueDescription { Name = "orders" });
+        _harness.Restart();
+        Assert.False(File.Exists(Path.Combine(_harness.Directory, "routing.json")));
+
+        _harness.Broker.DeclareExchange(new Omnibus.Core.Routing.ExchangeDescription { Name = "shop", Type = Omnibus.Core.Routing.ExchangeTypes.Direct, Durable = true });
+        _harness.Broker.Bind(new Omnibus.Core.Routing.BindingDescription { Source = "shop", Destination = "orders", RoutingKey = "new" });
+        _harness.Broker.Dispose();
+        string routing = Path.Combine(_harness.Directory, "routing.json");
+        File.Move(routing, routing + ".aside");
+
+        var refused = Assert.Throws<Omnibus.Storage.StorageFormatException>(() => _harness.Restart());
+
+        Assert.Contains("routing.json' is missing", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("the exchanges and bindings are lost", refused.Message, StringComparison.Ordinal);
+        File.Move(routing + ".aside", routing);
+        _harness.Restart();
+        Assert.Contains(_harness.Broker.ListBindings("shop"), b => b.Destination == "orders");
+    }
+
+    [Fact]
     public async Task A_lost_stream_catalog_beside_stream_data_stops_the_open_with_the_reason_and_changes_nothing()
     {
         _harness.Broker.CreateTopicStream(new Omnibus.Core.Streams.StreamDefinition { Name = "events" });

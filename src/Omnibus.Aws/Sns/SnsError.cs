@@ -11,6 +11,9 @@ internal sealed record SnsError(string Code, int Status, bool SenderFault = true
     public static readonly SnsError InvalidParameter = new("InvalidParameter", 400);
     public static readonly SnsError ParameterValueInvalid = new("ParameterValueInvalid", 400);
     public static readonly SnsError AuthorizationError = new("AuthorizationError", 403);
+
+    /// <summary>AWS's common error for a service that cannot take the request now (SDKs retry it): the broker's disk below its floor.</summary>
+    public static readonly SnsError ServiceUnavailable = new("ServiceUnavailable", 503);
     public static readonly SnsError FilterPolicyLimitExceeded = new("FilterPolicyLimitExceeded", 403);
     public static readonly SnsError TagLimitExceeded = new("TagLimitExceeded", 400);
     public static readonly SnsError EmptyBatchRequest = new("EmptyBatchRequest", 400);

@@ -70,7 +70,7 @@ internal sealed partial class SnsService
         MessagingErrorCode.EntityNotFound => new SnsException(SnsError.NotFound, e.Message),
         MessagingErrorCode.Unauthorized => new SnsException(SnsError.AuthorizationError, e.Message),
         MessagingErrorCode.QuotaExceeded => new SnsException(SnsError.Throttled, e.Message),
-        MessagingErrorCode.StorageFull => new SnsException(SnsError.InternalError, e.Message),
+        MessagingErrorCode.StorageFull => new SnsException(SnsError.ServiceUnavailable, e.Message),
         _ => new SnsException(SnsError.InvalidParameter, "Invalid parameter: " + e.Message),
     };
 

@@ -12,6 +12,7 @@ public sealed partial class Broker
         QueueDirectories = _queues.Values.Select(q => (q.Description.Name, Directory: Path.GetFileName(q.Directory)))
             .Concat(_quarantinedQueueDirectories.Select(d => (d.Key, Directory: d.Value)))
             .ToDictionary(d => d.Item1, d => d.Directory, StringComparer.Ordinal),
+        HasRouting = _hasRouting,
     };
 
     /// <summary>Writes the catalog (durably), then tells the watchers what changed.</summary>

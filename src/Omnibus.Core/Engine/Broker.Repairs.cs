@@ -29,6 +29,23 @@ public sealed partial class Broker
         }
     }
 
+    /// <summary>
+    /// A catalog that records a <c>routing.json</c> which is not there means the exchanges and bindings were lost:
+    /// opening would route nothing where the applications expect it, so it refuses and says so.
+    /// </summary>
+    private void RefuseLostRouting(CatalogDocument catalog)
+    {
+        string routing = Path.Combine(DataDirectory, Routing.RoutingCatalog.FileName);
+        _hasRouting = catalog.HasRouting || Store.Exists(routing);
+        if (catalog.HasRouting && !Store.Exists(routing))
+        {
+            throw new StorageFormatException(
+                $"'{routing}' is missing, but '{Path.Combine(DataDirectory, EntityCatalog.FileName)}' records that it was written: the exchanges and bindings are lost. " +
+                $"Restore {Routing.RoutingCatalog.FileName} from a backup, or create an empty one ({{\"Version\":1}}) to start without them. Nothing was changed.")
+            { FilePath = routing };
+        }
+    }
+
     private void CollectRepairs()
     {
         var repairs = new List<StorageRepair>();

@@ -38,6 +38,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         {
             RefuseLostCatalog();
             CatalogDocument doc = EntityCatalog.Load(Store, DataDirectory);
+            RefuseLostRouting(doc);
             // One entity's damaged data quarantines that entity (Broker.Quarantine), not the broker.
             foreach (QueueDescription q in doc.Queues)
             {

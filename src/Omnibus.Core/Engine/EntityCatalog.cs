@@ -13,6 +13,9 @@ internal sealed class CatalogDocument
 
     /// <summary>Directory name of each queue by name; a queue missing here (a catalog written before names were case-sensitive) uses <see cref="EntityNames.DirectoryName"/>.</summary>
     public Dictionary<string, string> QueueDirectories { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Set once <c>routing.json</c> has been written, so that a lost one is noticed at open (false in catalogs written before).</summary>
+    public bool HasRouting { get; set; }
 }
 
 internal sealed class TopicDocument

@@ -13,6 +13,9 @@ public sealed partial class Broker
 
     private Router _router = null!;
 
+    /// <summary>Whether <c>routing.json</c> exists (the catalog records it, so that a lost one is noticed).</summary>
+    private bool _hasRouting;
+
     /// <summary>Loads the routing topology, after the queues are open (bindings to queues that are gone are dropped).</summary>
     private void OpenRouting()
     {
@@ -334,6 +337,12 @@ public sealed partial class Broker
             Exchanges = [.. exchanges.OrderBy(x => x.Name, StringComparer.Ordinal)],
             Bindings = bindings,
         });
+        if (!_hasRouting)
+        {
+            // After routing.json is durable: a crash between the two leaves the flag unset, never set without the file.
+            _hasRouting = true;
+            SaveCatalog();
+        }
     }
 
     private static MessagingException ExchangeNotFound(string name) =>
