@@ -211,6 +211,27 @@ public sealed class QuarantineRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_lost_tail_whose_messages_were_settled_a_new_message_does_not_reuse_their_sequence_numbers()
+    {
+        _harness.Broker.CreateQueue(new QueueDescription { Name = "orders" });
+        await Fill("orders");
+        Assert.Equal(Count, (await Drain("orders")).Count);
+        _harness.Broker.Dispose();
+        File.Delete(SegmentsOf("queues", "orders")[^1]);
+        _harness.Restart();
+        QuarantineRecovery recovery = await _harness.Broker.RecoverQuarantinedAsync("orders", SalvageMode.SkipDamagedBatches);
+        Assert.True(recovery.Opened, recovery.Reason);
+
+        // The delivery state settled every message of the lost tail: a new message at one of those numbers would read as settled.
+        long sequence = (await _harness.Broker.SendAsync("orders", [new Omnibus.Core.Messages.BrokerMessage { Body = "after"u8.ToArray() }]))[0];
+
+        Assert.True(sequence >= Count, $"the new message took sequence {sequence}, which the lost tail had");
+        Assert.Equal(["after"], await Drain("orders"));
+        _harness.Restart();
+        Assert.Empty(await Drain("orders"));
+    }
+
+    [Fact]
     public async Task A_damaged_delivery_state_quarantines_the_queue_and_recovery_loses_no_unsettled_message()
     {
         _harness.Broker.CreateQueue(new QueueDescription { Name = "orders" });

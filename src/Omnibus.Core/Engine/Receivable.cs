@@ -22,6 +22,22 @@ public sealed partial class Receivable : IDisposable
     private int _nextPartition;
     private bool _disposed;
 
+    /// <summary>
+    /// A log that ends below what the delivery state knows lost records the state had seen (its tail, salvaged
+    /// after damage): it continues past them with empty records (readers skip them), so that no new message
+    /// takes a sequence number the state already holds as settled.
+    /// </summary>
+    private static void ContinuePastKnownSequences(Storage.IPartitionLog log, long knownEnd)
+    {
+        long missing = knownEnd - log.NextSequence;
+        if (missing > 0)
+        {
+            var empty = new ReadOnlyMemory<byte>[(int)Math.Min(missing, int.MaxValue)];
+            Array.Fill(empty, ReadOnlyMemory<byte>.Empty);
+            log.AppendBatchAsync(empty).GetAwaiter().GetResult();
+        }
+    }
+
     internal Receivable(string path, string directory, int routeId, MessageLog log, ReceivableSettings settings, BrokerOptions options, long[]? initialFloors)
     {
         Path = path;
@@ -42,6 +58,7 @@ public sealed partial class Receivable : IDisposable
                     InitialFloor = fresh && initialFloors is not null ? initialFloors[i] : 0,
                 }, options.Store);
                 stores.Add(store);
+                ContinuePastKnownSequences(log.Partitions[i], store.State.KnownEnd);
                 _partitions[i] = new ReceivablePartition(i, log.Partitions[i], store);
             }
             _aux = new AuxiliaryLog(System.IO.Path.Combine(directory, "aux"), options);

@@ -37,6 +37,31 @@ public sealed class DeliveryState
 
     internal IReadOnlyList<(long Start, long End)> SettledRanges => _settledAboveFloor.Ranges;
 
+    /// <summary>
+    /// One past the highest sequence this state says anything about (settled, deferred, counted, or below the floor
+    /// or cursor); 0 when it knows none. A log whose next sequence is below this lost records the state had seen.
+    /// </summary>
+    public long KnownEnd
+    {
+        get
+        {
+            long end = Math.Max(AckFloor, Cursor);
+            if (_settledAboveFloor.RangeCount > 0)
+            {
+                end = Math.Max(end, _settledAboveFloor.Ranges[^1].End);
+            }
+            foreach (long s in _deferred)
+            {
+                end = Math.Max(end, s + 1);
+            }
+            foreach (long s in _deliveryCounts.Keys)
+            {
+                end = Math.Max(end, s + 1);
+            }
+            return end;
+        }
+    }
+
     internal IReadOnlyDictionary<long, int> DeliveryCounts => _deliveryCounts;
 
     /// <summary>True when the message was completed or dead-lettered.</summary>
