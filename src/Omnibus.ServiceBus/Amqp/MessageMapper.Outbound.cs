@@ -22,7 +22,7 @@ internal static partial class MessageMapper
         var annotations = new AmqpMap
         {
             { SequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
-            { EnqueuedTimeKey, AmqpTimestamp.FromDateTimeOffset(message.EnqueuedTime) },
+            { EnqueuedTimeKey, AmqpTimestamp.FromDateTimeOffset(EnqueuedTime(message)) },
             { EnqueueSequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
             { MessageStateKey, (int)message.Delivery.State },
         };
@@ -153,4 +153,11 @@ internal static partial class MessageMapper
         && message.ApplicationProperties.TryGetValue(Core.Routing.DeadLetterHeaders.DeliveryCount, out object? count) && count is long n
             ? (int)Math.Clamp(n, 0, int.MaxValue)
             : 0;
+
+    /// <summary>
+    /// Service Bus enqueues a scheduled message when it is due: its enqueued time is the time it became
+    /// available (the core stamps the time it was sent, and holds it until its scheduled time).
+    /// </summary>
+    private static DateTimeOffset EnqueuedTime(BrokerMessage message) =>
+        message.ScheduledEnqueueTime is { } due && due > message.EnqueuedTime ? due : message.EnqueuedTime;
 }
