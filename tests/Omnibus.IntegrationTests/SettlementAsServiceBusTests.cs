@@ -95,8 +95,10 @@ public sealed class SettlementAsServiceBusTests : IAsyncLifetime
 
         await using ServiceBusReceiver dlq = client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
         ServiceBusReceivedMessage dead = await dlq.ReceiveMessageAsync(Wait);
+        Assert.Equal(_clock.GetUtcNow() + LockDuration, dead.LockedUntil, TimeSpan.FromSeconds(1));
         await Assert.ThrowsAnyAsync<Exception>(() => dlq.DeadLetterMessageAsync(dead, "second", "second time"));
-        _clock.Advance(TimeSpan.FromMinutes(2));
+        // The dead-letter queue locks for its entity's lock duration.
+        _clock.Advance(LockDuration + TimeSpan.FromSeconds(1));
         await _host.Broker.SweepAsync();
 
         await using ServiceBusReceiver another = client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
