@@ -140,4 +140,39 @@ public sealed class AdminAnswersAsServiceBusTests(TestServer server) : IClassFix
         Assert.Equal(ns.Name, (string?)info.Element(sb + "Name"));
         Assert.Equal("Messaging", (string?)info.Element(sb + "NamespaceType"));
     }
+
+    [Fact]
+    public async Task Sql_filter_and_action_parameters_are_stored_returned_and_evaluated()
+    {
+        await _admin.CreateTopicAsync("parameters-topic");
+        await _admin.CreateSubscriptionAsync("parameters-topic", "s");
+        await _admin.DeleteRuleAsync("parameters-topic", "s", RuleProperties.DefaultRuleName);
+        var filter = new SqlRuleFilter("color = @color AND size > @size");
+        filter.Parameters["@color"] = "red";
+        filter.Parameters["@size"] = 3;
+        var action = new SqlRuleAction("SET tagged = @tag");
+        action.Parameters["@tag"] = "yes";
+        await _admin.CreateRuleAsync("parameters-topic", "s", new CreateRuleOptions("by-parameters", filter) { Action = action });
+
+        RuleProperties rule = await _admin.GetRuleAsync("parameters-topic", "s", "by-parameters");
+        var readFilter = Assert.IsType<SqlRuleFilter>(rule.Filter);
+        Assert.Equal("red", readFilter.Parameters["@color"]);
+        Assert.Equal(3, readFilter.Parameters["@size"]);
+        Assert.Equal("yes", Assert.IsType<SqlRuleAction>(rule.Action).Parameters["@tag"]);
+
+        await using var client = new ServiceBusClient(server.AmqpConnectionString);
+        await using ServiceBusSender sender = client.CreateSender("parameters-topic");
+        foreach ((string color, int size) in new[] { ("blue", 5), ("red", 2), ("red", 5) })
+        {
+            var m = new ServiceBusMessage($"{color}-{size}");
+            m.ApplicationProperties["color"] = color;
+            m.ApplicationProperties["size"] = size;
+            await sender.SendMessageAsync(m);
+        }
+        await using ServiceBusReceiver receiver = client.CreateReceiver("parameters-topic", "s");
+        ServiceBusReceivedMessage only = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("red-5", only.Body.ToString());
+        Assert.Equal("yes", only.ApplicationProperties["tagged"]);
+        Assert.Null(await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(1)));
+    }
 }

@@ -192,6 +192,9 @@ public sealed record RuleFilterDescription
     public string? ContentType { get; init; }
     public Dictionary<string, object?>? Properties { get; init; }
 
+    /// <summary>Values of the SQL expression's <c>@name</c> parameters (typed as the property values are), or null for none.</summary>
+    public Dictionary<string, object?>? Parameters { get; init; }
+
     public static RuleFilterDescription True { get; } = new();
     public static RuleFilterDescription False { get; } = new() { Kind = RuleFilterKind.False };
 
@@ -208,6 +211,9 @@ public sealed record RuleDescription
 
     /// <summary>SQL rule action, or null for none.</summary>
     public string? ActionSqlExpression { get; init; }
+
+    /// <summary>Values of the action's <c>@name</c> parameters, or null for none.</summary>
+    public Dictionary<string, object?>? ActionParameters { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 }
