@@ -175,4 +175,32 @@ public sealed class AdminAnswersAsServiceBusTests(TestServer server) : IClassFix
         Assert.Equal("yes", only.ApplicationProperties["tagged"]);
         Assert.Null(await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(1)));
     }
+
+    [Fact]
+    public async Task Entity_authorization_rules_are_stored_and_returned_on_queues_and_topics()
+    {
+        var queueOptions = new CreateQueueOptions("authorized-queue");
+        queueOptions.AuthorizationRules.Add(new SharedAccessAuthorizationRule("listen-only", "a2V5LW9uZS1rZXktb25lLWtleS1vbmUta2V5LW9uZTE=", [AccessRights.Listen]));
+        var topicOptions = new CreateTopicOptions("authorized-topic");
+        topicOptions.AuthorizationRules.Add(new SharedAccessAuthorizationRule("send-only", [AccessRights.Send]));
+
+        QueueProperties created = await _admin.CreateQueueAsync(queueOptions);
+        await _admin.CreateTopicAsync(topicOptions);
+        QueueProperties read = await _admin.GetQueueAsync("authorized-queue");
+        read.MaxDeliveryCount = 5;
+        QueueProperties updated = await _admin.UpdateQueueAsync(read);
+        TopicProperties topic = await _admin.GetTopicAsync("authorized-topic");
+
+        foreach (QueueProperties q in new[] { created, read, updated })
+        {
+            var rule = Assert.IsType<SharedAccessAuthorizationRule>(Assert.Single(q.AuthorizationRules));
+            Assert.Equal("listen-only", rule.KeyName);
+            Assert.Equal("a2V5LW9uZS1rZXktb25lLWtleS1vbmUta2V5LW9uZTE=", rule.PrimaryKey);
+            Assert.Equal([AccessRights.Listen], rule.Rights);
+        }
+        var topicRule = Assert.IsType<SharedAccessAuthorizationRule>(Assert.Single(topic.AuthorizationRules));
+        Assert.Equal("send-only", topicRule.KeyName);
+        Assert.Equal([AccessRights.Send], topicRule.Rights);
+        Assert.Empty((await _admin.CreateQueueAsync("unauthorized-queue")).Value.AuthorizationRules);
+    }
 }

@@ -270,7 +270,7 @@ public sealed partial class Broker
         {
             TopicEntity t = FindTopic(description.Name);
             Check(description.PartitionCount == t.Description.PartitionCount, "PartitionCount cannot be changed after the topic is created.");
-            t.Description = description with { Name = t.Description.Name, CreatedAt = t.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
+            t.Description = description with { Name = t.Description.Name, Settings = description.Settings ?? t.Description.Settings, CreatedAt = t.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
             t.Log.ConfigureDuplicateDetection(t.Description.RequiresDuplicateDetection, t.Description.DuplicateDetectionHistoryTimeWindow);
             SaveCatalog(new EntityChange(EntityKind.Topic, t.Description.Name, EntityChangeKind.Updated));
             return t.Description;

@@ -113,6 +113,12 @@ public sealed record TopicDescription
     public TimeSpan AutoDeleteOnIdle { get; init; } = TimeSpan.MaxValue;
     public bool SupportOrdering { get; init; } = true;
     public bool EnableBatchedOperations { get; init; } = true;
+
+    /// <summary>
+    /// Settings a front-end keeps with the topic, as <see cref="QueueDescription.Settings"/>: stored and
+    /// returned as given, never read by the core; an update that gives none keeps the ones stored.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
     public string? UserMetadata { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }

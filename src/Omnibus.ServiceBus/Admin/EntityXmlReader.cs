@@ -28,6 +28,7 @@ internal static class EntityXmlReader
         AutoDeleteOnIdle = ReadDuration(d, "AutoDeleteOnIdle") ?? start.AutoDeleteOnIdle,
         PartitionCount = Partitions(ReadBool(d, "EnablePartitioning"), start.PartitionCount),
         MaxMessageSizeInKilobytes = ReadLong(d, "MaxMessageSizeInKilobytes") ?? start.MaxMessageSizeInKilobytes,
+        Settings = AuthorizationRulesXml.Keep(d, start.Settings),
     };
 
     public static TopicDescription Topic(XElement d, TopicDescription start) => start with
@@ -43,6 +44,7 @@ internal static class EntityXmlReader
         AutoDeleteOnIdle = ReadDuration(d, "AutoDeleteOnIdle") ?? start.AutoDeleteOnIdle,
         PartitionCount = Partitions(ReadBool(d, "EnablePartitioning"), start.PartitionCount),
         MaxMessageSizeInKilobytes = ReadLong(d, "MaxMessageSizeInKilobytes") ?? start.MaxMessageSizeInKilobytes,
+        Settings = AuthorizationRulesXml.Keep(d, start.Settings),
     };
 
     public static SubscriptionDescription Subscription(XElement d, SubscriptionDescription start) => start with
