@@ -25,6 +25,25 @@ public sealed class ErrorTests(BrokerHostFixture fixture) : IClassFixture<Broker
     }
 
     [Fact]
+    public async Task A_missing_entity_is_named_by_its_full_address_for_senders_and_receivers_alike()
+    {
+        string host = ServiceBusConnectionStringProperties.Parse(Host.ConnectionString).Endpoint.Host;
+        await using ServiceBusClient client = Host.CreateClient();
+        await using ServiceBusSender sender = client.CreateSender("missing-by-address");
+        await using ServiceBusReceiver receiver = client.CreateReceiver("missing-by-address");
+        await using ServiceBusReceiver subscription = client.CreateReceiver("missing-topic", "s");
+
+        ServiceBusException send = await Assert.ThrowsAsync<ServiceBusException>(() => sender.SendMessageAsync(new ServiceBusMessage("x")));
+        ServiceBusException receive = await Assert.ThrowsAsync<ServiceBusException>(() => receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(2)));
+        ServiceBusException fromSubscription = await Assert.ThrowsAsync<ServiceBusException>(() => subscription.ReceiveMessageAsync(TimeSpan.FromSeconds(2)));
+
+        Assert.Contains($"The messaging entity 'sb://{host}/missing-by-address' could not be found.", send.Message, StringComparison.Ordinal);
+        Assert.Contains($"The messaging entity 'sb://{host}/missing-by-address' could not be found.", receive.Message, StringComparison.Ordinal);
+        Assert.Contains($"The messaging entity 'sb://{host}/missing-topic/Subscriptions/s' could not be found.", fromSubscription.Message, StringComparison.Ordinal);
+        Assert.Equal(ServiceBusFailureReason.MessagingEntityNotFound, fromSubscription.Reason);
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_refused_as_unauthorized()
     {
         string queue = Host.CreateQueue();

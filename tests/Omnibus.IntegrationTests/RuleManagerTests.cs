@@ -33,7 +33,7 @@ public sealed class RuleManagerTests(BrokerHostFixture fixture) : IClassFixture<
                     Assert.Equal("important", Assert.IsType<CorrelationRuleFilter>(rule.Filter).Subject);
                 }
             }
-            Assert.Equal(["by-subject", "is-red"], names.Order());
+            Assert.Equal(["by-subject", "is-red"], names);
             ServiceBusException duplicate = await Assert.ThrowsAsync<ServiceBusException>(() => rules.CreateRuleAsync("is-red", new SqlRuleFilter("1=1")));
             Assert.Equal(ServiceBusFailureReason.MessagingEntityAlreadyExists, duplicate.Reason);
         }

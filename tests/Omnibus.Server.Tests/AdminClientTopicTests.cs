@@ -140,7 +140,7 @@ public sealed class AdminClientTopicTests(TestServer server) : IClassFixture<Tes
         {
             names.Add(r.Name);
         }
-        Assert.Equal(["only-red", "eu-invoices"], names);
+        Assert.Equal(["eu-invoices", "only-red"], names);
 
         rule.Filter = new SqlRuleFilter("color = 'blue'");
         rule.Action = null;

@@ -71,6 +71,9 @@ internal sealed partial class AmqpConnection : IDisposable
 
     public AmqpListenerOptions Options { get; }
 
+    /// <summary>The host name the client named in its open (the virtual host it believes it reached), when it named one.</summary>
+    public string? PeerHostname { get; private set; }
+
     /// <summary>Sessions per connection and links per session, by authentication phase.</summary>
     public ResourceLimits Limits { get; }
 
@@ -324,6 +327,7 @@ internal sealed partial class AmqpConnection : IDisposable
         Writer.PeerMaxFrameSize = Math.Max(open.MaxFrameSize ?? uint.MaxValue, AmqpListenerOptions.MinimumMaxFrameSize);
         _channelMax = open.ChannelMax ?? ushort.MaxValue;
         _peerIdleTimeoutMs = open.IdleTimeOut ?? 0;
+        PeerHostname = open.Hostname;
         Writer.Write(0, new Open(Options.ContainerId)
         {
             MaxFrameSize = Options.MaxFrameSize,

@@ -42,7 +42,7 @@ public sealed class AmqpMessage
         var deliveryAnnotations = ReadOnlyMemory<byte>.Empty;
         var messageAnnotations = ReadOnlyMemory<byte>.Empty;
         var footer = ReadOnlyMemory<byte>.Empty;
-        int bareStart = -1, bareEnd = -1;
+        int bareStart = -1, bareEnd = -1, footerStart = -1;
         while (!reader.IsAtEnd)
         {
             var start = reader.Position;
@@ -65,6 +65,7 @@ public sealed class AmqpMessage
                 case DescriptorCodes.Footer:
                     message.Footer = ReadMapSection(ref reader);
                     footer = encoded[start..reader.Position];
+                    footerStart = start;
                     continue;
                 case DescriptorCodes.Properties:
                     message.Properties = MessageProperties.Decode(ref reader);
@@ -99,7 +100,7 @@ public sealed class AmqpMessage
             message.Body = new SequenceBody(sequences);
         }
 
-        var bare = bareStart < 0 ? ReadOnlyMemory<byte>.Empty : encoded[bareStart..bareEnd];
+        var bare = MessageSections.Bare(encoded, bareStart, bareEnd, footerStart, footer.Length);
         message.Sections = new MessageSections(header, deliveryAnnotations, messageAnnotations, bare, footer);
         return message;
     }

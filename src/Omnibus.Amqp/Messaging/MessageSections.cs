@@ -18,7 +18,8 @@ public readonly record struct MessageSections(
 {
     /// <summary>
     /// Finds the section boundaries of an encoded message without decoding any section's content
-    /// (compounds are skipped by their size). Sections out of order are a decode error.
+    /// (compounds are skipped by their size). Sections out of order are a decode error, except a
+    /// footer before the body (see <see cref="SectionOrder"/>).
     /// </summary>
     public static MessageSections Split(ReadOnlyMemory<byte> encoded)
     {
@@ -27,7 +28,7 @@ public readonly record struct MessageSections(
         var deliveryAnnotations = ReadOnlyMemory<byte>.Empty;
         var messageAnnotations = ReadOnlyMemory<byte>.Empty;
         var footer = ReadOnlyMemory<byte>.Empty;
-        int bareStart = -1, bareEnd = -1;
+        int bareStart = -1, bareEnd = -1, footerStart = -1;
         var order = new SectionOrder();
         while (!reader.IsAtEnd)
         {
@@ -40,7 +41,7 @@ public readonly record struct MessageSections(
                 case DescriptorCodes.Header: header = section; break;
                 case DescriptorCodes.DeliveryAnnotations: deliveryAnnotations = section; break;
                 case DescriptorCodes.MessageAnnotations: messageAnnotations = section; break;
-                case DescriptorCodes.Footer: footer = section; break;
+                case DescriptorCodes.Footer: footer = section; footerStart = start; break;
                 default:
                     bareStart = bareStart < 0 ? start : bareStart;
                     bareEnd = reader.Position;
@@ -48,16 +49,43 @@ public readonly record struct MessageSections(
             }
         }
 
-        var bare = bareStart < 0 ? ReadOnlyMemory<byte>.Empty : encoded[bareStart..bareEnd];
+        var bare = Bare(encoded, bareStart, bareEnd, footerStart, footer.Length);
         return new MessageSections(header, deliveryAnnotations, messageAnnotations, bare, footer);
+    }
+
+    /// <summary>
+    /// The bare message's bytes: a slice of the encoding, or, when the footer came inside it (before the
+    /// body), a copy of the parts either side of the footer, so the bare message stays what the sender made.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> Bare(ReadOnlyMemory<byte> encoded, int bareStart, int bareEnd, int footerStart, int footerLength)
+    {
+        if (bareStart < 0)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        if (footerStart < bareStart || footerStart >= bareEnd)
+        {
+            return encoded[bareStart..bareEnd];
+        }
+        int footerEnd = footerStart + footerLength;
+        var joined = new byte[(footerStart - bareStart) + (bareEnd - footerEnd)];
+        encoded.Span[bareStart..footerStart].CopyTo(joined);
+        encoded.Span[footerEnd..bareEnd].CopyTo(joined.AsSpan(footerStart - bareStart));
+        return joined;
     }
 }
 
-/// <summary>Enforces the section order of the spec: each kind at most once, body sections of one kind, in sequence.</summary>
+/// <summary>
+/// Enforces the section order of the spec: each kind at most once, body sections of one kind, in sequence.
+/// One departure is accepted, as Service Bus accepts it: a footer before the body, which is how rhea (under
+/// @azure/service-bus) encodes a message with a footer.
+/// </summary>
 internal struct SectionOrder
 {
     private int _rank;
     private ulong _bodyKind;
+    private bool _bodySeen;
+    private bool _footerSeen;
 
     public void Check(ulong code)
     {
@@ -81,17 +109,20 @@ internal struct SectionOrder
                 throw new AmqpDecodeException("A message body mixes section kinds or repeats amqp-value.");
             }
 
-            if (_rank > 6)
+            if (_rank > 6 && _bodySeen)
             {
                 throw new AmqpDecodeException("A message section is out of order.");
             }
 
             _bodyKind = code;
+            _bodySeen = true;
         }
-        else if (rank <= _rank)
+        else if (rank <= _rank || (rank == 7 && _footerSeen))
         {
             throw new AmqpDecodeException("A message section is out of order or repeated.");
         }
+
+        _footerSeen |= rank == 7;
 
         _rank = rank;
     }

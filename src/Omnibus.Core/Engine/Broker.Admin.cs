@@ -166,6 +166,7 @@ public sealed partial class Broker
             QueueDescription updated = description with { Name = q.Description.Name, Settings = description.Settings ?? q.Description.Settings, CreatedAt = q.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
             q.Description = updated;
             q.Receivable.Settings = SettingsOf(updated);
+            q.DeadLetter.Settings = DeadLetterSettingsOf(updated.LockDuration);
             q.Log.ConfigureDuplicateDetection(updated.RequiresDuplicateDetection, updated.DuplicateDetectionHistoryTimeWindow);
             SaveCatalog(new EntityChange(EntityKind.Queue, updated.Name, EntityChangeKind.Updated));
             return updated;
@@ -270,7 +271,7 @@ public sealed partial class Broker
         {
             TopicEntity t = FindTopic(description.Name);
             Check(description.PartitionCount == t.Description.PartitionCount, "PartitionCount cannot be changed after the topic is created.");
-            t.Description = description with { Name = t.Description.Name, CreatedAt = t.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
+            t.Description = description with { Name = t.Description.Name, Settings = description.Settings ?? t.Description.Settings, CreatedAt = t.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
             t.Log.ConfigureDuplicateDetection(t.Description.RequiresDuplicateDetection, t.Description.DuplicateDetectionHistoryTimeWindow);
             SaveCatalog(new EntityChange(EntityKind.Topic, t.Description.Name, EntityChangeKind.Updated));
             return t.Description;
@@ -393,6 +394,7 @@ public sealed partial class Broker
             Check(description.RequiresSession == s.Description.RequiresSession, "RequiresSession cannot be changed after the subscription is created.");
             s.Description = description with { TopicName = s.Description.TopicName, Name = s.Description.Name, RouteId = s.Description.RouteId, CreatedAt = s.Description.CreatedAt, UpdatedAt = Clock.GetUtcNow() };
             s.Receivable.Settings = SettingsOf(s.Description);
+            s.DeadLetter.Settings = DeadLetterSettingsOf(s.Description.LockDuration);
             SaveCatalog(new EntityChange(EntityKind.Subscription, s.Description.Name, EntityChangeKind.Updated, s.Description.TopicName));
             return s.Description;
         }

@@ -137,7 +137,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         try
         {
             log.ConfigureDuplicateDetection(q.RequiresDuplicateDetection, q.DuplicateDetectionHistoryTimeWindow);
-            dlq = new Receivable(EntityNames.DeadLetterPath(q.Name), Path.Combine(dir, "dlq", "recv"), 0, dlqLog, DeadLetterSettings, Options, null);
+            dlq = new Receivable(EntityNames.DeadLetterPath(q.Name), Path.Combine(dir, "dlq", "recv"), 0, dlqLog, DeadLetterSettingsOf(q.LockDuration), Options, null);
             receivable = new Receivable(q.Name, Path.Combine(dir, "recv"), 0, log, SettingsOf(q), Options, null);
             var entity = new QueueEntity(q, dir, log, receivable, dlqLog, dlq);
             receivable.DeadLetterQueue = dlq;
@@ -190,7 +190,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         try
         {
             ISubscriptionRules rules = Options.RuleCompiler.Compile(s.Rules);
-            dlq = new Receivable(EntityNames.DeadLetterPath(path), Path.Combine(dir, "dlq", "recv"), 0, dlqLog, DeadLetterSettings, Options, null);
+            dlq = new Receivable(EntityNames.DeadLetterPath(path), Path.Combine(dir, "dlq", "recv"), 0, dlqLog, DeadLetterSettingsOf(d.LockDuration), Options, null);
             receivable = new Receivable(path, Path.Combine(dir, "recv"), d.RouteId, topic.Log, SettingsOf(d), Options, initialFloors) { SharesLog = true };
             var entity = new SubscriptionEntity(s, dir, receivable, dlqLog, dlq, rules);
             receivable.DeadLetterQueue = dlq;
@@ -207,7 +207,8 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         }
     }
 
-    private static ReceivableSettings DeadLetterSettings { get; } = new() { MaxDeliveryCount = int.MaxValue, LockDuration = TimeSpan.FromSeconds(60) };
+    /// <summary>A dead-letter queue locks its messages for its entity's lock duration (as Service Bus does), and never dead-letters them again.</summary>
+    internal static ReceivableSettings DeadLetterSettingsOf(TimeSpan lockDuration) => new() { MaxDeliveryCount = int.MaxValue, LockDuration = lockDuration };
 
     private static ReceivableSettings SettingsOf(QueueDescription q) => new()
     {

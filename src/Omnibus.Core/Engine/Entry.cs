@@ -40,6 +40,9 @@ internal sealed class Entry
     /// <summary>The session lock the entry was delivered under, for settlement checks.</summary>
     public Guid SessionLockToken;
 
+    /// <summary>Received by sequence number from the deferred messages: released (abandoned, lock expired), it is deferred again.</summary>
+    public bool ReturnsToDeferred;
+
     /// <summary>Removed from the index but its settlement not yet durable: its group stays held until it is.</summary>
     public bool SettlePending;
 }

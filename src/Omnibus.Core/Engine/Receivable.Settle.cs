@@ -119,7 +119,7 @@ public sealed partial class Receivable
             }
             else
             {
-                MakeAvailable(p, entry);
+                Release(p, entry);
             }
         }
         Counters.AddAbandoned();
@@ -162,6 +162,22 @@ public sealed partial class Receivable
         await p.Store.ApplyAsync(StateChange.Defer(entry.Sequence)).ConfigureAwait(false);
         Counters.AddDeferred();
         WakeGroupWaiters(1);
+    }
+
+    /// <summary>
+    /// Ends a lock without settling (abandoned, or expired): a message received by sequence number after
+    /// a defer goes back to the deferred ones (its stored state still says deferred), any other to the available.
+    /// </summary>
+    private void Release(ReceivablePartition p, Entry entry)
+    {
+        if (entry.ReturnsToDeferred)
+        {
+            entry.State = EntryState.Deferred;
+            entry.LockToken = Guid.Empty;
+            entry.SessionLockToken = Guid.Empty;
+            return;
+        }
+        MakeAvailable(p, entry);
     }
 
     /// <summary>Ends a valid lock, moving the message to <paramref name="next"/> with its property changes.</summary>
@@ -218,6 +234,7 @@ public sealed partial class Receivable
                 int before = e.DeliveryCount;
                 if (mode == ReceiveMode.PeekLock)
                 {
+                    e.ReturnsToDeferred = true;
                     Lock(p, e, now, s, Settings.LockDuration.Ticks);
                 }
                 else
@@ -261,7 +278,7 @@ public sealed partial class Receivable
         BrokerMessage m = p.Read(entry.Sequence);
         ApplyOverrides(m, entry.Overrides);
         // A message that came here as a dead letter of another entity keeps that entity as its source.
-        DeadLetterMarking.Mark(m, new DeadLetterReason(cause, m.DeadLetterSource ?? Path, text, description) { Leaving = Path }, _clock.GetUtcNow());
+        DeadLetterMarking.Mark(m, new DeadLetterReason(cause, m.DeadLetterSource ?? Path, text, description) { Leaving = Path, DeliveryCount = entry.DeliveryCount }, _clock.GetUtcNow());
         await DeadLetterSink!([m]).ConfigureAwait(false);
         List<Entry>? settling = null;
         lock (_gate)

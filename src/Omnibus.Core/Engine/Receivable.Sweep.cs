@@ -39,7 +39,7 @@ public sealed partial class Receivable
                 }
                 else
                 {
-                    MakeAvailable(p, e);
+                    Release(p, e);
                     madeAvailable++;
                 }
             }

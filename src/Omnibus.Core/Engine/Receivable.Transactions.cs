@@ -83,7 +83,7 @@ public sealed partial class Receivable
                     deadLetter = entry.DeliveryCount >= Settings.MaxDeliveryCount && DeadLetterSink is not null;
                     if (!deadLetter)
                     {
-                        MakeAvailable(p, entry);
+                        Release(p, entry);
                     }
                     break;
                 case SettlementKind.DeadLetter:

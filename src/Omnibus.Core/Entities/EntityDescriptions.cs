@@ -113,6 +113,12 @@ public sealed record TopicDescription
     public TimeSpan AutoDeleteOnIdle { get; init; } = TimeSpan.MaxValue;
     public bool SupportOrdering { get; init; } = true;
     public bool EnableBatchedOperations { get; init; } = true;
+
+    /// <summary>
+    /// Settings a front-end keeps with the topic, as <see cref="QueueDescription.Settings"/>: stored and
+    /// returned as given, never read by the core; an update that gives none keeps the ones stored.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
     public string? UserMetadata { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
@@ -192,6 +198,9 @@ public sealed record RuleFilterDescription
     public string? ContentType { get; init; }
     public Dictionary<string, object?>? Properties { get; init; }
 
+    /// <summary>Values of the SQL expression's <c>@name</c> parameters (typed as the property values are), or null for none.</summary>
+    public Dictionary<string, object?>? Parameters { get; init; }
+
     public static RuleFilterDescription True { get; } = new();
     public static RuleFilterDescription False { get; } = new() { Kind = RuleFilterKind.False };
 
@@ -208,6 +217,9 @@ public sealed record RuleDescription
 
     /// <summary>SQL rule action, or null for none.</summary>
     public string? ActionSqlExpression { get; init; }
+
+    /// <summary>Values of the action's <c>@name</c> parameters, or null for none.</summary>
+    public Dictionary<string, object?>? ActionParameters { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -26,6 +26,10 @@ internal static class DeadLetterMarking
         h[DeadLetterHeaders.Exchange] = m.HasNativeFields && m.NativeFields.TryGetValue(RoutingAnnotations.Exchange, out object? x) ? x as string : null;
         h[DeadLetterHeaders.RoutingKey] = RoutingKeyOf(m);
         h[DeadLetterHeaders.Count] = (h.TryGetValue(DeadLetterHeaders.Count, out object? count) && count is long c ? c : 0L) + 1;
+        if (reason.DeliveryCount is { } attempts)
+        {
+            h[DeadLetterHeaders.DeliveryCount] = (long)attempts;
+        }
         h.TryAdd(DeadLetterHeaders.FirstCause, cause);
         h.TryAdd(DeadLetterHeaders.FirstSource, reason.Source);
         h[DeadLetterHeaders.History] = WithEntry(h.TryGetValue(DeadLetterHeaders.History, out object? history) ? history as HeaderList : null,

@@ -71,6 +71,9 @@ public sealed record DeadLetterReason(DeadLetterCause Cause, string Source, stri
 {
     /// <summary>The queue (or receivable path) the messages leave this time, for the history; null: <see cref="Source"/>.</summary>
     public string? Leaving { get; init; }
+
+    /// <summary>The delivery attempts the message had had in the receivable it leaves; null where it had none (routed, pushed out).</summary>
+    public int? DeliveryCount { get; init; }
 }
 
 /// <summary>The stored words of <see cref="DeadLetterCause"/> (the <see cref="DeadLetterHeaders.Cause"/> header).</summary>
@@ -135,6 +138,9 @@ public static class DeadLetterHeaders
     /// <summary>The queue the message left the first time (kept once set).</summary>
     public const string FirstSource = "dead-letter-first-source";
 
+    /// <summary>The delivery attempts the message had had where it was dead-lettered the latest time (a long), when it had a delivery state there.</summary>
+    public const string DeliveryCount = "dead-letter-delivery-count";
+
     /// <summary>Every dead-letter header name.</summary>
     /// <summary>
     /// Every dead-lettering by where and why, the latest first: a <see cref="HeaderList"/> of <see cref="HeaderMap"/>s
@@ -145,5 +151,5 @@ public static class DeadLetterHeaders
     public const string History = "dead-letter-history";
 
     public static IReadOnlyList<string> All { get; } =
-        [Cause, Reason, Description, Source, Exchange, RoutingKey, Time, Count, FirstCause, FirstSource, History];
+        [Cause, Reason, Description, Source, Exchange, RoutingKey, Time, Count, FirstCause, FirstSource, History, DeliveryCount];
 }

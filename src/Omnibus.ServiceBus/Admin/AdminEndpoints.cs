@@ -40,14 +40,24 @@ public static class AdminEndpoints
             Subscription = target.Subscription.Length == 0 ? "" : broker.ResolveSubscriptionNameIgnoringCase(entity, target.Subscription),
         };
         var request = new AdminRequest(context, broker, clock, target);
+        string? descriptionKind = null;
         try
         {
-            XElement? xml = context.Request.Method switch
+            XElement? xml;
+            switch (context.Request.Method)
             {
-                "GET" => request.Get(),
-                "PUT" => request.Put(await ReadBodyAsync(context).ConfigureAwait(false)),
-                _ => request.Delete(),
-            };
+                case "GET":
+                    xml = request.Get();
+                    break;
+                case "PUT":
+                    XElement description = await ReadBodyAsync(context).ConfigureAwait(false);
+                    descriptionKind = description.Name.LocalName;
+                    xml = request.Put(description);
+                    break;
+                default:
+                    xml = request.Delete();
+                    break;
+            }
             return xml is null
                 ? Results.Ok()
                 : Results.Text(xml.ToString(SaveOptions.DisableFormatting), AtomNames.AtomContentType + ";type=entry;charset=utf-8", statusCode: request.Status);
@@ -55,7 +65,7 @@ public static class AdminEndpoints
         catch (MessagingException e)
         {
             metrics.CountError(e.Code.ToString());
-            return AdminErrors.Result(ErrorStatus.Of(e.Code), e.Message);
+            return AdminErrors.Result(ErrorStatus.Of(e.Code), AdminErrorText.Of(e, broker, target, context.Request.Host.Host, descriptionKind));
         }
         catch (Exception e) when (e is XmlException or FormatException or OverflowException or ArgumentException)
         {

@@ -22,11 +22,8 @@ internal sealed record AdminPath(AdminTarget Target, string Entity = "", string 
     public static AdminPath? Parse(string path)
     {
         string p = Uri.UnescapeDataString(path).Trim('/');
-        if (p.Length == 0)
-        {
-            return null;
-        }
-        if (p.Equals("$namespaceinfo", StringComparison.OrdinalIgnoreCase))
+        // The JS SDK's getNamespaceProperties asks for the root, the .NET SDK for $namespaceinfo.
+        if (p.Length == 0 || p.Equals("$namespaceinfo", StringComparison.OrdinalIgnoreCase))
         {
             return new AdminPath(AdminTarget.Namespace);
         }

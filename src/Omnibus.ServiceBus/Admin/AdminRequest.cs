@@ -12,6 +12,7 @@ namespace Omnibus.ServiceBus.Admin;
 internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvider clock, AdminPath target)
 {
     private readonly string _baseUri = $"{context.Request.Scheme}://{context.Request.Host}/";
+    private readonly string _host = context.Request.Host.Host;
     private readonly CallerIdentity _caller = HttpCaller.Of(context);
 
     /// <summary>HTTP status of a successful answer (201 for a create).</summary>
@@ -22,18 +23,24 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
     public XElement Get() => target.Target switch
     {
         AdminTarget.Namespace => NamespaceEntry(),
-        AdminTarget.QueueList => Feed("Queues", "$Resources/queues", broker.ListQueues().Select(q => QueueEntry(q.Name))),
-        AdminTarget.TopicList => Feed("Topics", "$Resources/topics", broker.ListTopics().Select(t => TopicEntry(t.Name))),
+        AdminTarget.QueueList => Feed("Queues", "$Resources/queues", broker.ListQueues(), q => QueueEntry(q.Name)),
+        AdminTarget.TopicList => Feed("Topics", "$Resources/topics", broker.ListTopics(), t => TopicEntry(t.Name)),
         AdminTarget.Entity => EntityEntry(target.Entity),
         AdminTarget.SubscriptionList => Feed("Subscriptions", $"{target.Entity}/Subscriptions",
-            broker.ListSubscriptions(target.Entity).Select(s => SubscriptionEntry(target.Entity, s.Name))),
+            broker.ListSubscriptions(target.Entity), s => SubscriptionEntry(target.Entity, s.Name)),
         AdminTarget.Subscription => SubscriptionEntry(target.Entity, target.Subscription),
-        AdminTarget.RuleList => Feed("Rules", $"{target.Entity}/Subscriptions/{target.Subscription}/Rules",
-            broker.GetRules(target.Entity, target.Subscription).Select(RuleEntry)),
-        _ => RuleEntry(broker.GetRules(target.Entity, target.Subscription)
-                .FirstOrDefault(r => string.Equals(r.Name, target.Rule, StringComparison.OrdinalIgnoreCase))
-                ?? throw new MessagingException(MessagingErrorCode.EntityNotFound, $"The rule '{target.Rule}' could not be found.")),
+        AdminTarget.RuleList => Feed("Rules", $"{target.Entity}/Subscriptions/{target.Subscription}/Rules", RulesByName(), RuleEntry),
+        _ => RuleEntry(FindRule()),
     };
+
+    /// <summary>Service Bus lists a subscription's rules ordered by name, whatever order they were added in.</summary>
+    private List<RuleDescription> RulesByName() =>
+        [.. broker.GetRules(target.Entity, target.Subscription).OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)];
+
+    private RuleDescription FindRule() =>
+        broker.GetRules(target.Entity, target.Subscription)
+            .FirstOrDefault(r => string.Equals(r.Name, target.Rule, StringComparison.OrdinalIgnoreCase))
+        ?? throw new MessagingException(MessagingErrorCode.EntityNotFound, $"The rule '{target.Rule}' could not be found.");
 
     public XElement Put(XElement description)
     {
@@ -118,9 +125,7 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
         RuleDescription rule = RuleXml.Read(description, target.Rule);
         if (update)
         {
-            RuleDescription old = broker.GetRules(target.Entity, target.Subscription)
-                .FirstOrDefault(r => string.Equals(r.Name, target.Rule, StringComparison.OrdinalIgnoreCase))
-                ?? throw new MessagingException(MessagingErrorCode.EntityNotFound, $"The rule '{target.Rule}' could not be found.");
+            RuleDescription old = FindRule();
             broker.RemoveRule(target.Entity, target.Subscription, old.Name, _caller);
             try
             {
@@ -166,31 +171,49 @@ internal sealed class AdminRequest(HttpContext context, Broker broker, TimeProvi
     {
         QueueDescription q = broker.GetQueue(name);
         EntityRuntimeInfo rt = broker.GetQueueRuntimeInfo(name);
-        return AtomFeed.Entry(_baseUri, q.Name, q.Name, q.CreatedAt, q.UpdatedAt, EntityXmlWriter.Queue(q, rt, _baseUri));
+        return AtomFeed.Entry(_baseUri, q.Name, q.Name, q.CreatedAt, q.UpdatedAt, EntityXmlWriter.Queue(q, rt, _host));
     }
 
     private XElement TopicEntry(string name)
     {
         TopicDescription t = broker.GetTopic(name);
         var info = broker.GetTopicRuntimeInfo(name);
-        var rt = new TopicRuntime(info.SizeInBytes, info.SubscriptionCount, info.ScheduledMessageCount, info.AccessedAt);
+        // Service Bus reports what the topic's messages take; the core's figure is its log's, which outlives them.
+        bool holdsMessages = broker.ListSubscriptions(name).Any(s => HoldsMessages(broker.GetSubscriptionRuntimeInfo(name, s.Name)));
+        var rt = new TopicRuntime(holdsMessages ? info.SizeInBytes : 0, info.SubscriptionCount, info.ScheduledMessageCount, info.AccessedAt);
         return AtomFeed.Entry(_baseUri, t.Name, t.Name, t.CreatedAt, t.UpdatedAt, EntityXmlWriter.Topic(t, rt));
     }
+
+    private static bool HoldsMessages(EntityRuntimeInfo rt) =>
+        rt.ActiveMessageCount + rt.ScheduledMessageCount + rt.DeferredMessageCount + rt.DeadLetterMessageCount > 0;
 
     private XElement SubscriptionEntry(string topic, string name)
     {
         SubscriptionDescription s = broker.GetSubscription(topic, name);
         EntityRuntimeInfo rt = broker.GetSubscriptionRuntimeInfo(topic, name);
-        return AtomFeed.Entry(_baseUri, $"{s.TopicName}/Subscriptions/{s.Name}", s.Name, s.CreatedAt, s.UpdatedAt, EntityXmlWriter.Subscription(s, rt, _baseUri));
+        return AtomFeed.Entry(_baseUri, $"{s.TopicName}/Subscriptions/{s.Name}", s.Name, s.CreatedAt, s.UpdatedAt, EntityXmlWriter.Subscription(s, rt, _host));
     }
 
     private XElement RuleEntry(RuleDescription r) =>
         AtomFeed.Entry(_baseUri, $"{target.Entity}/Subscriptions/{target.Subscription}/Rules/{r.Name}", r.Name, r.CreatedAt, r.CreatedAt, RuleXml.Write(r));
 
-    private XElement Feed(string title, string path, IEnumerable<XElement> entries)
+    /// <summary>
+    /// One page of a list: <c>$skip</c>/<c>$top</c> as asked (100 by default), and a <c>rel="next"</c> link while
+    /// entities remain, which is how the JS SDK's <c>byPage()</c> knows to ask again.
+    /// </summary>
+    private XElement Feed<T>(string title, string path, IReadOnlyList<T> items, Func<T, XElement> entry)
     {
         int skip = AdminEndpoints.Paging(context, "$skip", 0), top = AdminEndpoints.Paging(context, "$top", 100);
-        return AtomFeed.Feed(_baseUri, path, title, clock.GetUtcNow(), entries.Skip(skip).Take(top));
+        IEnumerable<XElement> page = items.Skip(skip).Take(top).Select(entry);
+        string? next = top > 0 && (long)skip + top < items.Count ? NextPage(path, skip + top, top) : null;
+        return AtomFeed.Feed(_baseUri, path, title, clock.GetUtcNow(), page, next);
+    }
+
+    private string NextPage(string path, int skip, int top)
+    {
+        string version = context.Request.Query["api-version"].ToString();
+        string query = $"$skip={skip}&$top={top}" + (version.Length > 0 ? $"&api-version={Uri.EscapeDataString(version)}" : "");
+        return $"{_baseUri}{path}?{query}";
     }
 
     private XElement NamespaceEntry()

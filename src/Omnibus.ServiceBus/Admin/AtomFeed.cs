@@ -19,12 +19,13 @@ internal static class AtomFeed
             new XElement(AtomNames.Atom + "content", new XAttribute("type", "application/xml"), description));
     }
 
-    public static XElement Feed(string baseUri, string path, string title, DateTimeOffset now, IEnumerable<XElement> entries) =>
+    public static XElement Feed(string baseUri, string path, string title, DateTimeOffset now, IEnumerable<XElement> entries, string? nextPage) =>
         new(AtomNames.Atom + "feed",
             new XElement(AtomNames.Atom + "title", new XAttribute("type", "text"), title),
             new XElement(AtomNames.Atom + "id", baseUri + path),
             new XElement(AtomNames.Atom + "updated", AtomValues.Time(now)),
             new XElement(AtomNames.Atom + "link", new XAttribute("rel", "self"), new XAttribute("href", baseUri + path)),
+            nextPage is null ? null : new XElement(AtomNames.Atom + "link", new XAttribute("rel", "next"), new XAttribute("href", nextPage)),
             entries);
 
     /// <summary>A description element with the namespace declarations the service uses.</summary>

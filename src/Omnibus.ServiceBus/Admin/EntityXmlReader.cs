@@ -13,7 +13,7 @@ internal static class EntityXmlReader
     public static QueueDescription Queue(XElement d, QueueDescription start) => start with
     {
         LockDuration = ReadDuration(d, "LockDuration") ?? start.LockDuration,
-        MaxSizeInMegabytes = ReadLong(d, "MaxSizeInMegabytes") ?? start.MaxSizeInMegabytes,
+        MaxSizeInMegabytes = PerPartitionSize(ReadLong(d, "MaxSizeInMegabytes"), start.MaxSizeInMegabytes, start.PartitionCount),
         RequiresDuplicateDetection = ReadBool(d, "RequiresDuplicateDetection") ?? start.RequiresDuplicateDetection,
         RequiresSession = ReadBool(d, "RequiresSession") ?? start.RequiresSession,
         DefaultMessageTimeToLive = ReadDuration(d, "DefaultMessageTimeToLive") ?? start.DefaultMessageTimeToLive,
@@ -28,12 +28,13 @@ internal static class EntityXmlReader
         AutoDeleteOnIdle = ReadDuration(d, "AutoDeleteOnIdle") ?? start.AutoDeleteOnIdle,
         PartitionCount = Partitions(ReadBool(d, "EnablePartitioning"), start.PartitionCount),
         MaxMessageSizeInKilobytes = ReadLong(d, "MaxMessageSizeInKilobytes") ?? start.MaxMessageSizeInKilobytes,
+        Settings = AuthorizationRulesXml.Keep(d, start.Settings),
     };
 
     public static TopicDescription Topic(XElement d, TopicDescription start) => start with
     {
         DefaultMessageTimeToLive = ReadDuration(d, "DefaultMessageTimeToLive") ?? start.DefaultMessageTimeToLive,
-        MaxSizeInMegabytes = ReadLong(d, "MaxSizeInMegabytes") ?? start.MaxSizeInMegabytes,
+        MaxSizeInMegabytes = PerPartitionSize(ReadLong(d, "MaxSizeInMegabytes"), start.MaxSizeInMegabytes, start.PartitionCount),
         RequiresDuplicateDetection = ReadBool(d, "RequiresDuplicateDetection") ?? start.RequiresDuplicateDetection,
         DuplicateDetectionHistoryTimeWindow = ReadDuration(d, "DuplicateDetectionHistoryTimeWindow") ?? start.DuplicateDetectionHistoryTimeWindow,
         EnableBatchedOperations = ReadBool(d, "EnableBatchedOperations") ?? start.EnableBatchedOperations,
@@ -43,6 +44,7 @@ internal static class EntityXmlReader
         AutoDeleteOnIdle = ReadDuration(d, "AutoDeleteOnIdle") ?? start.AutoDeleteOnIdle,
         PartitionCount = Partitions(ReadBool(d, "EnablePartitioning"), start.PartitionCount),
         MaxMessageSizeInKilobytes = ReadLong(d, "MaxMessageSizeInKilobytes") ?? start.MaxMessageSizeInKilobytes,
+        Settings = AuthorizationRulesXml.Keep(d, start.Settings),
     };
 
     public static SubscriptionDescription Subscription(XElement d, SubscriptionDescription start) => start with
@@ -59,6 +61,17 @@ internal static class EntityXmlReader
         ForwardDeadLetteredMessagesTo = EntityName(ReadString(d, "ForwardDeadLetteredMessagesTo")),
         UserMetadata = ReadString(d, "UserMetadata"),
         AutoDeleteOnIdle = ReadDuration(d, "AutoDeleteOnIdle") ?? start.AutoDeleteOnIdle,
+    };
+
+    /// <summary>
+    /// A partitioned entity is read back with its whole size (<see cref="EntityXmlWriter.ReportedMaxSize"/>), and an
+    /// update sends that figure back: it is the size already stored, not a new per-partition size.
+    /// </summary>
+    private static long PerPartitionSize(long? sent, long stored, int partitionCount) => sent switch
+    {
+        null => stored,
+        long whole when partitionCount > 1 && whole == EntityXmlWriter.ReportedMaxSize(stored, partitionCount) => stored,
+        long perPartition => perPartition,
     };
 
     private static int Partitions(bool? enable, int current) => enable switch

@@ -9,13 +9,22 @@ namespace Omnibus.ServiceBus.Admin;
 /// <summary>Writes queue, topic and subscription descriptions (with runtime counts) in the service's element names.</summary>
 internal static class EntityXmlWriter
 {
-    /// <summary>Service Bus answers forwarding targets as absolute addresses; the SDK accepts either.</summary>
-    private static string? Forward(string? target, string baseUri) => target is null ? null : baseUri + target;
+    /// <summary>Service Bus answers forwarding targets as <c>sb://host/entity</c> addresses (whatever form they were given in).</summary>
+    private static string? Forward(string? target, string host) => target is null ? null : $"sb://{host}/{target}";
 
-    public static XElement Queue(QueueDescription q, EntityRuntimeInfo rt, string baseUri) => AtomFeed.Description("QueueDescription",
+    /// <summary>Service Bus reports what its messages take, so an entity holding none reports 0 (the core's figure is its log's).</summary>
+    private static long Size(EntityRuntimeInfo rt) => MessageCount(rt) == 0 ? 0 : rt.SizeInBytes;
+
+    private static long MessageCount(EntityRuntimeInfo rt) =>
+        rt.ActiveMessageCount + rt.ScheduledMessageCount + rt.DeferredMessageCount + rt.DeadLetterMessageCount;
+
+    /// <summary>A partitioned entity's size is reported as Service Bus does: the per-partition size times the partitions.</summary>
+    internal static long ReportedMaxSize(long perPartition, int partitionCount) => partitionCount > 1 ? perPartition * partitionCount : perPartition;
+
+    public static XElement Queue(QueueDescription q, EntityRuntimeInfo rt, string host) => AtomFeed.Description("QueueDescription",
     [
         Sb("LockDuration", Duration(q.LockDuration)),
-        Sb("MaxSizeInMegabytes", Number(q.MaxSizeInMegabytes)),
+        Sb("MaxSizeInMegabytes", Number(ReportedMaxSize(q.MaxSizeInMegabytes, q.PartitionCount))),
         Sb("RequiresDuplicateDetection", Bool(q.RequiresDuplicateDetection)),
         Sb("RequiresSession", Bool(q.RequiresSession)),
         Sb("DefaultMessageTimeToLive", Duration(q.DefaultMessageTimeToLive)),
@@ -23,11 +32,12 @@ internal static class EntityXmlWriter
         Sb("DuplicateDetectionHistoryTimeWindow", Duration(q.DuplicateDetectionHistoryTimeWindow)),
         Sb("MaxDeliveryCount", Number(q.MaxDeliveryCount)),
         Sb("EnableBatchedOperations", Bool(q.EnableBatchedOperations)),
-        Sb("SizeInBytes", Number(rt.SizeInBytes)),
-        Sb("MessageCount", Number(rt.ActiveMessageCount + rt.ScheduledMessageCount + rt.DeferredMessageCount + rt.DeadLetterMessageCount)),
+        Sb("SizeInBytes", Number(Size(rt))),
+        Sb("MessageCount", Number(MessageCount(rt))),
         Sb("IsAnonymousAccessible", "false"),
+        AuthorizationRulesXml.Of(q.Settings),
         Sb("Status", q.Status.ToString()),
-        q.ForwardTo is null ? null : Sb("ForwardTo", Forward(q.ForwardTo, baseUri)),
+        q.ForwardTo is null ? null : Sb("ForwardTo", Forward(q.ForwardTo, host)),
         q.UserMetadata is null ? null : Sb("UserMetadata", q.UserMetadata),
         Sb("CreatedAt", Time(q.CreatedAt)),
         Sb("UpdatedAt", Time(q.UpdatedAt)),
@@ -38,7 +48,7 @@ internal static class EntityXmlWriter
         Sb("AutoDeleteOnIdle", Duration(q.AutoDeleteOnIdle)),
         Sb("EnablePartitioning", Bool(q.PartitionCount > 1)),
         Sb("EntityAvailabilityStatus", "Available"),
-        q.ForwardDeadLetteredMessagesTo is null ? null : Sb("ForwardDeadLetteredMessagesTo", Forward(q.ForwardDeadLetteredMessagesTo, baseUri)),
+        q.ForwardDeadLetteredMessagesTo is null ? null : Sb("ForwardDeadLetteredMessagesTo", Forward(q.ForwardDeadLetteredMessagesTo, host)),
         Sb("EnableExpress", "false"),
         Sb("MaxMessageSizeInKilobytes", Number(q.MaxMessageSizeInKilobytes)),
     ]);
@@ -46,13 +56,14 @@ internal static class EntityXmlWriter
     public static XElement Topic(TopicDescription t, TopicRuntime rt) => AtomFeed.Description("TopicDescription",
     [
         Sb("DefaultMessageTimeToLive", Duration(t.DefaultMessageTimeToLive)),
-        Sb("MaxSizeInMegabytes", Number(t.MaxSizeInMegabytes)),
+        Sb("MaxSizeInMegabytes", Number(ReportedMaxSize(t.MaxSizeInMegabytes, t.PartitionCount))),
         Sb("RequiresDuplicateDetection", Bool(t.RequiresDuplicateDetection)),
         Sb("DuplicateDetectionHistoryTimeWindow", Duration(t.DuplicateDetectionHistoryTimeWindow)),
         Sb("EnableBatchedOperations", Bool(t.EnableBatchedOperations)),
         Sb("SizeInBytes", Number(rt.SizeInBytes)),
         Sb("FilteringMessagesBeforePublishing", "false"),
         Sb("IsAnonymousAccessible", "false"),
+        AuthorizationRulesXml.Of(t.Settings),
         Sb("Status", t.Status.ToString()),
         t.UserMetadata is null ? null : Sb("UserMetadata", t.UserMetadata),
         Sb("CreatedAt", Time(t.CreatedAt)),
@@ -70,25 +81,25 @@ internal static class EntityXmlWriter
         Sb("MaxMessageSizeInKilobytes", Number(t.MaxMessageSizeInKilobytes)),
     ]);
 
-    public static XElement Subscription(SubscriptionDescription s, EntityRuntimeInfo rt, string baseUri) => AtomFeed.Description("SubscriptionDescription",
+    public static XElement Subscription(SubscriptionDescription s, EntityRuntimeInfo rt, string host) => AtomFeed.Description("SubscriptionDescription",
     [
         Sb("LockDuration", Duration(s.LockDuration)),
         Sb("RequiresSession", Bool(s.RequiresSession)),
         Sb("DefaultMessageTimeToLive", Duration(s.DefaultMessageTimeToLive)),
         Sb("DeadLetteringOnMessageExpiration", Bool(s.DeadLetteringOnMessageExpiration)),
         Sb("DeadLetteringOnFilterEvaluationExceptions", Bool(s.DeadLetteringOnFilterEvaluationExceptions)),
-        Sb("MessageCount", Number(rt.ActiveMessageCount + rt.ScheduledMessageCount + rt.DeferredMessageCount + rt.DeadLetterMessageCount)),
+        Sb("MessageCount", Number(MessageCount(rt))),
         Sb("MaxDeliveryCount", Number(s.MaxDeliveryCount)),
         Sb("EnableBatchedOperations", Bool(s.EnableBatchedOperations)),
         Sb("Status", s.Status.ToString()),
-        s.ForwardTo is null ? null : Sb("ForwardTo", Forward(s.ForwardTo, baseUri)),
+        s.ForwardTo is null ? null : Sb("ForwardTo", Forward(s.ForwardTo, host)),
         Sb("CreatedAt", Time(s.CreatedAt)),
         Sb("UpdatedAt", Time(s.UpdatedAt)),
         Sb("AccessedAt", Time(rt.AccessedAt)),
         AtomFeed.CountDetails(("ActiveMessageCount", rt.ActiveMessageCount), ("DeadLetterMessageCount", rt.DeadLetterMessageCount),
             ("ScheduledMessageCount", rt.ScheduledMessageCount), ("TransferMessageCount", rt.TransferMessageCount), ("TransferDeadLetterMessageCount", 0)),
         s.UserMetadata is null ? null : Sb("UserMetadata", s.UserMetadata),
-        s.ForwardDeadLetteredMessagesTo is null ? null : Sb("ForwardDeadLetteredMessagesTo", Forward(s.ForwardDeadLetteredMessagesTo, baseUri)),
+        s.ForwardDeadLetteredMessagesTo is null ? null : Sb("ForwardDeadLetteredMessagesTo", Forward(s.ForwardDeadLetteredMessagesTo, host)),
         Sb("AutoDeleteOnIdle", Duration(s.AutoDeleteOnIdle)),
         Sb("EntityAvailabilityStatus", "Available"),
     ]);

@@ -14,7 +14,7 @@ internal static class RuleXml
         rule.ActionSqlExpression is null
             ? new XElement(ServiceBusNs + "Action", new XAttribute(InstanceType, "EmptyRuleAction"))
             : new XElement(ServiceBusNs + "Action", new XAttribute(InstanceType, "SqlRuleAction"),
-                Sb("SqlExpression", rule.ActionSqlExpression), Sb("CompatibilityLevel", "20")),
+                Sb("SqlExpression", rule.ActionSqlExpression), Sb("CompatibilityLevel", "20"), WriteParameters(rule.ActionParameters)),
         Sb("CreatedAt", AtomValues.Time(rule.CreatedAt)),
         Sb("Name", rule.Name),
     ]);
@@ -23,17 +23,35 @@ internal static class RuleXml
     {
         RuleFilterKind.True => SqlLike("TrueFilter", "1=1"),
         RuleFilterKind.False => SqlLike("FalseFilter", "1=0"),
-        RuleFilterKind.Sql => SqlLike("SqlFilter", f.SqlExpression ?? ""),
+        RuleFilterKind.Sql => SqlLike("SqlFilter", f.SqlExpression ?? "", f.Parameters),
         _ => new XElement(ServiceBusNs + "Filter", new XAttribute(InstanceType, "CorrelationFilter"),
             Optional("CorrelationId", f.CorrelationId), Optional("MessageId", f.MessageId), Optional("To", f.To),
             Optional("ReplyTo", f.ReplyTo), Optional("Label", f.Subject), Optional("SessionId", f.SessionId),
             Optional("ReplyToSessionId", f.ReplyToSessionId), Optional("ContentType", f.ContentType),
-            new XElement(ServiceBusNs + "Properties", (f.Properties ?? []).Select(kv =>
-                new XElement(ServiceBusNs + "KeyValueOfstringanyType", Sb("Key", kv.Key), AtomValues.WriteTypedValue(kv.Value))))),
+            new XElement(ServiceBusNs + "Properties", TypedPairs(f.Properties))),
     };
 
-    private static XElement SqlLike(string type, string expression) =>
-        new(ServiceBusNs + "Filter", new XAttribute(InstanceType, type), Sb("SqlExpression", expression), Sb("CompatibilityLevel", "20"));
+    private static XElement SqlLike(string type, string expression, Dictionary<string, object?>? parameters = null) =>
+        new(ServiceBusNs + "Filter", new XAttribute(InstanceType, type), Sb("SqlExpression", expression), Sb("CompatibilityLevel", "20"), WriteParameters(parameters));
+
+    private static XElement? WriteParameters(Dictionary<string, object?>? parameters) =>
+        parameters is { Count: > 0 } ? new XElement(ServiceBusNs + "Parameters", TypedPairs(parameters)) : null;
+
+    private static IEnumerable<XElement> TypedPairs(Dictionary<string, object?>? pairs) => (pairs ?? []).Select(kv =>
+        new XElement(ServiceBusNs + "KeyValueOfstringanyType", Sb("Key", kv.Key), AtomValues.WriteTypedValue(kv.Value)));
+
+    /// <summary>Typed key-value pairs (correlation properties, SQL parameters) under <paramref name="container"/>; null when there are none.</summary>
+    private static Dictionary<string, object?>? ReadPairs(XElement? container)
+    {
+        var pairs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (XElement kv in container?.Elements(ServiceBusNs + "KeyValueOfstringanyType") ?? [])
+        {
+            string key = kv.Element(ServiceBusNs + "Key")?.Value ?? "";
+            XElement? value = kv.Element(ServiceBusNs + "Value");
+            pairs[key] = value is null ? null : AtomValues.ReadTypedValue(value);
+        }
+        return pairs.Count == 0 ? null : pairs;
+    }
 
     private static XElement? Optional(string name, string? value) => value is null ? null : Sb(name, value);
 
@@ -44,15 +62,12 @@ internal static class RuleXml
         XElement? filter = rd.Element(ServiceBusNs + "Filter");
         XElement? action = rd.Element(ServiceBusNs + "Action");
         string? actionSql = action?.Attribute(InstanceType)?.Value == "SqlRuleAction" ? action.Element(ServiceBusNs + "SqlExpression")?.Value : null;
-        if (action is not null)
-        {
-            RefuseParameters(action);
-        }
         return new RuleDescription
         {
             Name = name,
             Filter = filter is null ? RuleFilterDescription.True : ReadFilter(filter),
             ActionSqlExpression = string.IsNullOrWhiteSpace(actionSql) ? null : actionSql,
+            ActionParameters = string.IsNullOrWhiteSpace(actionSql) ? null : ReadPairs(action!.Element(ServiceBusNs + "Parameters")),
         };
     }
 
@@ -66,16 +81,11 @@ internal static class RuleXml
             case "FalseFilter":
                 return RuleFilterDescription.False;
             case "SqlFilter":
-                RefuseParameters(f);
-                return RuleFilterDescription.Sql(f.Element(ServiceBusNs + "SqlExpression")?.Value ?? "");
-            case "CorrelationFilter":
-                var props = new Dictionary<string, object?>(StringComparer.Ordinal);
-                foreach (XElement kv in f.Element(ServiceBusNs + "Properties")?.Elements(ServiceBusNs + "KeyValueOfstringanyType") ?? [])
+                return RuleFilterDescription.Sql(f.Element(ServiceBusNs + "SqlExpression")?.Value ?? "") with
                 {
-                    string key = kv.Element(ServiceBusNs + "Key")?.Value ?? "";
-                    XElement? value = kv.Element(ServiceBusNs + "Value");
-                    props[key] = value is null ? null : AtomValues.ReadTypedValue(value);
-                }
+                    Parameters = ReadPairs(f.Element(ServiceBusNs + "Parameters")),
+                };
+            case "CorrelationFilter":
                 return new RuleFilterDescription
                 {
                     Kind = RuleFilterKind.Correlation,
@@ -87,19 +97,10 @@ internal static class RuleXml
                     SessionId = AtomValues.ReadString(f, "SessionId"),
                     ReplyToSessionId = AtomValues.ReadString(f, "ReplyToSessionId"),
                     ContentType = AtomValues.ReadString(f, "ContentType"),
-                    Properties = props.Count == 0 ? null : props,
+                    Properties = ReadPairs(f.Element(ServiceBusNs + "Properties")),
                 };
             default:
                 throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Filter type '{type}' is not supported.");
-        }
-    }
-
-    /// <summary>The core compiles filters without parameter substitution; refusing is better than matching the wrong messages.</summary>
-    private static void RefuseParameters(XElement e)
-    {
-        if (e.Element(ServiceBusNs + "Parameters")?.HasElements == true)
-        {
-            throw new MessagingException(MessagingErrorCode.InvalidArgument, "SQL filter and action parameters (@name) are not supported by Omnibus.");
         }
     }
 }

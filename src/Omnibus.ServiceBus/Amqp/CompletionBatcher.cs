@@ -15,7 +15,7 @@ namespace Omnibus.ServiceBus.Amqp;
 /// answered in ranges. <paramref name="settled"/> is called once per settlement after its answer
 /// is written, so the link's detach still waits for every answer.
 /// </summary>
-internal sealed class CompletionBatcher(Receivable receivable, ConnectionWriter writer, ushort channel, Action settled)
+internal sealed class CompletionBatcher(Receivable receivable, ConnectionWriter writer, ushort channel, Action settled, Func<MessagingException, MessagingException> asSeenByLink)
 {
     private readonly Lock _gate = new();
     private readonly DispositionCoalescer _accepted = new(writer, channel, LinkRole.Sender, Accepted.Instance);
@@ -86,12 +86,12 @@ internal sealed class CompletionBatcher(Receivable receivable, ConnectionWriter 
             MessagingException?[] refused = await receivable.CompleteManyAsync([.. batch.Select(b => b.LockToken)], durableBeforeReturn: answered).ConfigureAwait(false);
             for (int i = 0; i < refused.Length; i++)
             {
-                errors[i] = refused[i] is { } e ? ErrorMapper.ToError(e) : null;
+                errors[i] = refused[i] is { } e ? ErrorMapper.ToError(asSeenByLink(e)) : null;
             }
         }
         catch (MessagingException e)
         {
-            Array.Fill(errors, ErrorMapper.ToError(e));
+            Array.Fill(errors, ErrorMapper.ToError(asSeenByLink(e)));
         }
         catch (ObjectDisposedException)
         {

@@ -31,7 +31,7 @@ internal sealed partial class EntityReceiverLink
         if (outcome is null or Accepted)
         {
             // Completions are batched (the common case: a prefetching receiver accepting each message).
-            _completions ??= new CompletionBatcher(_receivable, Writer, Session.LocalChannel, EndOperation);
+            _completions ??= new CompletionBatcher(_receivable, Writer, Session.LocalChannel, EndOperation, AsSeenByThisLink);
             _completions.Add(deliveryId, lockToken, answer);
             return;
         }
@@ -72,7 +72,7 @@ internal sealed partial class EntityReceiverLink
         }
         catch (MessagingException e)
         {
-            reply = new Rejected(ErrorMapper.ToError(e));
+            reply = new Rejected(ErrorMapper.ToError(AsSeenByThisLink(e)));
         }
         catch (AmqpProtocolException e)
         {
@@ -99,6 +99,15 @@ internal sealed partial class EntityReceiverLink
             });
         }
     }
+
+    /// <summary>
+    /// On a session receiver the session's lock is the messages' lock, as in Service Bus: a lock that
+    /// ended there (the session lock expired, the messages went back) is <c>SessionLockLost</c>.
+    /// </summary>
+    private MessagingException AsSeenByThisLink(MessagingException e) =>
+        _session is { } session && e.Code == MessagingErrorCode.MessageLockLost
+            ? new MessagingException(MessagingErrorCode.SessionLockLost, $"The session lock of session '{session.SessionId}' was lost; the message cannot be settled.")
+            : e;
 
     /// <summary>Applies a settlement outcome to a locked message.</summary>
     public static Task ApplyAsync(Receivable receivable, Guid lockToken, DeliveryState? outcome)

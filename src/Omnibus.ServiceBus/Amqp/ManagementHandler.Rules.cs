@@ -72,7 +72,8 @@ internal sealed partial class ManagementHandler
         (string topic, string subscription) = SubscriptionPath();
         int skip = (int)(ManagementValues.Long(body, "skip") ?? 0);
         int top = (int)Math.Min(ManagementValues.Long(body, "top") ?? int.MaxValue, int.MaxValue);
-        RuleDescription[] rules = [.. connection.Broker.GetRules(topic, subscription).Skip(skip).Take(top)];
+        // Service Bus enumerates rules ordered by name.
+        RuleDescription[] rules = [.. connection.Broker.GetRules(topic, subscription).OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Skip(skip).Take(top)];
         if (rules.Length == 0)
         {
             return (204, new AmqpMap());

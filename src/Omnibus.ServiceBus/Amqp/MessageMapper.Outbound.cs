@@ -22,7 +22,7 @@ internal static partial class MessageMapper
         var annotations = new AmqpMap
         {
             { SequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
-            { EnqueuedTimeKey, AmqpTimestamp.FromDateTimeOffset(message.EnqueuedTime) },
+            { EnqueuedTimeKey, AmqpTimestamp.FromDateTimeOffset(EnqueuedTime(message)) },
             { EnqueueSequenceNumberKey, WireSequenceNumbers.ToWire(message.SequenceNumber) },
             { MessageStateKey, (int)message.Delivery.State },
         };
@@ -60,7 +60,7 @@ internal static partial class MessageMapper
                 Priority = message.Priority ?? AmqpNativeFields.Get<byte>(message, PriorityKey),
                 FirstAcquirer = AmqpNativeFields.Get<bool>(message, FirstAcquirerKey),
                 Ttl = message.TimeToLive is { } ttl && ttl.TotalMilliseconds is > 0 and < uint.MaxValue ? (uint)ttl.TotalMilliseconds : null,
-                DeliveryCount = (uint)Math.Max(0, message.Delivery.DeliveryCount),
+                DeliveryCount = (uint)Math.Max(0, message.Delivery.DeliveryCount + DeliveriesBeforeDeadLettering(message)),
             },
             MessageAnnotations = annotations,
             Properties = new MessageProperties
@@ -143,4 +143,21 @@ internal static partial class MessageMapper
             byte[] b => new ReadOnlyMemory<byte>(b),
             _ => value,
         } : null;
+
+    /// <summary>
+    /// A dead letter keeps, as in Service Bus, the delivery count it had when it was dead-lettered: the
+    /// attempts where it came from (the core's neutral header) come before those in the dead-letter queue.
+    /// </summary>
+    private static int DeliveriesBeforeDeadLettering(BrokerMessage message) =>
+        message.DeadLetterSource is not null
+        && message.ApplicationProperties.TryGetValue(Core.Routing.DeadLetterHeaders.DeliveryCount, out object? count) && count is long n
+            ? (int)Math.Clamp(n, 0, int.MaxValue)
+            : 0;
+
+    /// <summary>
+    /// Service Bus enqueues a scheduled message when it is due: its enqueued time is the time it became
+    /// available (the core stamps the time it was sent, and holds it until its scheduled time).
+    /// </summary>
+    private static DateTimeOffset EnqueuedTime(BrokerMessage message) =>
+        message.ScheduledEnqueueTime is { } due && due > message.EnqueuedTime ? due : message.EnqueuedTime;
 }

@@ -46,7 +46,7 @@ internal static class ServiceBusLinkFactory
             needsAuthorization = true;
             if (target.Length == 0 || !connection.Broker.IsSendTarget(target))
             {
-                throw NotFound(target);
+                throw NotFound(connection, target);
             }
             ulong limit = Math.Min(connection.Options.MaxMessageSize, EntityMaxMessageSize(connection, target));
             return new IncomingLink(session, attach, target, new EntitySendHandler(target), limit);
@@ -61,9 +61,18 @@ internal static class ServiceBusLinkFactory
         needsAuthorization = true;
         if (source.Length == 0)
         {
-            throw NotFound(source);
+            throw NotFound(connection, source);
         }
-        return new EntityReceiverLink(session, attach, source, ServiceBusNames.GetReceivable(connection.Broker, source, connection.Authorization.Caller));
+        Core.Engine.Receivable receivable;
+        try
+        {
+            receivable = ServiceBusNames.GetReceivable(connection.Broker, source, connection.Authorization.Caller);
+        }
+        catch (Core.MessagingException e) when (e.Code == Core.MessagingErrorCode.EntityNotFound)
+        {
+            throw NotFound(connection, source);
+        }
+        return new EntityReceiverLink(session, attach, source, receivable);
     }
 
     private static void RequireAuthorization(AmqpConnection connection)
@@ -74,8 +83,9 @@ internal static class ServiceBusLinkFactory
         }
     }
 
-    public static AmqpProtocolException NotFound(string path) =>
-        AmqpProtocolException.Link(ErrorConditions.NotFound, $"The messaging entity 'sb://localhost/{path}' could not be found.");
+    /// <summary>Service Bus names the missing entity by its full address, on the host the client opened the connection to.</summary>
+    public static AmqpProtocolException NotFound(AmqpConnection connection, string path) =>
+        AmqpProtocolException.Link(ErrorConditions.NotFound, $"The messaging entity 'sb://{(string.IsNullOrEmpty(connection.PeerHostname) ? "localhost" : connection.PeerHostname)}/{path}' could not be found.");
 
     private static ulong EntityMaxMessageSize(AmqpConnection connection, string path)
     {

@@ -31,11 +31,11 @@ public sealed class ServiceBusRuleCompiler : IRuleCompiler
             {
                 RuleFilterKind.True => TrueFilter.Instance,
                 RuleFilterKind.False => FalseFilter.Instance,
-                RuleFilterKind.Sql => SqlFilter.Compile(rule.Filter.SqlExpression ?? throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Rule '{rule.Name}' has a SQL filter without an expression.")),
+                RuleFilterKind.Sql => SqlFilter.Compile(rule.Filter.SqlExpression ?? throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Rule '{rule.Name}' has a SQL filter without an expression."), rule.Filter.Parameters),
                 RuleFilterKind.Correlation => Correlation(rule.Filter),
                 _ => throw new MessagingException(MessagingErrorCode.InvalidArgument, $"Rule '{rule.Name}' has an unknown filter kind."),
             };
-            IRuleAction? action = string.IsNullOrWhiteSpace(rule.ActionSqlExpression) ? null : SqlRuleAction.Compile(rule.ActionSqlExpression);
+            IRuleAction? action = string.IsNullOrWhiteSpace(rule.ActionSqlExpression) ? null : SqlRuleAction.Compile(rule.ActionSqlExpression, rule.ActionParameters);
             return new SubscriptionRule(rule.Name, filter, action);
         }
         catch (FilterException ex)
