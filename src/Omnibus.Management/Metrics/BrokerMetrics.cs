@@ -63,6 +63,10 @@ public sealed class BrokerMetrics
             new CounterConfiguration { LabelNames = ["listener", "direction"] });
         Registry.AddBeforeCollectCallback(Refresh);
         _ = new StreamMetrics(broker, f, Registry);
+        // One collection now, at start: it loads the assemblies a scrape needs. Loaded lazily, at the first scrape,
+        // they could fail to load while the process is short of file descriptors (a socket flood up to the
+        // connection cap), and a failed assembly load stays failed for the life of the process.
+        Registry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
     }
 
     /// <summary>The registry /metrics serves.</summary>
