@@ -38,7 +38,10 @@ public sealed class ProtocolDetectionHandler(EndpointProtocols endpoint)
         ReadResult result;
         try
         {
-            result = await input.ReadAtLeastAsync(PeekLength, connection.ConnectionClosed).ConfigureAwait(false);
+            // No cancellation token: a peer that sends a few bytes and half-closes must still get the refusal, and the
+            // connection-closed token can fire on its FIN before the read returns them. An abort (the gate's
+            // authentication time-out, a reset) ends the read by itself.
+            result = await input.ReadAtLeastAsync(PeekLength).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or ConnectionAbortedException)
         {
