@@ -20,15 +20,8 @@ internal static class LogMarker
         Magic.CopyTo(bytes);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], CurrentVersion);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[12..], Crc32C.Compute(bytes[..12]));
-        string path = Path.Combine(directory, FileName);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.SyncDirectory(directory);
+        // Written to a temporary file, flushed, renamed over the old one, directory synced: the store's one way.
+        FileLogStore.Instance.WriteDocument(Path.Combine(directory, FileName), bytes);
     }
 
     /// <summary>Checks the marker of an existing log directory.</summary>

@@ -15,15 +15,8 @@ internal static class SequenceMarker
         Span<byte> bytes = stackalloc byte[12];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], Crc32C.Compute(bytes[..8]));
-        string path = Path.Combine(directory, fileName);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.SyncDirectory(directory);
+        // Written to a temporary file, flushed, renamed over the old one, directory synced: the store's one way.
+        FileLogStore.Instance.WriteDocument(Path.Combine(directory, fileName), bytes);
     }
 
     /// <summary>The recorded sequence, or null when there is no readable marker.</summary>
