@@ -207,7 +207,7 @@ public sealed partial class Broker : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>A dead-letter queue locks its messages for its entity's lock duration (as Service Bus does), and never dead-letters them again.</summary>
+    /// <summary>A dead-letter queue locks its messages for as long as its entity does, and never dead-letters them again.</summary>
     internal static ReceivableSettings DeadLetterSettingsOf(TimeSpan lockDuration) => new() { MaxDeliveryCount = int.MaxValue, LockDuration = lockDuration };
 
     private static ReceivableSettings SettingsOf(QueueDescription q) => new()
