@@ -1,3 +1,4 @@
+using Omnibus.Tests.Shared;
 using Omnibus.Testing;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -7,15 +8,10 @@ namespace Omnibus.Amqp091.Tests;
 /// <summary>connection.blocked / unblocked through RabbitMQ.Client when the data directory's volume runs low and recovers.</summary>
 public sealed class ConnectionBlockedTests : IAsyncLifetime
 {
-    private const long Floor = 64L * 1024 * 1024;
-    private long _free = 10 * Floor;
+    private readonly SimulatedFreeSpace _disk = new();
     private OmnibusTestBroker _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync(o => o.Host = h =>
-    {
-        h.MinFreeSpaceBytes = Floor;
-        h.FreeSpaceProbe = _ => Interlocked.Read(ref _free);
-    });
+    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync(o => o.Host = _disk.Apply);
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
@@ -36,13 +32,11 @@ public sealed class ConnectionBlockedTests : IAsyncLifetime
             return Task.CompletedTask;
         };
 
-        Interlocked.Exchange(ref _free, Floor / 2);
-        _broker.Broker.Space.Probe();
+        _disk.RunLow(_broker.Broker);
         Assert.Equal("low on disk", await blocked.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(unblocked.Task.IsCompleted);
 
-        Interlocked.Exchange(ref _free, 10 * Floor);
-        _broker.Broker.Space.Probe();
+        _disk.Recover(_broker.Broker);
         await unblocked.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
@@ -55,8 +49,7 @@ public sealed class ConnectionBlockedTests : IAsyncLifetime
         await using IConnection consumerConnection = await new ConnectionFactory { HostName = "127.0.0.1", Port = _broker.AmqpPort }.CreateConnectionAsync();
         await using IChannel consumerChannel = await consumerConnection.CreateChannelAsync();
 
-        Interlocked.Exchange(ref _free, Floor / 2);
-        _broker.Broker.Space.Probe();
+        _disk.RunLow(_broker.Broker);
         Task publish = channel.BasicPublishAsync("", "held", true, new BasicProperties { Persistent = true }, "while low"u8.ToArray()).AsTask();
 
         await Task.Delay(500);
@@ -64,8 +57,7 @@ public sealed class ConnectionBlockedTests : IAsyncLifetime
         // Other connections are served meanwhile.
         Assert.Equal(0u, (await consumerChannel.QueueDeclarePassiveAsync("held")).MessageCount);
 
-        Interlocked.Exchange(ref _free, 10 * Floor);
-        _broker.Broker.Space.Probe();
+        _disk.Recover(_broker.Broker);
         await publish.WaitAsync(TimeSpan.FromSeconds(10));
         BasicGetResult? got = await consumerChannel.BasicGetAsync("held", autoAck: true);
         Assert.Equal("while low", System.Text.Encoding.UTF8.GetString(Assert.IsType<BasicGetResult>(got).Body.Span));

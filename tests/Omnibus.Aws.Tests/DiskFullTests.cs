@@ -1,3 +1,4 @@
+using Omnibus.Tests.Shared;
 using System.Net;
 using Amazon.SQS;
 using Amazon.SQS.Model;
@@ -8,15 +9,10 @@ namespace Omnibus.Aws.Tests;
 /// <summary>AWSSDK.SQS while the data directory's volume is below the free-space floor: sends get ServiceUnavailable, and succeed again once space returns, without a restart.</summary>
 public sealed class DiskFullTests : IAsyncLifetime
 {
-    private const long Floor = 64L * 1024 * 1024;
-    private long _free = 10 * Floor;
+    private readonly SimulatedFreeSpace _disk = new();
     private OmnibusTestBroker _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync(o => o.Host = h =>
-    {
-        h.MinFreeSpaceBytes = Floor;
-        h.FreeSpaceProbe = _ => Interlocked.Read(ref _free);
-    });
+    public async Task InitializeAsync() => _broker = await OmnibusTestBroker.StartAsync(o => o.Host = _disk.Apply);
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
@@ -27,8 +23,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         string url = (await sqs.CreateQueueAsync("disk-full")).QueueUrl;
         await sqs.SendMessageAsync(url, "before");
 
-        Interlocked.Exchange(ref _free, Floor / 2);
-        _broker.Broker.Space.Probe();
+        _disk.RunLow(_broker.Broker);
 
         AmazonSQSException refused = await Assert.ThrowsAsync<AmazonSQSException>(() => sqs.SendMessageAsync(url, "refused"));
         Assert.Equal(("ServiceUnavailable", HttpStatusCode.ServiceUnavailable), (refused.ErrorCode, refused.StatusCode));
@@ -36,8 +31,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         Assert.Equal("before", Assert.Single(got.Messages).Body);
         await sqs.DeleteMessageAsync(url, got.Messages[0].ReceiptHandle);
 
-        Interlocked.Exchange(ref _free, 10 * Floor);
-        _broker.Broker.Space.Probe();
+        _disk.Recover(_broker.Broker);
 
         await sqs.SendMessageAsync(url, "after");
         got = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10 });

@@ -1,3 +1,4 @@
+using Omnibus.Tests.Shared;
 using Confluent.Kafka;
 using Omnibus.Testing;
 
@@ -6,8 +7,7 @@ namespace Omnibus.Kafka.Tests;
 /// <summary>Confluent.Kafka while the data directory's volume is below the free-space floor: produce gets KAFKA_STORAGE_ERROR, fetches go on, produce works again once space returns.</summary>
 public sealed class DiskFullTests : IAsyncLifetime
 {
-    private const long Floor = 64L * 1024 * 1024;
-    private long _free = 10 * Floor;
+    private readonly SimulatedFreeSpace _disk = new();
     private OmnibusTestBroker _broker = null!;
 
     public async Task InitializeAsync()
@@ -16,11 +16,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         _broker = await OmnibusTestBroker.StartAsync(o =>
         {
             o.EnableHttp = false;
-            o.Host = h =>
-            {
-                h.MinFreeSpaceBytes = Floor;
-                h.FreeSpaceProbe = _ => Interlocked.Read(ref _free);
-            };
+            o.Host = _disk.Apply;
         });
     }
 
@@ -32,15 +28,13 @@ public sealed class DiskFullTests : IAsyncLifetime
         using IProducer<string?, string?> producer = KafkaBroker.Producer(_broker, c => c.MessageSendMaxRetries = 0);
         await producer.ProduceAsync("disk-full", new Message<string?, string?> { Value = "before" });
 
-        Interlocked.Exchange(ref _free, Floor / 2);
-        _broker.Broker.Space.Probe();
+        _disk.RunLow(_broker.Broker);
 
         ProduceException<string?, string?> refused = await Assert.ThrowsAsync<ProduceException<string?, string?>>(
             () => producer.ProduceAsync("disk-full", new Message<string?, string?> { Value = "refused" }));
         Assert.Equal(ErrorCode.KafkaStorageError, refused.Error.Code);
 
-        Interlocked.Exchange(ref _free, 10 * Floor);
-        _broker.Broker.Space.Probe();
+        _disk.Recover(_broker.Broker);
 
         await producer.ProduceAsync("disk-full", new Message<string?, string?> { Value = "after" });
         using IConsumer<string?, string?> consumer = KafkaBroker.Consumer(_broker, "disk-full-reader");
