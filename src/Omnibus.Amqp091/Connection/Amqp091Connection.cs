@@ -140,7 +140,7 @@ internal sealed partial class Amqp091Connection : IDisposable
             _input.AdvanceTo(consumed, buffer.End);
             foreach (Frame frame in frames)
             {
-                if (IsPublish(frame) && Broker.Space.IsFull)
+                if (Broker.Space.IsFull && IsPublish(frame))
                 {
                     await WaitForSpaceAsync().ConfigureAwait(false);
                 }
