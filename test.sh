@@ -19,4 +19,8 @@ fi
 passed=$(grep -E '^\s+Passed:\s+[0-9]+|^(#|ℹ) pass [0-9]+' "$log" | awk '{s+=$NF} END {print s+0}')
 failed=$(grep -E '^\s+Failed:\s+[0-9]+|^(#|ℹ) fail [0-9]+' "$log" | awk '{s+=$NF} END {print s+0}')
 echo "${passed} passed, ${failed} failed"
+# Name the failures again at the very end, where a truncated CI log still shows them.
+if [[ "$failed" != 0 ]]; then
+  grep -E '^\s+Failed [A-Za-z_][A-Za-z0-9_.]+|^not ok [0-9]+ ' "$log" | sed -E 's/^\s+//' | sort -u | head -50
+fi
 exit "$status"
